@@ -1,0 +1,296 @@
+using System.Collections.Immutable;
+using Forge.Core.Arrays;
+using Forge.Core.Datasets.Cf;
+
+namespace Forge.Core.Datasets.Combine;
+
+/// <summary>
+/// Combines the inputs' schemas into the target dataset: concat along one dimension (each file's length from its
+/// header), merge across variable groups, one time units string for the concat axis, static variables checked
+/// equal, packing attributes checked equal (never silently normalized). Errors name the files involved.
+/// </summary>
+public static class DatasetCombiner
+{
+    private static readonly string[] PackingAttributes = ["scale_factor", "add_offset", "_FillValue", "missing_value"];
+
+    public static TargetDataset Combine(string concatDim, IReadOnlyList<InputDataset> inputs)
+    {
+        if (inputs.Count == 0) throw new DataException("the recipe has no inputs");
+        int nConcat = inputs.Max(i => i.ConcatIndex) + 1, nMerge = inputs.Max(i => i.MergeIndex) + 1;
+        var grid = new InputDataset?[nConcat, nMerge];
+        foreach (var input in inputs) grid[input.ConcatIndex, input.MergeIndex] = input;
+        var byConcat = ImmutableArray.CreateBuilder<ImmutableArray<InputDataset>>(nConcat);
+        for (int c = 0; c < nConcat; c++)
+        {
+            var row = ImmutableArray.CreateBuilder<InputDataset>(nMerge);
+            for (int m = 0; m < nMerge; m++)
+                row.Add(grid[c, m] ?? throw new DataException($"no input for concat key #{c}, merge key #{m}"));
+            byConcat.Add(row.MoveToImmutable());
+        }
+
+        var rows = byConcat.MoveToImmutable();
+        var segments = BuildSegments(concatDim, rows);
+        var dims = CombineDimensions(concatDim, inputs, segments.Sum(s => s.Length));
+        var variables = CombineVariables(concatDim, rows, dims);
+        var attrs = CommonAttributes(inputs.Select(i => (i.Source, i.Dataset.Schema.Attributes)));
+
+        var target = new TargetDataset(concatDim, dims, variables, attrs, segments, rows);
+        return EncodeConcatCoordinate(target);
+    }
+
+    private static ImmutableArray<ConcatSegment> BuildSegments(string concatDim, ImmutableArray<ImmutableArray<InputDataset>> rows)
+    {
+        var segments = ImmutableArray.CreateBuilder<ConcatSegment>(rows.Length);
+        long start = 0;
+        for (int c = 0; c < rows.Length; c++)
+        {
+            long? length = null;
+            InputDataset? first = null;
+            foreach (var input in rows[c])
+            {
+                var dim = input.Dataset.Schema.FindDimension(concatDim)
+                    ?? throw new DataException($"{input.Source}: has no dimension '{concatDim}' to concatenate along");
+                if (length is null) { length = dim.Length; first = input; }
+                else if (length != dim.Length)
+                    throw new DataException($"'{concatDim}' has length {length} in {first!.Source} but {dim.Length} in {input.Source} (files merged for the same concat key must agree)");
+            }
+
+            segments.Add(new ConcatSegment(c, start, length!.Value));
+            start += length.Value;
+        }
+
+        return segments.MoveToImmutable();
+    }
+
+    private static ImmutableArray<Dimension> CombineDimensions(string concatDim, IReadOnlyList<InputDataset> inputs, long concatLength)
+    {
+        var result = new List<Dimension>();
+        var seenIn = new Dictionary<string, (Dimension Dim, string Source)>();
+        foreach (var input in inputs.OrderBy(i => i.MergeIndex).ThenBy(i => i.ConcatIndex))
+        {
+            foreach (var d in input.Dataset.Schema.Dimensions)
+            {
+                if (d.Name == concatDim)
+                {
+                    if (!seenIn.ContainsKey(d.Name))
+                    {
+                        seenIn[d.Name] = (d, input.Source);
+                        result.Add(new Dimension(concatDim, concatLength, d.IsUnlimited));
+                    }
+
+                    continue;
+                }
+
+                if (seenIn.TryGetValue(d.Name, out var seen))
+                {
+                    if (seen.Dim.Length != d.Length)
+                        throw new DataException($"dimension '{d.Name}' has size {seen.Dim.Length} in {seen.Source} but {d.Length} in {input.Source}");
+                }
+                else
+                {
+                    seenIn[d.Name] = (d, input.Source);
+                    result.Add(d with { IsUnlimited = false });
+                }
+            }
+        }
+
+        // Concat dimension first, as xarray orders an unlimited record dimension.
+        return [.. result.OrderBy(d => d.Name == concatDim ? 0 : 1)];
+    }
+
+    private static ImmutableArray<TargetVariable> CombineVariables(string concatDim, ImmutableArray<ImmutableArray<InputDataset>> rows, ImmutableArray<Dimension> dims)
+    {
+        var result = new List<TargetVariable>();
+        var owner = new Dictionary<string, int>();
+        int nMerge = rows[0].Length;
+        for (int m = 0; m < nMerge; m++)
+        {
+            var group = rows.Select(r => r[m]).ToList();
+            var reference = group[0];
+            foreach (var v in reference.Dataset.Schema.Variables)
+            {
+                bool hasConcat = v.Dimensions.Contains(concatDim);
+                if (owner.TryGetValue(v.Name, out var other))
+                {
+                    // Coordinates shared by merged files (time, lat, lon) are taken from the first group, once they agree.
+                    var existing = result.First(t => t.Name == v.Name);
+                    bool coordinate = v.IsCoordinate || v.IsDimensionCoordinate;
+                    if (!coordinate)
+                        throw new DataException($"variable '{v.Name}' is in {rows[0][other].Source} and in {reference.Source}: merged files must hold different variables");
+                    CheckSameShape(existing, v, rows[0][other].Source, reference.Source);
+                    if (!hasConcat) CheckStaticEqual(v.Name, rows[0][other], reference);
+                    else if (v.Name == concatDim) CheckSameCoordinate(concatDim, rows, other, m);
+                    continue;
+                }
+
+                foreach (var input in group.Skip(1))
+                {
+                    var vi = input.Dataset.Schema.FindVariable(v.Name)
+                        ?? throw new DataException($"variable '{v.Name}' is in {reference.Source} but not in {input.Source}");
+                    if (vi.DataType != v.DataType)
+                        throw new DataException($"variable '{v.Name}' is {v.DataType} in {reference.Source} but {vi.DataType} in {input.Source}");
+                    if (!vi.Dimensions.SequenceEqual(v.Dimensions))
+                        throw new DataException($"variable '{v.Name}' has dimensions ({string.Join(", ", v.Dimensions)}) in {reference.Source} but ({string.Join(", ", vi.Dimensions)}) in {input.Source}");
+                    foreach (var key in PackingAttributes)
+                    {
+                        if (!Equals(v.Attributes[key], vi.Attributes[key]))
+                            throw new DataException($"variable '{v.Name}': attribute {key} is {Show(v.Attributes[key])} in {reference.Source} but {Show(vi.Attributes[key])} in {input.Source}; Forge does not re-pack data silently");
+                    }
+
+                    if (!hasConcat) CheckStaticEqual(v.Name, reference, input);
+                }
+
+                var shape = v.Dimensions.Select(d => dims.First(x => x.Name == d).Length).ToImmutableArray();
+                var attrs = CommonAttributes(group.Select(i => (i.Source, i.Dataset.Schema.GetVariable(v.Name).Attributes)));
+                // Keep packing attributes (checked equal above) even if CommonAttributes would have kept them anyway.
+                var target = new TargetVariable(v.Name, v.DataType, v.Dimensions, shape, attrs, v.IsCoordinate || v.IsDimensionCoordinate, hasConcat, m);
+                if (hasConcat && CfTimeUnits.IsTimeUnits(v.Attributes.GetText("units")))
+                    target = ReencodeTimeVariable(target, group, v.Name);
+                result.Add(target);
+                owner[v.Name] = m;
+            }
+        }
+
+        // Bounds variables of a time coordinate carry the coordinate's units (CF 7.1) even without a units attribute.
+        for (int i = 0; i < result.Count; i++)
+        {
+            var v = result[i];
+            if (v.TimeUnits is null || v.Attributes.GetText("bounds") is not { } boundsName) continue;
+            int j = result.FindIndex(x => x.Name == boundsName);
+            if (j >= 0 && result[j].HasConcatDim && result[j].TimeUnits is null)
+                result[j] = result[j] with { TimeUnits = v.TimeUnits, DataType = v.DataType.IsInteger() ? v.DataType : DataType.Float64 };
+        }
+
+        return [.. result];
+    }
+
+    private static void CheckSameShape(TargetVariable existing, VariableSchema v, string a, string b)
+    {
+        if (!existing.Dimensions.SequenceEqual(v.Dimensions) || existing.DataType != v.DataType)
+            throw new DataException($"coordinate '{v.Name}' differs between {a} and {b}");
+    }
+
+    private static void CheckSameCoordinate(string concatDim, ImmutableArray<ImmutableArray<InputDataset>> rows, int m0, int m1)
+    {
+        foreach (var row in rows)
+        {
+            var a = row[m0].ConcatCoordinate;
+            var b = row[m1].ConcatCoordinate;
+            if (a is null || b is null) continue;
+            if (!a.AsSpan().SequenceEqual(b) || row[m0].Dataset.Schema.FindVariable(concatDim)?.Attributes.GetText("units") != row[m1].Dataset.Schema.FindVariable(concatDim)?.Attributes.GetText("units"))
+                throw new DataException($"coordinate '{concatDim}' differs between {row[m0].Source} and {row[m1].Source}");
+        }
+    }
+
+    private static void CheckStaticEqual(string name, InputDataset a, InputDataset b)
+    {
+        a.StaticDigests.TryGetValue(name, out var da);
+        b.StaticDigests.TryGetValue(name, out var db);
+        if (da != db)
+            throw new DataException($"variable '{name}' does not vary along the concat dimension, so it must be equal in every input, but it differs between {a.Source} and {b.Source}");
+    }
+
+    private static string Show(AttributeValue? v) => v is null ? "absent" : v.ToString();
+
+    /// <summary>Attributes equal in all inputs (pangeo-forge's rule); the first input's order.</summary>
+    private static AttributeSet CommonAttributes(IEnumerable<(string Source, AttributeSet Attributes)> sets)
+    {
+        AttributeSet? common = null;
+        foreach (var (_, attrs) in sets)
+        {
+            if (common is null) { common = attrs; continue; }
+            foreach (var kv in common.ToList())
+                if (!Equals(attrs[kv.Key], kv.Value)) common = common.Without(kv.Key);
+        }
+
+        return common ?? AttributeSet.Empty;
+    }
+
+    private static TargetVariable ReencodeTimeVariable(TargetVariable target, List<InputDataset> group, string name)
+    {
+        var unitsPerInput = group.Select(i =>
+        {
+            var a = i.Dataset.Schema.GetVariable(name).Attributes;
+            return (Units: a.GetText("units")!, Calendar: a.GetText("calendar"), i.Source);
+        }).ToList();
+        var first = unitsPerInput[0];
+        var firstUnits = CfTimeUnits.Parse(first.Units, first.Calendar, first.Source);
+        foreach (var u in unitsPerInput.Skip(1))
+        {
+            var parsed = CfTimeUnits.Parse(u.Units, u.Calendar, u.Source);
+            if (parsed.Calendar != firstUnits.Calendar)
+                throw new DataException($"variable '{name}': calendar '{firstUnits.CalendarName}' in {first.Source} but '{parsed.CalendarName}' in {u.Source}");
+        }
+
+        if (unitsPerInput.All(u => u.Units == first.Units))
+            return target; // one units string already: values pass through unchanged.
+        // Float64 so that no value is truncated; the concat coordinate's final unit and type are chosen in EncodeConcatCoordinate.
+        return target with { TimeUnits = firstUnits, DataType = DataType.Float64, Attributes = target.Attributes.With("units", AttributeValue.FromText(firstUnits.Format())) };
+    }
+
+    /// <summary>Chooses the store's time units (first file's reference date, coarsest exact unit) and encodes the concat coordinate.</summary>
+    private static TargetDataset EncodeConcatCoordinate(TargetDataset target)
+    {
+        var coordVar = target.Variables.FirstOrDefault(v => v.Name == target.ConcatDim && v.IsDimensionCoordinate);
+        if (coordVar is null) return target;
+        int m = coordVar.MergeIndex;
+        var raw = new List<double>();
+        var absolute = new List<double>();
+        foreach (var row in target.InputsByConcatThenMerge)
+        {
+            var input = row[m];
+            var values = input.ConcatCoordinate ?? throw new DataException($"{input.Source}: coordinate '{target.ConcatDim}' was not read");
+            raw.AddRange(values);
+            if (coordVar.TimeUnits is not null)
+            {
+                var a = input.Dataset.Schema.GetVariable(coordVar.Name).Attributes;
+                var units = CfTimeUnits.Parse(a.GetText("units")!, a.GetText("calendar"), input.Source);
+                absolute.AddRange(values.Select(units.ToAbsoluteMicros));
+            }
+        }
+
+        var encoded = raw;
+        if (coordVar.TimeUnits is { } reference)
+        {
+            double refMicros = reference.ReferenceMicros;
+            var deltas = absolute.Select(a => a - refMicros).ToList();
+            var unit = Enum.GetValues<CfTimeUnit>().FirstOrDefault(u => deltas.All(d => IsMultiple(d, CfTimeUnits.MicrosPer(u))), reference.Unit);
+            bool exact = deltas.All(d => IsMultiple(d, CfTimeUnits.MicrosPer(unit)));
+            var storeUnits = reference with { Unit = unit };
+            encoded = [.. deltas.Select(d => exact ? Math.Round(d / CfTimeUnits.MicrosPer(unit)) : d / CfTimeUnits.MicrosPer(unit))];
+            bool hasBounds = target.Variables.Any(v => v.Name != coordVar.Name && v.TimeUnits is not null);
+            var dtype = exact && !hasBounds ? DataType.Int64 : DataType.Float64;
+            var attrs = coordVar.Attributes.With("units", AttributeValue.FromText(storeUnits.Format()));
+            if (coordVar.Attributes.GetText("calendar") is null)
+                attrs = attrs.With("calendar", AttributeValue.FromText(reference.CalendarName));
+            var updated = coordVar with { DataType = dtype, Attributes = attrs, TimeUnits = storeUnits };
+            var vars = target.Variables.Select(v => v.Name == coordVar.Name ? updated
+                : v.TimeUnits is not null ? v with { TimeUnits = storeUnits, DataType = DataType.Float64, Attributes = v.Attributes.Contains("units") ? v.Attributes.With("units", AttributeValue.FromText(storeUnits.Format())) : v.Attributes }
+                : v).ToImmutableArray();
+            target = target with { Variables = vars };
+        }
+
+        for (int i = 1; i < encoded.Count; i++)
+        {
+            if (!(encoded[i] > encoded[i - 1]))
+            {
+                var (a, b) = (SourceOf(target, i - 1, m), SourceOf(target, i, m));
+                throw new DataException($"coordinate '{target.ConcatDim}' is not strictly increasing: element {i - 1} ({encoded[i - 1]}) in {a} and element {i} ({encoded[i]}) in {b}");
+            }
+        }
+
+        return target with { ConcatCoordinate = [.. encoded] };
+    }
+
+    private static string SourceOf(TargetDataset target, long index, int m)
+    {
+        var seg = target.Segments.First(s => index >= s.Start && index < s.Start + s.Length);
+        return target.Input(seg.ConcatIndex, m).Source;
+    }
+
+    private static bool IsMultiple(double value, long unitMicros)
+    {
+        double q = value / unitMicros;
+        return Math.Abs(q - Math.Round(q)) < 1e-9 * Math.Max(1, Math.Abs(q));
+    }
+}

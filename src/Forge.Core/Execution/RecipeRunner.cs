@@ -1,0 +1,113 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Forge.Core.Arrays;
+using Forge.Core.Datasets;
+using Forge.Core.Datasets.Combine;
+using Forge.Core.Planning;
+using Forge.Core.Sources;
+using Forge.Core.Telemetry;
+
+namespace Forge.Core.Execution;
+
+/// <summary>
+/// Runs a recipe: schema pass → combine → plan → work units (resumable through the ledger) → publish metadata.
+/// </summary>
+public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, IProgressSink progress)
+{
+    /// <summary>Fetches and inspects every input, combines and plans. The caller disposes the result.</summary>
+    public async Task<PreparedRun> PrepareAsync(RunRequest request, CancellationToken ct)
+    {
+        progress.Stage("schema", $"inspecting {request.Inputs.Length} inputs");
+        var (inputs, files) = await SchemaPass.RunAsync(request, fetcher, opener, progress, ct);
+        try
+        {
+            var dataset = DatasetCombiner.Combine(request.ConcatDim, inputs);
+            var plan = RechunkPlanner.Plan(dataset, request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers);
+            return new PreparedRun(request, plan, files, InputsDigest(request));
+        }
+        catch
+        {
+            foreach (var f in files.Values) await f.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<RunSummary> ExecuteAsync(PreparedRun run, ITargetWriter writer, IRunLedger ledger, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var request = run.Request;
+        var fingerprint = Fingerprint(run);
+        var (state, detail) = await ledger.InspectAsync(fingerprint, ct);
+        if (state == LedgerState.Complete && !request.Overwrite)
+        {
+            progress.Stage("done", $"{writer.Url} is up to date");
+            return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, 0, 0, run.Plan.Units.Length, true, clock.Elapsed);
+        }
+
+        if (state == LedgerState.Incompatible && !request.Overwrite)
+            throw new TargetConflictException($"{writer.Url}: {detail}; use --overwrite to replace it");
+        await ledger.BeginAsync(fingerprint, $"recipe {request.RecipeId} ({request.Inputs.Length} inputs)", wipe: request.Overwrite && state != LedgerState.Empty, ct);
+
+        var executor = new UnitExecutor(run, opener, writer, progress);
+        int skipped = 0;
+        progress.Stage("write", $"{run.Plan.Units.Length} work units, {run.Plan.Arrays.Sum(a => a.ObjectCount)} objects");
+        await Parallel.ForEachAsync(run.Plan.Units, new ParallelOptions { MaxDegreeOfParallelism = run.Plan.Workers, CancellationToken = ct }, async (unit, token) =>
+        {
+            if (state == LedgerState.Resumable && await ledger.IsDoneAsync(unit.Id, token))
+            {
+                Interlocked.Increment(ref skipped);
+                return;
+            }
+
+            await executor.ExecuteAsync(unit, token);
+            await ledger.MarkDoneAsync(unit.Id, token);
+        });
+
+        progress.Stage("publish", "writing metadata");
+        await writer.PublishAsync(run.Plan, GlobalAttributes(run), ct);
+        await ledger.CompleteAsync(ct);
+        return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, executor.BytesWritten, executor.ObjectsWritten, skipped, false, clock.Elapsed);
+    }
+
+    /// <summary>Combined global attributes, the recipe's extra attributes, then provenance.</summary>
+    public static AttributeSet GlobalAttributes(PreparedRun run)
+    {
+        var attrs = run.Dataset.Attributes;
+        foreach (var (k, v) in run.Request.ExtraAttributes) attrs = attrs.With(k, v);
+        attrs = attrs.With("forge:recipe_id", AttributeValue.FromText(run.Request.RecipeId))
+            .With("forge:recipe_sha256", AttributeValue.FromText(run.Request.RecipeSha256))
+            .With("forge:version", AttributeValue.FromText(run.Request.ForgeVersion))
+            .With("forge:inputs", AttributeValue.FromIntegers(DataType.Int64, run.Request.Inputs.Length))
+            .With("forge:inputs_sha256", AttributeValue.FromText(run.InputsDigest));
+        return attrs;
+    }
+
+    private static string InputsDigest(RunRequest request)
+    {
+        var sb = new StringBuilder();
+        foreach (var i in request.Inputs.OrderBy(i => i.ConcatIndex).ThenBy(i => i.MergeIndex)) sb.Append(i.Url).Append('\n');
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString()))).ToLowerInvariant();
+    }
+
+    /// <summary>Identifies "the same run": recipe bytes, inputs and the array layout.</summary>
+    private static string Fingerprint(PreparedRun run)
+    {
+        var sb = new StringBuilder().Append(run.Request.RecipeSha256).Append('\n').Append(run.InputsDigest).Append('\n');
+        foreach (var a in run.Plan.Arrays)
+            sb.Append(CultureInfo.InvariantCulture, $"{a.Variable.Name}:{a.Variable.DataType}:{string.Join(',', a.Shape)}:{string.Join(',', a.ChunkShape)}:{(a.ShardShape is { } s ? string.Join(',', s) : "")}\n");
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString()))).ToLowerInvariant();
+    }
+}
+
+/// <summary>The target holds something this run must not overwrite without --overwrite. CLI exit code 1.</summary>
+public sealed class TargetConflictException : Exception
+{
+    public TargetConflictException(string message) : base(message) { }
+
+    public TargetConflictException() { }
+
+    public TargetConflictException(string message, Exception inner) : base(message, inner) { }
+}

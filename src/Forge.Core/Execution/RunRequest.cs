@@ -1,0 +1,30 @@
+using System.Collections.Immutable;
+using Forge.Core.Datasets;
+using Forge.Core.Datasets.Transforms;
+using Forge.Core.Planning;
+
+namespace Forge.Core.Execution;
+
+/// <summary>One input of the file pattern: its position and its URL (secrets are added only at fetch time).</summary>
+public sealed record RunInput(int ConcatIndex, int MergeIndex, string Url);
+
+/// <summary>Everything the engine needs to run one recipe, independent of the YAML it came from.</summary>
+public sealed record RunRequest(
+    string RecipeId,
+    string RecipeSha256,
+    string ConcatDim,
+    ImmutableArray<RunInput> Inputs,
+    string Format,
+    IReadOnlyDictionary<string, object?>? FormatOptions,
+    ImmutableArray<DatasetTransform> Transforms,
+    ChunkingPolicy Chunking,
+    ImmutableDictionary<string, ChunkingPolicy> PerVariableChunking,
+    AttributeSet ExtraAttributes,
+    long MaxMemory,
+    int Workers,
+    int FetchConcurrency)
+{
+    public bool Overwrite { get; init; }
+
+    public string ForgeVersion { get; init; } = typeof(RunRequest).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+}

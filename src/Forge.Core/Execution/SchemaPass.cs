@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Forge.Core.Arrays;
+using Forge.Core.Datasets;
+using Forge.Core.Datasets.Combine;
+using Forge.Core.Datasets.Transforms;
+using Forge.Core.Sources;
+using Forge.Core.Telemetry;
+
+namespace Forge.Core.Execution;
+
+/// <summary>
+/// Opens every input once (headers, the concat coordinate, digests of static variables), in parallel up to the
+/// fetch concurrency. Like pangeo-forge's DetermineSchema, this is a barrier: nothing is written before it ends.
+/// </summary>
+internal static class SchemaPass
+{
+    public static async Task<(List<InputDataset> Inputs, ImmutableDictionary<(int, int), FetchedInput> Files)> RunAsync(
+        RunRequest request, IInputFetcher fetcher, IDatasetOpener opener, IProgressSink progress, CancellationToken ct)
+    {
+        var results = new ConcurrentDictionary<(int, int), (InputDataset, FetchedInput)>();
+        try
+        {
+            await Parallel.ForEachAsync(request.Inputs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, request.FetchConcurrency), CancellationToken = ct }, async (input, token) =>
+            {
+                var file = await fetcher.FetchAsync(input.Url, token);
+                results[(input.ConcatIndex, input.MergeIndex)] = (null!, file); // registered first so it is cleaned up on failure
+                progress.InputFetched(file.Url, file.Bytes, file.FromCache, file.Retries);
+                var dataset = await InspectAsync(request, opener, input, file, token);
+                results[(input.ConcatIndex, input.MergeIndex)] = (dataset, file);
+            });
+        }
+        catch
+        {
+            foreach (var (_, f) in results.Values) await f.DisposeAsync();
+            throw;
+        }
+
+        var inputs = results.Values.Select(r => r.Item1).OrderBy(i => i.ConcatIndex).ThenBy(i => i.MergeIndex).ToList();
+        return (inputs, results.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.Item2));
+    }
+
+    private static async Task<InputDataset> InspectAsync(RunRequest request, IDatasetOpener opener, RunInput input, FetchedInput file, CancellationToken ct)
+    {
+        DatasetSchema schema;
+        try
+        {
+            await using var reader = await opener.OpenAsync(file.LocalPath, request.Format, request.FormatOptions, ct);
+            schema = reader.Schema;
+        }
+        catch (DataException ex)
+        {
+            throw new DataException(Name(file, ex.Message), ex);
+        }
+
+        var transformed = TransformApplier.Apply(schema, request.Transforms, file.Url);
+        var pending = new InputDataset(input.ConcatIndex, input.MergeIndex, file.Url, transformed, null, ImmutableDictionary<string, string>.Empty);
+
+        double[]? coordinate = null;
+        if (transformed.Schema.FindVariable(request.ConcatDim) is { IsDimensionCoordinate: true } coord)
+        {
+            using var raw = await InputReading.ReadAsync(opener, request, pending, file.LocalPath, coord.Name, [0], [coord.Shape[0]], ct);
+            coordinate = ToDoubles(raw.Memory.Span, transformed.Origins[coord.Name].SourceDataType);
+        }
+
+        var digests = ImmutableDictionary.CreateBuilder<string, string>();
+        foreach (var v in transformed.Schema.Variables)
+        {
+            if (v.Dimensions.Contains(request.ConcatDim) || v.DataType == DataType.String) continue;
+            var start = new long[v.Rank];
+            using var raw = await InputReading.ReadAsync(opener, request, pending, file.LocalPath, v.Name, start, [.. v.Shape], ct);
+            digests[v.Name] = Convert.ToHexString(SHA256.HashData(raw.Memory.Span));
+        }
+
+        return pending with { ConcatCoordinate = coordinate, StaticDigests = digests.ToImmutable() };
+    }
+
+    /// <summary>Prefixes the file name unless the message already names it.</summary>
+    private static string Name(FetchedInput file, string message) =>
+        message.Contains(file.LocalPath, StringComparison.Ordinal) || message.Contains(file.Url, StringComparison.Ordinal)
+            ? message.Replace(file.LocalPath, file.Url, StringComparison.Ordinal)
+            : $"{file.Url}: {message}";
+
+    internal static double[] ToDoubles(ReadOnlySpan<byte> raw, DataType type)
+    {
+        var result = new double[raw.Length / Math.Max(1, type.ElementSize())];
+        var conv = new ElementConversion(type, DataType.Float64, null);
+        if (type == DataType.Float64) raw.CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
+        else conv.Apply(raw, MemoryMarshal.AsBytes(result.AsSpan()));
+        return result;
+    }
+}

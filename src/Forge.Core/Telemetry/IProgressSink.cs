@@ -1,0 +1,27 @@
+namespace Forge.Core.Telemetry;
+
+/// <summary>Receives run progress. Implementations render it (plain lines, JSON lines, nothing). Must be thread-safe.</summary>
+public interface IProgressSink
+{
+    void Stage(string stage, string detail);
+
+    void InputFetched(string url, long bytes, bool fromCache, int retries);
+
+    void ChunkWritten(string array, string key, long bytes);
+
+    void Warning(string message);
+}
+
+/// <summary>Discards progress.</summary>
+public sealed class NullProgressSink : IProgressSink
+{
+    public static readonly NullProgressSink Instance = new();
+
+    public void Stage(string stage, string detail) { }
+
+    public void InputFetched(string url, long bytes, bool fromCache, int retries) { }
+
+    public void ChunkWritten(string array, string key, long bytes) { }
+
+    public void Warning(string message) { }
+}

@@ -1,0 +1,57 @@
+using Forge.Core.Datasets;
+using Forge.Formats.NetCdf;
+
+namespace Forge.Formats;
+
+/// <summary>
+/// Opens local input files: sniffs the magic bytes for "auto" and dispatches NetCDF-3/4 and HDF5 to
+/// <see cref="NetCdfDatasetReader"/>, GRIB to <see cref="GribOpener"/>.
+/// </summary>
+public sealed class DatasetOpener : IDatasetOpener
+{
+    /// <summary>Registration point for the GRIB reader (wired by the application).</summary>
+    public Func<string, IReadOnlyDictionary<string, object?>?, CancellationToken, ValueTask<IDatasetReader>>? GribOpener { get; set; }
+
+    /// <summary>Defaults for NetCDF reads; per-open <c>options</c> override them.</summary>
+    public NetCdfReadOptions NetCdfOptions { get; init; } = NetCdfReadOptions.Default;
+
+    /// <exception cref="DataException">The file is missing, of an unknown kind, of a different kind than <paramref name="format"/>, or unreadable.</exception>
+    public async ValueTask<IDatasetReader> OpenAsync(string path, string format, IReadOnlyDictionary<string, object?>? options = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ct.ThrowIfCancellationRequested();
+        if (!File.Exists(path)) throw new DataException($"{path}: file not found");
+        var kind = FormatSniffer.Sniff(path);
+        var requested = (format ?? "auto").ToLowerInvariant();
+        switch (requested)
+        {
+            case "auto":
+                break;
+            case "netcdf3":
+            case "netcdf4":
+            case "hdf5":
+                // netCDF-C reads every netCDF flavour whichever the recipe names; only a GRIB file is a mismatch.
+                if (kind == ContainerKind.Grib) throw new DataException($"{path}: the recipe says {requested} but the file is GRIB");
+                break;
+            case "grib":
+                if (kind is ContainerKind.NetCdf3 or ContainerKind.Hdf5) throw new DataException($"{path}: the recipe says grib but the file is {(kind == ContainerKind.Hdf5 ? "NetCDF-4/HDF5" : "NetCDF-3")}");
+                kind = ContainerKind.Grib;
+                break;
+            default:
+                throw new ArgumentException($"unknown input format \"{format}\" (expected auto, netcdf3, netcdf4, hdf5 or grib)", nameof(format));
+        }
+
+        switch (kind)
+        {
+            case ContainerKind.NetCdf3:
+            case ContainerKind.Hdf5:
+                var netcdf = NetCdfReadOptions.FromOptions(options, NetCdfOptions);
+                return await Task.Run(() => NetCdfDatasetReader.Open(path, netcdf), ct);
+            case ContainerKind.Grib:
+                if (GribOpener is null) throw new DataException($"{path}: is a GRIB file, but no GRIB reader is registered");
+                return await GribOpener(path, options, ct);
+            default:
+                throw new DataException($"{path}: not a NetCDF, HDF5 or GRIB file");
+        }
+    }
+}

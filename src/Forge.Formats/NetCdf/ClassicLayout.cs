@@ -1,0 +1,217 @@
+using System.Buffers.Binary;
+using System.Text;
+using Forge.Core.Datasets;
+
+namespace Forge.Formats.NetCdf;
+
+/// <summary>
+/// Where each variable's bytes sit in a CDF-1/2/5 file, parsed from the header. netCDF-C zero-fills reads past the
+/// end of a truncated classic file without an error; Forge checks a read's byte extent against the file length
+/// with this layout so truncation becomes a <see cref="DataException"/>.
+/// </summary>
+internal sealed class ClassicLayout
+{
+    private const int NcDimension = 0x0A;
+    private const int NcVariable = 0x0B;
+    private const int NcAttribute = 0x0C;
+
+    private readonly Dictionary<string, Entry> _variables;
+
+    private ClassicLayout(Dictionary<string, Entry> variables, long recordSize, long fileLength)
+    {
+        _variables = variables;
+        RecordSize = recordSize;
+        FileLength = fileLength;
+    }
+
+    /// <summary>Bytes between the starts of consecutive records.</summary>
+    public long RecordSize { get; }
+
+    public long FileLength { get; }
+
+    /// <param name="Begin">Offset of the variable's first byte.</param>
+    /// <param name="IsRecord">True when its first dimension is the record dimension.</param>
+    /// <param name="SliceBytes">Unpadded bytes of the whole variable, or of one record for record variables.</param>
+    private sealed record Entry(long Begin, bool IsRecord, long SliceBytes);
+
+    /// <summary>Throws a <see cref="DataException"/> when reading records/elements up to the region's end would run past the end of the file.</summary>
+    public void CheckExtent(string file, string variable, ReadOnlySpan<long> start, ReadOnlySpan<long> count)
+    {
+        if (!_variables.TryGetValue(variable, out var entry)) return;
+        for (var i = 0; i < count.Length; i++) if (count[i] == 0) return;
+        var end = entry.IsRecord ? entry.Begin + ((start[0] + count[0] - 1) * RecordSize) + entry.SliceBytes : entry.Begin + entry.SliceBytes;
+        if (end > FileLength)
+        {
+            throw new DataException(
+                $"{file}: variable '{variable}': the file is truncated (its data needs {end} bytes, the file has {FileLength})");
+        }
+    }
+
+    public static ClassicLayout Read(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var reader = new HeaderReader(new BufferedStream(stream, 1 << 16), path);
+        var magic = reader.Bytes(4);
+        if (magic[0] != 'C' || magic[1] != 'D' || magic[2] != 'F' || magic[3] is not (1 or 2 or 5))
+            throw new DataException($"{path}: not a classic netCDF file");
+        var version = magic[3];
+        reader.Version = version;
+        var numRecs = reader.NonNeg();
+
+        var dimLengths = new List<long>();
+        var recordDim = -1;
+        var tag = reader.Int32();
+        var n = reader.NonNeg();
+        if (tag == NcDimension)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                reader.Name();
+                var len = reader.NonNeg();
+                if (len == 0) recordDim = i;
+                dimLengths.Add(len);
+            }
+        }
+
+        SkipAttributes(reader);
+
+        var variables = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        long recordSize = 0;
+        Entry? lastRecord = null;
+        long lastRecordPadded = 0;
+        tag = reader.Int32();
+        n = reader.NonNeg();
+        if (tag == NcVariable)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var name = reader.Name();
+                var rank = reader.NonNeg();
+                var product = 1L;
+                var isRecord = false;
+                for (var d = 0; d < rank; d++)
+                {
+                    var dimId = reader.NonNeg();
+                    if (dimId < 0 || dimId >= dimLengths.Count) throw new DataException($"{path}: variable '{name}' names dimension id {dimId}, which does not exist");
+                    if (d == 0 && dimId == recordDim) isRecord = true;
+                    else product = checked(product * dimLengths[(int)dimId]);
+                }
+
+                SkipAttributes(reader);
+                var elementSize = reader.Int32() switch
+                {
+                    1 or 2 or 7 => 1,
+                    3 or 8 => 2,
+                    4 or 5 or 9 => 4,
+                    6 or 10 or 11 => 8,
+                    var t => throw new DataException($"{path}: variable '{name}' has invalid type {t} in the header"),
+                };
+                reader.NonNeg(); // vsize: recomputed below, as netCDF-C does
+                var begin = version == 1 ? reader.Int32() : reader.Int64();
+                var bytes = checked(product * elementSize);
+                var entry = new Entry(begin, isRecord, bytes);
+                variables[name] = entry;
+                if (isRecord)
+                {
+                    lastRecordPadded = (bytes + 3) & ~3L;
+                    recordSize += lastRecordPadded;
+                    lastRecord = entry;
+                }
+            }
+        }
+
+        // netCDF-C packs records when there is a single record variable (NC_computeshapes).
+        if (lastRecord is not null && recordSize == lastRecordPadded) recordSize = lastRecord.SliceBytes;
+        _ = numRecs;
+        return new ClassicLayout(variables, recordSize, stream.Length);
+    }
+
+    private static void SkipAttributes(HeaderReader reader)
+    {
+        var tag = reader.Int32();
+        var n = reader.NonNeg();
+        if (tag != NcAttribute) return;
+        for (var i = 0; i < n; i++)
+        {
+            reader.Name();
+            var size = reader.Int32() switch
+            {
+                1 or 2 or 7 => 1,
+                3 or 8 => 2,
+                4 or 5 or 9 => 4,
+                _ => 8,
+            };
+            var count = reader.NonNeg();
+            reader.Skip(Pad(checked(count * size)));
+        }
+    }
+
+    private static long Pad(long n) => (n + 3) & ~3L;
+
+    /// <summary>Big-endian header fields (XDR), with the CDF-5 64-bit counts.</summary>
+    private sealed class HeaderReader(Stream stream, string path)
+    {
+        private readonly byte[] _scratch = new byte[8];
+
+        public int Version { get; set; }
+
+        public byte[] Bytes(int n)
+        {
+            var buffer = new byte[n];
+            Fill(buffer);
+            return buffer;
+        }
+
+        public int Int32()
+        {
+            Fill(_scratch.AsSpan(0, 4));
+            return BinaryPrimitives.ReadInt32BigEndian(_scratch);
+        }
+
+        public long Int64()
+        {
+            Fill(_scratch.AsSpan(0, 8));
+            return BinaryPrimitives.ReadInt64BigEndian(_scratch);
+        }
+
+        public long NonNeg()
+        {
+            var value = Version == 5 ? Int64() : (uint)Int32();
+            if (value < 0) throw new DataException($"{path}: corrupt netCDF header (negative count)");
+            return value;
+        }
+
+        public string Name()
+        {
+            var len = NonNeg();
+            if (len > 1 << 16) throw new DataException($"{path}: corrupt netCDF header (name of {len} bytes)");
+            var bytes = Bytes((int)len);
+            Skip(Pad(len) - len);
+            return Encoding.UTF8.GetString(bytes);
+        }
+
+        public void Skip(long n)
+        {
+            if (n == 0) return;
+            if (stream.CanSeek)
+            {
+                if (stream.Position + n > stream.Length) throw Truncated();
+                stream.Seek(n, SeekOrigin.Current);
+            }
+        }
+
+        private void Fill(Span<byte> buffer)
+        {
+            try
+            {
+                stream.ReadExactly(buffer);
+            }
+            catch (EndOfStreamException)
+            {
+                throw Truncated();
+            }
+        }
+
+        private DataException Truncated() => new($"{path}: the netCDF header is truncated");
+    }
+}

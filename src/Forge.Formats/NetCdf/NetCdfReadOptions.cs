@@ -1,0 +1,51 @@
+using System.Globalization;
+using Forge.Core.Datasets;
+
+namespace Forge.Formats.NetCdf;
+
+/// <summary>What to do with variables that live in NetCDF-4 sub-groups (Forge reads the root group only).</summary>
+public enum SubGroupPolicy
+{
+    /// <summary>Fail the open with a <see cref="DataException"/> naming the group (the default: nothing is dropped silently).</summary>
+    Reject,
+    /// <summary>Read the root group and ignore sub-groups.</summary>
+    Ignore,
+}
+
+/// <summary>Options of <see cref="NetCdfDatasetReader"/>.</summary>
+/// <param name="DirectChunks">Use the HDF5 direct-chunk path (parallel managed inflate/unshuffle) where it applies; false forces netCDF-C.</param>
+/// <param name="SubGroups">Policy for variables in sub-groups.</param>
+/// <param name="MaxDecodeWorkers">Upper bound on parallel chunk decoders for one read (default: processor count).</param>
+public sealed record NetCdfReadOptions(bool DirectChunks = true, SubGroupPolicy SubGroups = SubGroupPolicy.Reject, int MaxDecodeWorkers = 0)
+{
+    public static readonly NetCdfReadOptions Default = new();
+
+    internal int EffectiveWorkers => MaxDecodeWorkers > 0 ? MaxDecodeWorkers : Environment.ProcessorCount;
+
+    /// <summary>
+    /// Reads the recipe's reader options: <c>direct_chunks</c> (bool) and <c>sub_groups</c> ("reject" | "ignore").
+    /// Unknown keys are left for other readers.
+    /// </summary>
+    public static NetCdfReadOptions FromOptions(IReadOnlyDictionary<string, object?>? options, NetCdfReadOptions? defaults = null)
+    {
+        var result = defaults ?? Default;
+        if (options is null) return result;
+        if (options.TryGetValue("direct_chunks", out var direct) && direct is not null)
+            result = result with { DirectChunks = direct is bool b ? b : bool.Parse(Convert.ToString(direct, CultureInfo.InvariantCulture)!) };
+        if (options.TryGetValue("sub_groups", out var groups) && groups is not null)
+        {
+            var text = Convert.ToString(groups, CultureInfo.InvariantCulture);
+            result = result with
+            {
+                SubGroups = text switch
+                {
+                    "reject" => SubGroupPolicy.Reject,
+                    "ignore" => SubGroupPolicy.Ignore,
+                    _ => throw new ArgumentException($"sub_groups must be \"reject\" or \"ignore\", not \"{text}\"", nameof(options)),
+                },
+            };
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Forge.Recipes;
+
+/// <summary><c>inputs</c>: the URL template and the keys that fill it, the input format, and how to fetch.</summary>
+public sealed record InputsSpec(
+    string UrlTemplate,
+    ConcatSpec Concat,
+    MergeSpec? Merge,
+    InputFormat Format,
+    GribFilter? Grib,
+    FetchSpec Fetch,
+    string? Cache);

@@ -1,0 +1,53 @@
+using System.Text;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Forge.Recipes.Parsing;
+
+/// <summary>Loads the single YAML document of a recipe or meta.yaml; syntax errors become recipe errors.</summary>
+internal static class YamlLoading
+{
+    public static YamlNode? LoadRoot(YamlContext ctx, byte[] bytes)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StreamReader(new MemoryStream(bytes), new UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: true);
+            stream.Load(reader);
+        }
+        catch (YamlException e)
+        {
+            ctx.Error(e.Start, "invalid YAML: " + Describe(e));
+            return null;
+        }
+        catch (DecoderFallbackException)
+        {
+            ctx.ErrorAtFileStart("the file is not valid UTF-8 text");
+            return null;
+        }
+
+        if (stream.Documents.Count == 0 || YamlContext.IsNull(stream.Documents[0].RootNode))
+        {
+            ctx.ErrorAtFileStart("the file is empty");
+            return null;
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            ctx.Error(stream.Documents[1].RootNode, "the file holds more than one YAML document; write one recipe per file");
+            return null;
+        }
+
+        return stream.Documents[0].RootNode;
+    }
+
+    // YamlDotNet wraps the real cause ("duplicate key", "mapping values are not allowed here") in inner exceptions.
+    private static string Describe(YamlException e)
+    {
+        Exception inner = e;
+        while (inner.InnerException is YamlException next) inner = next;
+        var message = inner.Message;
+        var marker = message.IndexOf("): ", StringComparison.Ordinal);
+        return marker >= 0 && message.StartsWith("(Line", StringComparison.Ordinal) ? message[(marker + 3)..] : message;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Collections.Immutable;
+using Forge.Recipes.Parsing;
+
+namespace Forge.Recipes;
+
+/// <summary>
+/// Reads recipe files and feedstock folders. Every problem is a <see cref="RecipeException"/> whose message starts
+/// with <c>file:line:column: what is wrong</c>; nothing here touches the network.
+/// </summary>
+public static class RecipeLoader
+{
+    public const string MetaFileName = "meta.yaml";
+
+    /// <summary>Parses and validates one recipe file.</summary>
+    public static Recipe LoadRecipe(string path)
+    {
+        var bytes = ReadFile(path, "recipe file");
+        return RecipeParser.Parse(path, bytes);
+    }
+
+    /// <summary>Parses recipe text as if it were the file <paramref name="path"/> (for tests and editors; no file access).</summary>
+    public static Recipe ParseRecipe(string path, string yaml) => RecipeParser.Parse(path, System.Text.Encoding.UTF8.GetBytes(yaml));
+
+    /// <summary>
+    /// Loads a feedstock folder: meta.yaml (required) and every recipe it lists. Each listed path must exist and its
+    /// recipe id must equal the id in meta.yaml. Errors of all files are reported together.
+    /// </summary>
+    public static Feedstock LoadFeedstock(string dir)
+    {
+        var metaPath = Path.Combine(dir, MetaFileName);
+        if (!File.Exists(metaPath))
+        {
+            throw new RecipeException(metaPath, 1, 1, Directory.Exists(dir)
+                ? $"the feedstock folder '{dir}' has no {MetaFileName}; it must list the folder's recipes"
+                : $"no such feedstock folder '{dir}'");
+        }
+
+        var ctx = new YamlContext(metaPath);
+        var (meta, nodes) = FeedstockMetaParser.Parse(ctx, ReadFile(metaPath, MetaFileName));
+        var errors = new List<RecipeError>(ctx.Errors);
+        var recipes = ImmutableArray.CreateBuilder<Recipe>();
+        foreach (var reference in meta?.Recipes ?? [])
+        {
+            var (idNode, pathNode) = nodes[reference];
+            var recipePath = Path.Combine(dir, reference.Path);
+            if (!File.Exists(recipePath))
+            {
+                errors.Add(new RecipeError(metaPath, (int)pathNode.Start.Line, (int)pathNode.Start.Column, $"recipe file '{reference.Path}' does not exist (looked for {recipePath})"));
+                continue;
+            }
+
+            try
+            {
+                var recipe = LoadRecipe(recipePath);
+                if (recipe.Id != reference.Id)
+                {
+                    errors.Add(new RecipeError(metaPath, (int)idNode.Start.Line, (int)idNode.Start.Column,
+                        $"recipe id '{reference.Id}' does not match id '{recipe.Id}' in {reference.Path}"));
+                    continue;
+                }
+
+                recipes.Add(recipe);
+            }
+            catch (RecipeException e)
+            {
+                errors.AddRange(e.Errors);
+            }
+        }
+
+        if (errors.Count > 0 || meta is null) throw new RecipeException(errors);
+        return new Feedstock(meta, recipes.ToImmutable());
+    }
+
+    /// <summary>
+    /// The recipes to run for a command-line argument: a recipe file gives that recipe (meta.yaml optional then); a
+    /// folder, or a path to a meta.yaml, gives every recipe the feedstock lists.
+    /// </summary>
+    public static ImmutableArray<Recipe> Load(string pathOrDir)
+    {
+        if (Directory.Exists(pathOrDir)) return LoadFeedstock(pathOrDir).Recipes;
+        if (File.Exists(pathOrDir) && Path.GetFileName(pathOrDir) == MetaFileName)
+            return LoadFeedstock(Path.GetDirectoryName(Path.GetFullPath(pathOrDir))!).Recipes;
+        return [LoadRecipe(pathOrDir)];
+    }
+
+    private static byte[] ReadFile(string path, string what)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var reason = e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message;
+            throw new RecipeException(path, 1, 1, $"cannot read {what}: {reason}");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+namespace Forge.Sources;
+
+/// <summary>How inputs are fetched: the recipe's <c>inputs.fetch</c> block plus the <c>--offline</c> switch.</summary>
+/// <param name="Concurrency">Simultaneous requests per host (recipe <c>fetch.concurrency</c>).</param>
+/// <param name="Retries">Retries per input after the first attempt (recipe <c>fetch.retries</c>).</param>
+/// <param name="Timeout">Limit for connecting and receiving a response's headers (or an FTP/S3 control exchange), per attempt.</param>
+/// <param name="StallTimeout">Limit for a body that delivers no byte at all; a slow but moving body is never cut.</param>
+public sealed record FetchOptions(
+    int Concurrency = 4,
+    int Retries = 5,
+    TimeSpan? Timeout = null,
+    TimeSpan? StallTimeout = null)
+{
+    /// <summary>Default per-attempt response timeout (recipe default <c>timeout: 120s</c>).</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>Default stall timeout: no byte for this long fails the attempt (it is then resumed).</summary>
+    public static readonly TimeSpan DefaultStallTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Authentication for http(s) and ftp inputs; secrets come from the environment only.</summary>
+    public FetchAuth? Auth { get; init; }
+
+    /// <summary>Query parameters appended to every http(s) request at request time: parameter name → environment variable name.</summary>
+    public IReadOnlyDictionary<string, string> QuerySecrets { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Fetch nothing: every remote input must come from the cache.</summary>
+    public bool Offline { get; init; }
+
+    /// <summary>Endpoint, region and credentials for s3:// inputs.</summary>
+    public S3InputOptions S3 { get; init; } = new();
+
+    /// <summary>First retry delay; later ones grow exponentially with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Upper bound of one backoff delay.</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Upper bound applied to a server's Retry-After (a server asking for an hour gets this instead).</summary>
+    public TimeSpan RetryAfterCap { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>The effective response timeout.</summary>
+    public TimeSpan EffectiveTimeout => Timeout ?? DefaultTimeout;
+
+    /// <summary>The effective stall timeout.</summary>
+    public TimeSpan EffectiveStallTimeout => StallTimeout ?? DefaultStallTimeout;
+}
+
+/// <summary>Where s3:// inputs live: any S3-compatible endpoint; credentials from the AWS SDK default chain unless anonymous.</summary>
+/// <param name="Endpoint">Service URL such as <c>http://127.0.0.1:5055</c>; null means AWS itself.</param>
+/// <param name="Region">Signing region (default us-east-1).</param>
+/// <param name="Anonymous">Send unsigned requests (public buckets).</param>
+public sealed record S3InputOptions(string? Endpoint = null, string? Region = null, bool Anonymous = false);

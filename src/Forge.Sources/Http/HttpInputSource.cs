@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Forge.Sources;
+
+/// <summary>http/https inputs: streaming GET, Range + If-Range resume, Retry-After, content length check.</summary>
+internal sealed class HttpInputSource : IInputSource
+{
+    private readonly HttpClient _client;
+    private readonly FetchOptions _options;
+
+    public HttpInputSource(FetchOptions options)
+    {
+        _options = options;
+        var handler = new SocketsHttpHandler
+        {
+            // Raw bytes only: a transparently gunzipped body would not match Content-Length or the server's file.
+            AutomaticDecompression = DecompressionMethods.None,
+            AllowAutoRedirect = true,
+            MaxAutomaticRedirections = 10,
+            UseCookies = true,
+            ConnectTimeout = options.EffectiveTimeout,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            MaxConnectionsPerServer = Math.Max(1, options.Concurrency),
+        };
+        _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("forge", "0.1"));
+    }
+
+    public async Task DownloadAttemptAsync(InputRequest request, DownloadFile file, TransferState state, CancellationToken ct)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, request.RequestUrl);
+        AddAuthorization(message, request.Credentials);
+        var resuming = file.Length > 0;
+        if (resuming)
+        {
+            message.Headers.Range = new RangeHeaderValue(file.Length, null);
+            // If the file changed since the first attempt the server answers 200 with the new content.
+            if (state.ETag is { } etag && EntityTagHeaderValue.TryParse(etag, out var tag) && !tag.IsWeak)
+                message.Headers.IfRange = new RangeConditionHeaderValue(tag);
+            else if (state.LastModified is { } lm)
+                message.Headers.IfRange = new RangeConditionHeaderValue(lm);
+        }
+
+        using var response = await SendAsync(message, ct).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        if (status == 416 && resuming && response.Content.Headers.ContentRange?.Length == file.Length)
+        {
+            return; // everything was already received before the connection dropped
+        }
+
+        if (!response.IsSuccessStatusCode) throw StatusFailure(request, response);
+
+        var headers = response.Content.Headers;
+        if (response.StatusCode == HttpStatusCode.PartialContent && resuming)
+        {
+            var range = headers.ContentRange;
+            if (range?.From != file.Length)
+            {
+                file.Reset();
+                throw new TransientFetchException($"server answered Range bytes={file.Length}- with Content-Range {range}; starting over");
+            }
+
+            state.ExpectedSize = range.Length ?? state.ExpectedSize;
+        }
+        else
+        {
+            // 200: a full body. Either first attempt, or the server ignored/invalidated the Range.
+            file.Reset();
+            state.ExpectedSize = headers.ContentLength;
+        }
+
+        var etagNow = response.Headers.ETag?.ToString();
+        if (etagNow is not null) state.ETag = etagNow;
+        if (headers.LastModified is { } modified) state.LastModified = modified;
+
+        var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            await BodyCopier.CopyAsync(body, file, _options.EffectiveStallTimeout, ct).ConfigureAwait(false);
+        }
+
+        if (state.ExpectedSize is { } expected && file.Length != expected)
+            throw new TransientFetchException($"body shorter than Content-Length: got {file.Length} of {expected} bytes");
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.EffectiveTimeout);
+        try
+        {
+            return await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TransientFetchException($"no response within {_options.EffectiveTimeout.TotalSeconds:0.###}s");
+        }
+        catch (HttpRequestException e)
+        {
+            // The message of HttpRequestException names host:port, never the path or query.
+            throw new TransientFetchException(e.HttpRequestError switch
+            {
+                HttpRequestError.NameResolutionError => $"host not found ({e.Message})",
+                HttpRequestError.ConnectionError => $"cannot connect ({e.Message})",
+                _ => e.Message,
+            }, inner: e);
+        }
+    }
+
+    private static void AddAuthorization(HttpRequestMessage message, Credentials credentials)
+    {
+        if (credentials.BearerToken is { } token)
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        else if (credentials.UserName is { } user)
+        {
+            var pair = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{credentials.Password}"));
+            message.Headers.Authorization = new AuthenticationHeaderValue("Basic", pair);
+        }
+    }
+
+    private static Exception StatusFailure(InputRequest request, HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        var reason = $"HTTP {status} {response.ReasonPhrase}".TrimEnd();
+        if (status is 408 or 425 or 429 || status >= 500)
+        {
+            return new TransientFetchException(reason, status, RetryAfter(response));
+        }
+
+        if (status == 401) reason += request.Credentials == Credentials.None ? " (no credentials configured: set fetch.auth)" : " (credentials rejected)";
+        return new FetchException(request.RedactedUrl, reason, status);
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta) return delta;
+        if (header?.Date is { } date) return date - DateTimeOffset.UtcNow;
+        return null;
+    }
+}

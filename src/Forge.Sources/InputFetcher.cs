@@ -1,0 +1,207 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Forge.Core.Sources;
+using Microsoft.Extensions.Logging;
+using Polly;
+
+namespace Forge.Sources;
+
+/// <summary>
+/// Fetches inputs over http(s), ftp, s3 and file with retries, resume, per-host limits, auth from the environment
+/// and an optional verified <see cref="InputCache"/>. Every URL it shows is redacted.
+/// </summary>
+public sealed class InputFetcher : IInputFetcher, IDisposable
+{
+    private readonly FetchOptions _options;
+    private readonly InputCache? _cache;
+    private readonly ILogger _logger;
+    private readonly string _tempDirectory;
+    private readonly SecretScrubber _scrubber = new();
+    private readonly CredentialResolver _credentials;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly HostLimiter _hosts;
+    private readonly KeyedLock _urlLocks = new();
+    private readonly ConcurrentDictionary<string, Lazy<IInputSource>> _sources = new(StringComparer.Ordinal);
+    private readonly IReadOnlyCollection<string> _secretParameters;
+
+    /// <param name="options">Fetch settings from the recipe and command line.</param>
+    /// <param name="cache">Optional input cache (local folder or s3:// prefix).</param>
+    /// <param name="logger">Receives redacted messages only.</param>
+    /// <param name="tempDirectory">Where downloads land when they are not cache entries (created if missing).</param>
+    /// <param name="environment">Environment lookup for secrets; defaults to <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
+    public InputFetcher(FetchOptions options, InputCache? cache, ILogger logger, string tempDirectory, Func<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentException.ThrowIfNullOrEmpty(tempDirectory);
+        _options = options;
+        _cache = cache;
+        _logger = logger;
+        _tempDirectory = Path.GetFullPath(tempDirectory);
+        _credentials = new CredentialResolver(options, environment ?? Environment.GetEnvironmentVariable, _scrubber);
+        _pipeline = RetryPipelineFactory.Create(options);
+        _hosts = new HostLimiter(options.Concurrency);
+        _secretParameters = options.QuerySecrets.Keys.ToArray();
+    }
+
+    /// <summary>Redacts <paramref name="url"/> the way this fetcher shows it (userinfo and secret query values masked).</summary>
+    public string Redact(string url) => UrlRedactor.Redact(url, _secretParameters);
+
+    public async ValueTask<FetchedInput> FetchAsync(string url, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(url);
+        if (FileInputSource.TryGetLocalPath(url, out var localPath))
+        {
+            // Local files are used in place and never cached (copying them would only cost time and disk).
+            var info = new FileInfo(localPath);
+            if (!info.Exists) throw new FetchException(Redact(url), $"no such file: {localPath}");
+            return new FetchedInput(Redact(url), localPath, info.Length, FromCache: false, Retries: 0);
+        }
+
+        var redacted = Redact(url);
+        try
+        {
+            using var urlLock = await _urlLocks.AcquireAsync(redacted, ct).ConfigureAwait(false);
+            return await FetchRemoteAsync(url, redacted, ct).ConfigureAwait(false);
+        }
+        catch (FetchException e)
+        {
+            var reason = _scrubber.Scrub(e.Reason);
+            Log.Failed(_logger, redacted, reason);
+            if (reason == e.Reason && e.Url == redacted) throw;
+            throw new FetchException(redacted, reason, e.StatusCode);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var source in _sources.Values)
+        {
+            if (source.IsValueCreated) source.Value.Dispose();
+        }
+
+        _hosts.Dispose();
+    }
+
+    private async ValueTask<FetchedInput> FetchRemoteAsync(string url, string redacted, CancellationToken ct)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+            throw new FetchException(redacted, "not a valid URL");
+
+        if (_cache is not null)
+        {
+            var hit = await _cache.TryGetAsync(redacted, _tempDirectory,
+                problem => Log.CacheCorrupt(_logger, redacted, _cache.Url, problem), ct).ConfigureAwait(false);
+            if (hit is not null)
+            {
+                Log.CacheHit(_logger, redacted);
+                return new FetchedInput(redacted, hit.LocalPath, hit.Size, FromCache: true, Retries: 0) { IsTemporary = hit.IsTemporary };
+            }
+        }
+
+        if (_options.Offline)
+            throw new FetchException(redacted, _cache is null ? "not in cache (offline; no input cache configured)" : $"not in cache (offline; cache {_cache.Url})");
+
+        var source = SourceFor(uri, redacted);
+        var credentials = _credentials.Resolve(redacted, uri.Host);
+        var requestUrl = uri.Scheme is "http" or "https" ? _credentials.AppendQuerySecrets(redacted, StripUserInfo(url, uri)) : url;
+        var request = new InputRequest(uri, redacted, credentials, requestUrl);
+
+        Directory.CreateDirectory(_tempDirectory);
+        var name = InputCache.SanitizedName(redacted);
+        var id = Guid.NewGuid().ToString("N");
+        var partPath = Path.Combine(_tempDirectory, $"{id}-{name}.part");
+        var finalPath = Path.Combine(_tempDirectory, $"{id}-{name}");
+        var state = new TransferState();
+        var retries = 0;
+        var clock = Stopwatch.StartNew();
+        string sha256;
+        long bytes;
+        try
+        {
+            using (var file = new DownloadFile(partPath))
+            {
+                retries = await DownloadWithRetriesAsync(source, request, file, state, ct).ConfigureAwait(false);
+                bytes = file.Length;
+                sha256 = await file.CompleteAsync(ct).ConfigureAwait(false);
+            }
+
+            File.Move(partPath, finalPath);
+        }
+        catch
+        {
+            TryDelete(partPath);
+            throw;
+        }
+
+        Log.Fetched(_logger, redacted, bytes, clock.Elapsed.TotalSeconds, retries);
+        if (_cache is null)
+            return new FetchedInput(redacted, finalPath, bytes, FromCache: false, retries) { IsTemporary = true };
+
+        try
+        {
+            var sidecar = new CacheSidecar(redacted, bytes, state.ETag, state.LastModified, sha256, DateTimeOffset.UtcNow);
+            var entry = await _cache.PutAsync(redacted, finalPath, sidecar, ct).ConfigureAwait(false);
+            return new FetchedInput(redacted, entry.LocalPath, bytes, FromCache: false, retries) { IsTemporary = entry.IsTemporary };
+        }
+        catch
+        {
+            TryDelete(finalPath);
+            throw;
+        }
+    }
+
+    private async ValueTask<int> DownloadWithRetriesAsync(IInputSource source, InputRequest request, DownloadFile file, TransferState state, CancellationToken ct)
+    {
+        var retries = 0;
+        var context = ResilienceContextPool.Shared.Get(ct);
+        context.Properties.Set(RetryPipelineFactory.RetryObserver, (attempt, delay, reason) =>
+        {
+            retries++;
+            Log.Retrying(_logger, request.RedactedUrl, attempt + 1, delay.TotalMilliseconds, _scrubber.Scrub(reason));
+        });
+        var hostKey = $"{request.Uri.Scheme}://{request.Uri.Authority}";
+        try
+        {
+            await _pipeline.ExecuteAsync(
+                static async (ctx, s) =>
+                {
+                    using var slot = await s.Self._hosts.AcquireAsync(s.HostKey, ctx.CancellationToken).ConfigureAwait(false);
+                    await s.Source.DownloadAttemptAsync(s.Request, s.File, s.State, ctx.CancellationToken).ConfigureAwait(false);
+                },
+                context,
+                (Self: this, HostKey: hostKey, Source: source, Request: request, File: file, State: state)).ConfigureAwait(false);
+        }
+        catch (TransientFetchException e)
+        {
+            var reason = _options.Retries > 0 ? $"{e.Reason} (gave up after {retries} retries)" : e.Reason;
+            throw new FetchException(request.RedactedUrl, _scrubber.Scrub(reason), e.StatusCode);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        return retries;
+    }
+
+    private IInputSource SourceFor(Uri uri, string redacted)
+    {
+        var scheme = uri.Scheme.ToLowerInvariant();
+        var key = scheme == "https" ? "http" : scheme;
+        var options = _options;
+        return _sources.GetOrAdd(key, k => new Lazy<IInputSource>(() => k switch
+        {
+            "http" => new HttpInputSource(options),
+            _ => throw new FetchException(redacted, $"unsupported URL scheme '{uri.Scheme}' (use http, https, ftp, s3 or file)"),
+        })).Value;
+    }
+
+    private static string StripUserInfo(string url, Uri uri) =>
+        uri.UserInfo.Length == 0 ? url : new UriBuilder(uri) { UserName = "", Password = "" }.Uri.AbsoluteUri;
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

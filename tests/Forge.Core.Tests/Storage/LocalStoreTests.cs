@@ -1,0 +1,102 @@
+using Forge.Core.Storage;
+
+namespace Forge.Core.Tests.Storage;
+
+public sealed class LocalStoreTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "forge-localstore-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task KeysMapToFilesUnderTheRoot()
+    {
+        var store = new LocalStore(_root + "/");
+        Assert.Equal(_root, store.Url);
+        await store.SetAsync(new StoreKey("sst/c/0/1"), new byte[] { 9, 8, 7 });
+        Assert.Equal(new byte[] { 9, 8, 7 }, await File.ReadAllBytesAsync(Path.Combine(_root, "sst", "c", "0", "1")));
+    }
+
+    [Fact]
+    public async Task FilesWrittenByOthersAreListedAndRead()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "x", "y"));
+        await File.WriteAllBytesAsync(Path.Combine(_root, "x", "y", ".zarray"), [1, 2, 3]);
+        await File.WriteAllBytesAsync(Path.Combine(_root, "x", ".zattrs"), [4]);
+        var store = new LocalStore(_root);
+        var keys = new List<string>();
+        await foreach (var key in store.ListAsync("")) keys.Add(key.Value);
+        Assert.Equal(["x/.zattrs", "x/y/.zarray"], keys.Order(StringComparer.Ordinal));
+        using var value = await store.GetAsync(new StoreKey("x/y/.zarray"), new ByteRange.FromOffset(1));
+        Assert.Equal(new byte[] { 2, 3 }, value!.Memory.ToArray());
+    }
+
+    [Fact]
+    public async Task InProgressTemporaryFilesAreNotListed()
+    {
+        var store = new LocalStore(_root);
+        await store.SetAsync(new StoreKey("a/0"), new byte[] { 1 });
+        // What a crashed writer leaves behind: a temp file beside its target.
+        await File.WriteAllBytesAsync(Path.Combine(_root, "a", ".1.0123456789abcdef" + LocalStore.TempSuffix), [2]);
+        var keys = new List<string>();
+        await foreach (var key in store.ListAsync("a/")) keys.Add(key.Value);
+        Assert.Equal(["a/0"], keys);
+    }
+
+    [Fact]
+    public async Task KeysWithTheTemporarySuffixAreRefused()
+    {
+        var store = new LocalStore(_root);
+        var ex = await Assert.ThrowsAsync<ArgumentException>(async () => await store.SetAsync(new StoreKey("a/b" + LocalStore.TempSuffix), new byte[] { 1 }));
+        Assert.Contains("a/b" + LocalStore.TempSuffix, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("../escape")]
+    [InlineData("a/../../escape")]
+    [InlineData("/etc/passwd")]
+    [InlineData("..")]
+    public void PathsOutsideTheRootAreRefused(string relative)
+    {
+        var store = new LocalStore(_root);
+        var ex = Assert.Throws<ArgumentException>(() => store.ResolvePath(relative));
+        Assert.Contains(relative, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PathsInsideTheRootResolve()
+    {
+        var store = new LocalStore(_root);
+        Assert.Equal(Path.Combine(_root, "a", "b"), store.ResolvePath("a/b"));
+    }
+
+    [Fact]
+    public void SiblingDirectoryWithTheSamePrefixIsNotInside()
+    {
+        // "/tmp/root-evil" starts with "/tmp/root" as a string but is outside the root.
+        var store = new LocalStore(_root);
+        Assert.Throws<ArgumentException>(() => store.ResolvePath("../" + Path.GetFileName(_root) + "-evil/x"));
+    }
+
+    [Fact]
+    public async Task WriteFailureNamesTheKeyAndStore()
+    {
+        var store = new LocalStore(_root);
+        await store.SetAsync(new StoreKey("blocker"), new byte[] { 1 });
+        // "blocker" is a file, so "blocker/child" cannot get a directory.
+        var ex = await Assert.ThrowsAsync<IOException>(async () => await store.SetAsync(new StoreKey("blocker/child"), new byte[] { 2 }));
+        Assert.Contains("blocker/child", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(_root, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListingAMissingRootIsEmpty()
+    {
+        var store = new LocalStore(Path.Combine(_root, "never-created"));
+        await foreach (var _ in store.ListAsync("")) Assert.Fail("a missing root has no keys");
+        Assert.False(await store.ExistsAsync(new StoreKey("a")));
+    }
+}
