@@ -19,6 +19,8 @@ public sealed class ZarritaFixture
 
     public string Directory { get; }
 
+    public string Write(string outDirectory) => Peers.Run("node", [Path.Combine(Directory, "write.mjs"), outDirectory], Directory);
+
     public string Read(string format, IEnumerable<string> storeManifestPairs) =>
         Peers.Run("node", [Path.Combine(Directory, "read.mjs"), format, .. storeManifestPairs], Directory);
 }
@@ -63,6 +65,29 @@ public sealed class ZarritaInteropTests(ZarritaFixture zarrita) : IClassFixture<
 
         var output = zarrita.Read("v3", args);
         Assert.Equal("ok " + string.Join(' ', Cases.Select(_ => "6")), output.Trim());
+    }
+
+    [Fact]
+    public async Task Forge_reads_v3_stores_written_by_zarrita()
+    {
+        Peers.EnsureNativeCodecs();
+        using var dir = new TempDir();
+        Assert.Equal("ok 5", zarrita.Write(dir.Path).Trim());
+        var store = new LocalStore(dir.Sub("zarrita.zarr"));
+        var group = await ZarrGroupReader.OpenAsync(store);
+        Assert.False(group.IsConsolidated);
+        Assert.Equal("written by zarrita", group.Attributes["title"]!.GetValue<string>());
+        Assert.Equal(["f4_zstd", "f8_transpose", "i2_blosc", "i4_big", "u1_plain"], group.Arrays.Keys.Order(StringComparer.Ordinal));
+        foreach (var name in group.Arrays.Keys)
+        {
+            var expected = await File.ReadAllBytesAsync(dir.Sub(name + ".bin"));
+            var actual = await group.OpenArray(name).ReadAllAsync();
+            Assert.True(expected.AsSpan().SequenceEqual(actual), $"{name} differs from what zarrita wrote");
+        }
+
+        Assert.Equal(Endian.Big, group.Arrays["i4_big"].Endian);
+        Assert.IsType<TransposeCodec>(Assert.Single(group.Arrays["f8_transpose"].ArrayCodecs));
+        Assert.Equal(["d0", "d1"], group.Arrays["i2_blosc"].DimensionNames!);
     }
 
     [Fact]
