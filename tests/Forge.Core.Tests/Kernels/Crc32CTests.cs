@@ -23,10 +23,14 @@ public sealed class Crc32CTests
     [Fact]
     public void Equals_bitwise_reference_for_odd_lengths()
     {
-        var data = new byte[1029];
+        var data = new byte[20_000];
         new Random(7).NextBytes(data);
-        for (var len = 0; len < data.Length; len += 37)
+        for (var len = 0; len < 1100; len += 37)
             Assert.Equal(Reference(data.AsSpan(0, len)), Crc32C.Compute(data.AsSpan(0, len)));
+        // Lengths around the three-stream block (3 x 1024 bytes) and several blocks with tails.
+        foreach (var len in new[] { 3071, 3072, 3073, 3080, 6144, 9999, 20_000 })
+            Assert.Equal(Reference(data.AsSpan(0, len)), Crc32C.Compute(data.AsSpan(0, len)));
+        Assert.Equal(Reference(data.AsSpan(5, 7000)), Crc32C.Compute(data.AsSpan(5, 7000)));
     }
 
     private static uint Reference(ReadOnlySpan<byte> data)
