@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Forge.Core.Kernels;
 
@@ -20,14 +22,13 @@ public static class Crc32C
         while (data.Length >= 3 * StreamBytes)
         {
             uint a = crc, b = 0, c = 0;
-            var sa = data[..StreamBytes];
-            var sb = data.Slice(StreamBytes, StreamBytes);
-            var sc = data.Slice(2 * StreamBytes, StreamBytes);
-            for (var i = 0; i < StreamBytes; i += 8)
+            ref var p = ref MemoryMarshal.GetReference(data);
+            // Bounds are checked once by the loop condition above; the reads below stay inside 3 * StreamBytes.
+            for (nint i = 0; i < StreamBytes; i += 8)
             {
-                a = BitOperations.Crc32C(a, BinaryPrimitives.ReadUInt64LittleEndian(sa[i..]));
-                b = BitOperations.Crc32C(b, BinaryPrimitives.ReadUInt64LittleEndian(sb[i..]));
-                c = BitOperations.Crc32C(c, BinaryPrimitives.ReadUInt64LittleEndian(sc[i..]));
+                a = BitOperations.Crc32C(a, ReadLittle(ref Unsafe.Add(ref p, i)));
+                b = BitOperations.Crc32C(b, ReadLittle(ref Unsafe.Add(ref p, i + StreamBytes)));
+                c = BitOperations.Crc32C(c, ReadLittle(ref Unsafe.Add(ref p, i + 2 * StreamBytes)));
             }
 
             crc = Shift(Shift(a) ^ b) ^ c;
@@ -40,6 +41,13 @@ public static class Crc32C
         for (; k < data.Length; k++)
             crc = BitOperations.Crc32C(crc, data[k]);
         return crc;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong ReadLittle(ref byte source)
+    {
+        var v = Unsafe.ReadUnaligned<ulong>(ref source);
+        return BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v);
     }
 
     // The register after StreamBytes zero bytes, via four 256-entry tables (the map is linear over GF(2)).
