@@ -35,6 +35,9 @@ public sealed class ZarrArrayWriter
     /// <summary>When set, chunks holding only the fill value are not stored (an existing one is deleted), as zarr's write_empty_chunks=False.</summary>
     public bool SkipEmptyChunks { get; init; }
 
+    /// <summary>How many chunks <see cref="WriteRegionAsync"/> encodes and stores at once (1 = one after another).</summary>
+    public int MaxConcurrency { get; init; } = 1;
+
     /// <summary>The full store key of a chunk ("sst/c/0/1/2", "sst/0.1.2").</summary>
     public StoreKey ChunkKey(ReadOnlySpan<long> chunkIndex)
     {
@@ -105,14 +108,12 @@ public sealed class ZarrArrayWriter
 
         var first = s.Select((x, d) => x / chunk[d]).ToArray();
         var last = s.Select((x, d) => (x + c[d] - 1) / chunk[d]).ToArray();
-        var index = (long[])first.Clone();
-        var chunkBytes = Metadata.ChunkSpec.ByteCount;
-        using var buffer = PooledBuffer.Rent(chunkBytes);
-        var srcStart = new long[rank];
-        var copy = new long[rank];
-        var zero = new long[rank];
-        while (true)
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, MaxConcurrency), CancellationToken = ct };
+        await Parallel.ForEachAsync(ChunkIndices(first, last), options, async (index, token) =>
         {
+            using var buffer = PooledBuffer.Rent(Metadata.ChunkSpec.ByteCount);
+            var srcStart = new long[rank];
+            var copy = new long[rank];
             var partial = false;
             for (var d = 0; d < rank; d++)
             {
@@ -122,18 +123,28 @@ public sealed class ZarrArrayWriter
                 partial |= copy[d] < chunk[d];
             }
 
+            // An edge chunk overhangs the array: pad it with the fill value, as zarr-python does.
             if (partial) FillPattern.Fill(buffer.Span, _fillElement);
-            BlockCopy.Copy(data.Span, c, srcStart, buffer.Span, Metadata.ChunkShape.AsSpan(), zero, copy, es);
-            await WriteChunkAsync(index, buffer.Memory, ct).ConfigureAwait(false);
+            BlockCopy.Copy(data.Span, c, srcStart, buffer.Span, Metadata.ChunkShape.AsSpan(), new long[rank], copy, es);
+            await WriteChunkAsync(index, buffer.Memory, token).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
 
-            var dim = rank - 1;
+    // Chunk indices from first to last (inclusive) in C order.
+    private static IEnumerable<long[]> ChunkIndices(long[] first, long[] last)
+    {
+        var index = (long[])first.Clone();
+        while (true)
+        {
+            yield return (long[])index.Clone();
+            var dim = index.Length - 1;
             for (; dim >= 0; dim--)
             {
                 if (++index[dim] <= last[dim]) break;
                 index[dim] = first[dim];
             }
 
-            if (dim < 0) return;
+            if (dim < 0) yield break;
         }
     }
 

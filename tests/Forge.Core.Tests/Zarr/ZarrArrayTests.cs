@@ -22,7 +22,7 @@ public sealed class ZarrArrayTests
         var store = new MemoryStore();
         var meta = Meta(format, new GzipCodec(1));
         var data = Floats(35, i => i);
-        await new ZarrArrayWriter(store, "a", meta).WriteRegionAsync(new long[] { 0, 0 }, new long[] { 7, 5 }, data);
+        await new ZarrArrayWriter(store, "a", meta) { MaxConcurrency = 4 }.WriteRegionAsync(new long[] { 0, 0 }, new long[] { 7, 5 }, data);
         await ZarrMetadataWriter.WriteArrayAsync(store, "a", meta);
         var reader = await ZarrArrayReader.OpenAsync(store, "a");
         Assert.Equal(data, await reader.ReadAllAsync());
