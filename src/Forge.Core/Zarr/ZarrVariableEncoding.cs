@@ -43,10 +43,10 @@ public static class ZarrVariableEncoding
         if (format == ZarrFormat.V3 && fillAttribute is not null)
             json[FillValueAttribute] = ZarrAttributeEncoder.EncodeV3FillValueAttribute(fillAttribute, variable.DataType);
 
-        // Chunks never overhang beyond what is useful: a chunk larger than the dimension is clamped (as zarr does).
-        var chunks = storage.ChunkShape.Select((c, d) => Math.Max(1, Math.Min(c, Math.Max(1, variable.Shape[d])))).ToImmutableArray();
+        // The chunk shape is taken as given (the planner sizes the objects it hands to the writer); a chunk may
+        // exceed its dimension, as in zarr. Zero-length dimensions still need a positive chunk extent.
+        var chunks = storage.ChunkShape.Select(c => Math.Max(1, c)).ToImmutableArray();
         ImmutableArray<long>? inner = storage.InnerChunkShape is null ? null : [.. storage.InnerChunkShape];
-        if (inner is { } ic) chunks = [.. chunks.Select((c, d) => c % ic[d] == 0 ? c : (c + ic[d] - 1) / ic[d] * ic[d])];
 
         var meta = new ZarrArrayMetadata(format, variable.Shape, chunks, variable.DataType)
         {

@@ -167,10 +167,12 @@ public sealed class ZarrMetadataTests
         var v2 = ZarrVariableEncoding.Build(schema, ZarrFormat.V2, new ZarrStorageOptions([5, 100], []));
         Assert.Equal(-999, v2.FillValue.Integer);
         Assert.False(v2.Attributes.ContainsKey("_FillValue"));
-        Assert.Equal([5L, 4L], v2.ChunkShape.ToArray()); // clamped to the dimension
+        Assert.Equal([5L, 100L], v2.ChunkShape.ToArray()); // as given: a chunk may overhang its dimension
         Assert.Equal("""["time","lat"]""", v2.ToV2AttributesJson()["_ARRAY_DIMENSIONS"]!.ToJsonString());
 
         var v3 = ZarrVariableEncoding.Build(schema, ZarrFormat.V3, new ZarrStorageOptions([5, 4], [], [5, 2]));
+        var notDividing = Assert.Throws<ZarrMetadataException>(() => ZarrVariableEncoding.Build(schema, ZarrFormat.V3, new ZarrStorageOptions([5, 4], [], [5, 3])));
+        Assert.Contains("must divide the shard shape", notDividing.Message);
         Assert.Equal(-999, v3.Attributes["_FillValue"]!.GetValue<long>());
         Assert.Equal(["time", "lat"], v3.DimensionNames!);
 
