@@ -1,5 +1,6 @@
 using System.Buffers;
 using Forge.Core.Arrays;
+using Forge.Core.Codecs;
 using Forge.Core.Datasets;
 using Forge.Core.Datasets.Combine;
 
@@ -40,32 +41,5 @@ internal static class InputReading
             owner.Dispose();
             throw new DataException($"{input.Source}: variable '{origin.SourceVariable}': {ex.Message}", ex);
         }
-    }
-}
-
-/// <summary>An exact-length pooled byte buffer (ArrayPool) whose owner returns it on dispose.</summary>
-public sealed class PooledBuffer : IMemoryOwner<byte>
-{
-    private byte[]? _array;
-    private readonly int _length;
-
-    private PooledBuffer(byte[] array, int length)
-    {
-        _array = array;
-        _length = length;
-    }
-
-    public static PooledBuffer Rent(long length)
-    {
-        if (length > Array.MaxLength) throw new InvalidOperationException($"a buffer of {length} bytes is larger than .NET arrays allow");
-        return new PooledBuffer(ArrayPool<byte>.Shared.Rent((int)Math.Max(1, length)), (int)length);
-    }
-
-    public Memory<byte> Memory => _array is null ? throw new ObjectDisposedException(nameof(PooledBuffer)) : _array.AsMemory(0, _length);
-
-    public void Dispose()
-    {
-        var a = Interlocked.Exchange(ref _array, null);
-        if (a is not null) ArrayPool<byte>.Shared.Return(a);
     }
 }

@@ -1,0 +1,23 @@
+using Forge.Core.Codecs;
+using Forge.Core.Datasets;
+using Forge.Formats;
+using Forge.Native.Compression;
+
+namespace Forge.Cli.Composition;
+
+/// <summary>Composes the dataset readers (netCDF-C / HDF5, ecCodes) and registers the native Zarr codecs once.</summary>
+internal static class Readers
+{
+    private static int _registered;
+
+    public static IDatasetOpener CreateOpener()
+    {
+        RegisterNativeCodecs();
+        return new DatasetOpener();
+    }
+
+    public static void RegisterNativeCodecs()
+    {
+        if (Interlocked.Exchange(ref _registered, 1) == 0) CodecRegistry.Default.Register(NativeCodecFactory.Instance);
+    }
+}
