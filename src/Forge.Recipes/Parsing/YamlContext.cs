@@ -220,7 +220,17 @@ internal sealed partial class YamlContext(string file)
             if (d < bestDistance) (best, bestDistance) = (candidate, d);
         }
 
-        return bestDistance <= Math.Max(1, key.Length / 3) ? best : null;
+        if (best is not null && bestDistance <= Math.Max(2, key.Length / 3)) return best;
+
+        // A shared stem catches inflections the edit distance misses (retry → retries).
+        return allowed.FirstOrDefault(c => key.Length >= 4 && c.Length >= 4 && CommonPrefix(key, c) >= 4);
+    }
+
+    private static int CommonPrefix(string a, string b)
+    {
+        var n = 0;
+        while (n < a.Length && n < b.Length && a[n] == b[n]) n++;
+        return n;
     }
 
     private static int Levenshtein(string a, string b)
