@@ -3,7 +3,7 @@ using System.Text;
 using Forge.Cli.Composition;
 using Forge.Core.Storage;
 using Forge.Core.Zarr;
-using Forge.Formats;
+
 using Forge.Sources;
 using Microsoft.Extensions.Logging.Abstractions;
 
