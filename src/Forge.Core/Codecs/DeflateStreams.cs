@@ -5,8 +5,13 @@ namespace Forge.Core.Codecs;
 /// <summary>Shared stream plumbing for the gzip and zlib codecs, on pooled buffers.</summary>
 internal static class DeflateStreams
 {
-    public static PooledBuffer Compress(ReadOnlySpan<byte> input, Func<Stream, Stream> wrap)
+    // .NET writes no header for an empty input; these are the streams zlib/gzip write for zero bytes.
+    public static readonly byte[] EmptyGzip = [0x1F, 0x8B, 0x08, 0, 0, 0, 0, 0, 0, 0xFF, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    public static readonly byte[] EmptyZlib = [0x78, 0x9C, 0x03, 0, 0, 0, 0, 0x01];
+
+    public static PooledBuffer Compress(ReadOnlySpan<byte> input, Func<Stream, Stream> wrap, byte[] emptyStream)
     {
+        if (input.IsEmpty) return PooledBuffer.CopyOf(emptyStream);
         using var output = new PooledWriteStream(input.Length / 2 + 64);
         using (var z = wrap(output)) z.Write(input);
         return output.Detach();
@@ -14,6 +19,7 @@ internal static class DeflateStreams
 
     public static unsafe PooledBuffer Decompress(string codec, ReadOnlySpan<byte> input, long sizeHint, Func<Stream, Stream> wrap)
     {
+        if (input.IsEmpty) throw new CodecException(codec, "empty input is not a compressed stream");
         using var output = new PooledWriteStream(sizeHint);
         try
         {

@@ -22,7 +22,7 @@ public sealed class GzipCodec : IBytesToBytesCodec
     public JsonObject? ToV2Json() => new() { ["id"] = "gzip", ["level"] = Level };
 
     public IMemoryOwner<byte> Encode(ReadOnlySpan<byte> decoded, ChunkSpec spec) =>
-        DeflateStreams.Compress(decoded, s => new GZipStream(s, new ZLibCompressionOptions { CompressionLevel = Level }, leaveOpen: true));
+        DeflateStreams.Compress(decoded, s => new GZipStream(s, new ZLibCompressionOptions { CompressionLevel = Level }, leaveOpen: true), DeflateStreams.EmptyGzip);
 
     public IMemoryOwner<byte> Decode(ReadOnlySpan<byte> encoded, ChunkSpec spec) =>
         DeflateStreams.Decompress(Name, encoded, spec.ByteCount, s => new GZipStream(s, CompressionMode.Decompress));

@@ -22,7 +22,7 @@ public sealed class ZlibCodec : IBytesToBytesCodec
     public JsonObject? ToV2Json() => new() { ["id"] = "zlib", ["level"] = Level };
 
     public IMemoryOwner<byte> Encode(ReadOnlySpan<byte> decoded, ChunkSpec spec) =>
-        DeflateStreams.Compress(decoded, s => new ZLibStream(s, new ZLibCompressionOptions { CompressionLevel = Level }, leaveOpen: true));
+        DeflateStreams.Compress(decoded, s => new ZLibStream(s, new ZLibCompressionOptions { CompressionLevel = Level }, leaveOpen: true), DeflateStreams.EmptyZlib);
 
     public IMemoryOwner<byte> Decode(ReadOnlySpan<byte> encoded, ChunkSpec spec) =>
         DeflateStreams.Decompress("zlib", encoded, spec.ByteCount, s => new ZLibStream(s, CompressionMode.Decompress));
