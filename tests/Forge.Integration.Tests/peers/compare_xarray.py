@@ -13,6 +13,18 @@ import numpy as np
 import xarray as xr
 
 
+def same_value(x, y):
+    if isinstance(x, str) or isinstance(y, str):
+        return x == y
+    x, y = np.asarray(x), np.asarray(y)
+    return x.shape == y.shape and bool(np.all((x == y) | (np.isnan(x) & np.isnan(y)) if x.dtype.kind == "f" else x == y))
+
+
+def attrs_equal(a, b):
+    """Same names and values; order is not compared (zarr-python sorts attribute keys)."""
+    return set(a) == set(b) and all(same_value(a[k], b[k]) for k in a)
+
+
 def main():
     argv = sys.argv[1:]
     split = argv.index("--")
@@ -49,13 +61,13 @@ def main():
             problems.append(f"{name}: values differ, first zarr {zvals.ravel()[:3]} vs inputs {mvals.ravel()[:3]}")
         za = {k: v for k, v in zv.attrs.items()}
         ma = {k: v for k, v in mv.attrs.items()}
-        if str(za) != str(ma):
+        if not attrs_equal(za, ma):
             problems.append(f"{name}: attributes {za} vs {ma}")
         if name == a.concat_dim and zvals.dtype.kind == "M":
             if not (np.diff(zvals.astype("int64")) > 0).all():
                 problems.append(f"{name}: not strictly increasing")
     zg = {k: v for k, v in z.attrs.items() if not k.startswith("forge:") and k not in a.extra_attr}
-    if str(zg) != str(dict(m.attrs)):
+    if not attrs_equal(zg, dict(m.attrs)):
         problems.append(f"global attributes {zg} vs {dict(m.attrs)}")
     for k in ("forge:recipe_id", "forge:recipe_sha256", "forge:version", "forge:inputs", "forge:inputs_sha256"):
         if k not in z.attrs:
