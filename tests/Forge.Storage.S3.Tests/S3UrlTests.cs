@@ -39,3 +39,29 @@ public sealed class S3UrlTests
         Assert.Throws<ArgumentException>(() => new S3StoreOptions { Bucket = "bkt", Anonymous = true, Credentials = new Amazon.Runtime.BasicAWSCredentials("a", "b") }.Validate());
     }
 }
+
+public sealed class StoreLocatorTests
+{
+    [Theory]
+    [InlineData("s3://bkt/out.zarr", typeof(S3Store), "s3://bkt/out.zarr")]
+    [InlineData("memory://", typeof(Forge.Core.Storage.MemoryStore), "memory://")]
+    [InlineData("file:///data/out.zarr", typeof(Forge.Core.Storage.LocalStore), "/data/out.zarr")]
+    [InlineData("/data/out.zarr", typeof(Forge.Core.Storage.LocalStore), "/data/out.zarr")]
+    public void UrlsOpenTheirStore(string url, Type type, string storeUrl)
+    {
+        var store = StoreLocator.Open(url, new S3StoreOptions { Bucket = "unused", Endpoint = new Uri("http://127.0.0.1:9/"), Anonymous = true });
+        try
+        {
+            Assert.IsType(type, store);
+            Assert.Equal(storeUrl, store.Url);
+        }
+        finally
+        {
+            (store as IDisposable)?.Dispose();
+        }
+    }
+
+    [Fact]
+    public void UnknownSchemesAreRefused() =>
+        Assert.Contains("gs://bkt/x", Assert.Throws<ArgumentException>(() => StoreLocator.Open("gs://bkt/x")).Message, StringComparison.Ordinal);
+}
