@@ -37,7 +37,7 @@ public sealed class LocalStore : IStore, IConditionalWritableStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(url);
         if (!url.StartsWith("file:", StringComparison.OrdinalIgnoreCase)) return new LocalStore(url);
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !uri.IsFile || !string.IsNullOrEmpty(uri.Host) && uri.Host != "localhost")
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !uri.IsFile || (!string.IsNullOrEmpty(uri.Host) && uri.Host != "localhost"))
             throw new ArgumentException($"'{url}' is not a local file URL (expected file:///absolute/path)", nameof(url));
         return new LocalStore(Uri.UnescapeDataString(uri.AbsolutePath));
     }
