@@ -154,7 +154,7 @@ public static class RecipeSchema
             "description": "Set or override attributes: 'global' for the dataset, or a variable name; a null value deletes the attribute.",
             "type": "object",
             "minProperties": 1,
-            "properties": { "global": { "$ref": "#/$defs/attrs" } },
+            "properties": { "global": { "description": "Global (dataset) attributes.", "$ref": "#/$defs/attrs" } },
             "additionalProperties": { "$ref": "#/$defs/attrs" }
           },
           "decode_cf": { "description": "Unpack scale_factor/add_offset to float32 and _FillValue to NaN for these variables.", "$ref": "#/$defs/names" }
