@@ -179,7 +179,9 @@ public sealed class RecipeErrorTests
     public void Literal_basic_password_is_refused()
     {
         var e = Assert.Throws<RecipeException>(() => RecipeLoader.ParseRecipe("r.yaml", Minimal + "  fetch:\n    auth:\n      basic: { username_env: U, password: hunter2 }\n"));
-        Assert.Contains(e.Errors, x => (x.Line, x.Column) == (11, 33) && x.Message.Contains("use 'password_env: VARIABLE'", StringComparison.Ordinal));
+        var error = Assert.Single(e.Errors);
+        Assert.Equal((11, 33), (error.Line, error.Column));
+        Assert.Contains("use 'password_env: VARIABLE'", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", e.Message, StringComparison.Ordinal);
     }
 
@@ -231,6 +233,9 @@ public sealed class RecipeErrorTests
 
     [Fact]
     public void Unknown_dtype() => Fails(Minimal + "target:\n  variables:\n    t: { dtype: float16 }\n", 11, 17, "unknown dtype 'float16'");
+
+    [Fact]
+    public void Workers_must_be_auto_or_an_integer() => Fails(Minimal + "run: { workers: many }\n", 9, 17, "'run.workers' must be 'auto' or an integer");
 
     [Fact]
     public void Bad_size() => Fails(Minimal + "run: { max_memory: 2 gigs }\n", 9, 20, "'run.max_memory' must be a size such as 64MiB");

@@ -287,6 +287,12 @@ internal static partial class RecipeParser
         int? workers = null;
         if (map.Get("workers") is { } workersNode && !(workersNode is YamlScalarNode { Value: "auto" }))
         {
+            if (workersNode is not YamlScalarNode { Value: { } text } || !YamlContext.IntegerPattern().IsMatch(text))
+            {
+                ctx.Error(workersNode, "'run.workers' must be 'auto' or an integer from 1 to 4096");
+                return null;
+            }
+
             workers = ctx.Int(workersNode, "run.workers", 1, 4096);
             if (workers is null) return null;
         }
