@@ -207,6 +207,17 @@ public sealed class RecipeErrorTests
     }
 
     [Fact]
+    public void Secret_query_parameter_in_the_url_is_refused()
+    {
+        var e = Fails(Head + "  url: \"https://example.org/{time:%Y%m%d}.nc?format=nc&apikey=Zx81secret\"\n" + Concat, 4, 8, "writes the secret query parameter 'apikey' literally; use 'inputs.fetch.query_secrets");
+        Assert.DoesNotContain("Zx81", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ordinary_query_parameters_are_fine() =>
+        Assert.NotNull(RecipeLoader.ParseRecipe("r.yaml", Head + "  url: \"https://example.org/get?date={time:%Y%m%d}&format=nc&key_id=3\"\n" + Concat));
+
+    [Fact]
     public void Literal_s3_keys_are_refused() =>
         Fails(Minimal + "target:\n  s3: { secret_access_key: abc }\n", 10, 9, "credentials must not be written in a recipe");
 

@@ -88,9 +88,23 @@ public sealed class RecipeSchemaTests
         Assert.Empty(missing);
     }
 
+    [Fact]
+    public void Meta_schema_keys_match_the_meta_parser()
+    {
+        var meta = JsonDocument.Parse(RecipeSchema.MetaJson).RootElement;
+        var properties = meta.GetProperty("properties");
+        Assert.Equal(FeedstockMetaParser.TopKeys, Keys(meta));
+        Assert.Equal(FeedstockMetaParser.RecipeKeys, Keys(properties.GetProperty("recipes").GetProperty("items")));
+        Assert.Equal(FeedstockMetaParser.ProvenanceKeys, Keys(properties.GetProperty("provenance")));
+        var provider = properties.GetProperty("provenance").GetProperty("properties").GetProperty("providers").GetProperty("items");
+        Assert.Equal(FeedstockMetaParser.ProviderKeys, Keys(provider));
+        Assert.Equal(FeedstockMetaParser.Roles, provider.GetProperty("properties").GetProperty("roles").GetProperty("items").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal(FeedstockMetaParser.MaintainerKeys, Keys(properties.GetProperty("maintainers").GetProperty("items")));
+    }
+
     /// <summary>Validates recipes with the Debian python3-jsonschema (an independent draft 2020-12 implementation).</summary>
     [Fact]
-    public void Python_jsonschema_accepts_valid_recipes_and_rejects_invalid_ones()
+    public void Python_jsonschema_accepts_valid_recipes_and_meta_and_rejects_invalid_ones()
     {
         using var dir = new TempRecipeDir();
         var schema = dir.Write("schema.json", RecipeSchema.Json);
@@ -99,6 +113,9 @@ public sealed class RecipeSchemaTests
         var unknownKey = dir.Write("unknown.yaml", Samples.Minimal + "\ntagret: {}\n");
         var badCodec = dir.Write("codec.yaml", Samples.Minimal + "\ntarget: { codec: { lz4: {} } }\n");
         var badStep = dir.Write("step.yaml", Samples.Minimal.Replace("end: 2000-01-10", "end: 2000-01-10, step: 1 fortnight", StringComparison.Ordinal));
+        var metaSchema = dir.Write("meta-schema.json", RecipeSchema.MetaJson);
+        var meta = dir.Write("meta.yaml", "title: T\nrecipes:\n  - { id: minimal, path: minimal.yaml }\nprovenance:\n  providers:\n    - { name: NOAA, roles: [producer, host] }\n  license: CC0-1.0\nmaintainers:\n  - { name: Jane Doe, orcid: 0000-0000-0000-000X }\n");
+        var badMeta = dir.Write("badmeta.yaml", "title: T\nrecipes:\n  - { id: minimal, file: minimal.yaml }\n");
         var script = dir.Write("check.py", """
             import json, sys, yaml, jsonschema
 
@@ -111,22 +128,25 @@ public sealed class RecipeSchemaTests
                 for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
             }
 
-            schema = json.load(open(sys.argv[1]))
-            jsonschema.Draft202012Validator.check_schema(schema)
-            validator = jsonschema.Draft202012Validator(schema)
-            for path in sys.argv[2:]:
+            validators = {}
+            for name in (sys.argv[1], sys.argv[2]):
+                schema = json.load(open(name))
+                jsonschema.Draft202012Validator.check_schema(schema)
+                validators[name] = jsonschema.Draft202012Validator(schema)
+            for path in sys.argv[3:]:
+                validator = validators[sys.argv[2] if "meta" in path else sys.argv[1]]
                 doc = yaml.load(open(path), Loader=Loader)
                 errors = list(validator.iter_errors(doc))
                 print(path.rsplit("/", 1)[-1], "ok" if not errors else "invalid")
             """);
 
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { script, schema, full, minimal, unknownKey, badCodec, badStep }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { script, schema, metaSchema, full, minimal, unknownKey, badCodec, badStep, meta, badMeta }) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEnd();
         var errors = process.StandardError.ReadToEnd();
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, errors);
-        Assert.Equal("full.yaml ok\nminimal.yaml ok\nunknown.yaml invalid\ncodec.yaml invalid\nstep.yaml invalid\n", output);
+        Assert.Equal("full.yaml ok\nminimal.yaml ok\nunknown.yaml invalid\ncodec.yaml invalid\nstep.yaml invalid\nmeta.yaml ok\nbadmeta.yaml invalid\n", output);
     }
 }

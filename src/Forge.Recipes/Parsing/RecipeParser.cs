@@ -82,6 +82,8 @@ internal static partial class RecipeParser
         {
             if (Secrets.HasUserInfo(url))
                 ctx.Error(urlNode!, "'inputs.url' contains credentials (user:password@); use 'inputs.fetch.auth' with environment variables instead");
+            else if (Secrets.SecretQueryParameter(url) is { } parameter)
+                ctx.Error(urlNode!, $"'inputs.url' writes the secret query parameter '{parameter}' literally; use 'inputs.fetch.query_secrets: {{ {parameter}: ENV_VAR }}' instead");
             else if (!UrlTemplate.TryParse(url, out template, out var error))
                 ctx.ErrorInScalar((YamlScalarNode)urlNode!, error.Offset, error.Message);
         }
