@@ -154,7 +154,7 @@ public static class RecipeSchema
             "description": "Set or override attributes: 'global' for the dataset, or a variable name; a null value deletes the attribute.",
             "type": "object",
             "minProperties": 1,
-            "properties": { "global": { "$ref": "#/$defs/attrs" } },
+            "properties": { "global": { "description": "Global (dataset) attributes.", "$ref": "#/$defs/attrs" } },
             "additionalProperties": { "$ref": "#/$defs/attrs" }
           },
           "decode_cf": { "description": "Unpack scale_factor/add_offset to float32 and _FillValue to NaN for these variables.", "$ref": "#/$defs/names" }
@@ -256,6 +256,74 @@ public static class RecipeSchema
           }
         }
       ]
+    }
+  }
+}
+""";
+
+    /// <summary>JSON Schema (draft 2020-12) of a feedstock's meta.yaml.</summary>
+    public const string MetaJson = """
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://forge.invalid/schemas/meta-v1.json",
+  "title": "Forge feedstock meta.yaml",
+  "description": "Describes a feedstock and lists its recipes (pangeo-forge's meta.yaml fields, minus Python objects).",
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["title", "recipes"],
+  "properties": {
+    "title": { "description": "Title of the feedstock's dataset.", "type": "string" },
+    "description": { "description": "Longer description.", "type": "string" },
+    "recipes": {
+      "description": "The recipes of this feedstock, run in this order by 'forge run <folder>'.",
+      "type": "array",
+      "minItems": 1,
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["id", "path"],
+        "properties": {
+          "id": { "description": "Must equal the id inside the recipe file.", "type": "string", "pattern": "^[a-z][-_0-9a-z]{0,62}$" },
+          "path": { "description": "Recipe file, relative to the feedstock folder.", "type": "string", "minLength": 1 }
+        }
+      }
+    },
+    "provenance": {
+      "description": "Where the data comes from.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "providers": {
+          "description": "Data providers (STAC provider objects).",
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["name"],
+            "properties": {
+              "name": { "description": "Provider name.", "type": "string" },
+              "description": { "description": "What the provider is.", "type": "string" },
+              "roles": { "description": "STAC roles.", "type": "array", "uniqueItems": true, "items": { "enum": ["producer", "licensor", "processor", "host"] } },
+              "url": { "description": "Provider or product home page.", "type": "string" }
+            }
+          }
+        },
+        "license": { "description": "License of the data, an SPDX id such as CC0-1.0 or CC-BY-4.0.", "type": "string" }
+      }
+    },
+    "maintainers": {
+      "description": "People who maintain the feedstock.",
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["name"],
+        "properties": {
+          "name": { "description": "Full name.", "type": "string" },
+          "github": { "description": "GitHub user name.", "type": "string" },
+          "orcid": { "description": "ORCID iD.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$" }
+        }
+      }
     }
   }
 }

@@ -179,7 +179,9 @@ public sealed class RecipeErrorTests
     public void Literal_basic_password_is_refused()
     {
         var e = Assert.Throws<RecipeException>(() => RecipeLoader.ParseRecipe("r.yaml", Minimal + "  fetch:\n    auth:\n      basic: { username_env: U, password: hunter2 }\n"));
-        Assert.Contains(e.Errors, x => (x.Line, x.Column) == (11, 33) && x.Message.Contains("use 'password_env: VARIABLE'", StringComparison.Ordinal));
+        var error = Assert.Single(e.Errors);
+        Assert.Equal((11, 33), (error.Line, error.Column));
+        Assert.Contains("use 'password_env: VARIABLE'", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", e.Message, StringComparison.Ordinal);
     }
 
@@ -203,6 +205,17 @@ public sealed class RecipeErrorTests
         var e = Fails(Head + "  url: \"https://user:pa55word@example.org/{time:%Y%m%d}.nc\"\n" + Concat, 4, 8, "contains credentials");
         Assert.DoesNotContain("pa55word", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Secret_query_parameter_in_the_url_is_refused()
+    {
+        var e = Fails(Head + "  url: \"https://example.org/{time:%Y%m%d}.nc?format=nc&apikey=Zx81secret\"\n" + Concat, 4, 8, "writes the secret query parameter 'apikey' literally; use 'inputs.fetch.query_secrets");
+        Assert.DoesNotContain("Zx81", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ordinary_query_parameters_are_fine() =>
+        Assert.NotNull(RecipeLoader.ParseRecipe("r.yaml", Head + "  url: \"https://example.org/get?date={time:%Y%m%d}&format=nc&key_id=3\"\n" + Concat));
 
     [Fact]
     public void Literal_s3_keys_are_refused() =>
@@ -233,6 +246,9 @@ public sealed class RecipeErrorTests
     public void Unknown_dtype() => Fails(Minimal + "target:\n  variables:\n    t: { dtype: float16 }\n", 11, 17, "unknown dtype 'float16'");
 
     [Fact]
+    public void Workers_must_be_auto_or_an_integer() => Fails(Minimal + "run: { workers: many }\n", 9, 17, "'run.workers' must be 'auto' or an integer");
+
+    [Fact]
     public void Bad_size() => Fails(Minimal + "run: { max_memory: 2 gigs }\n", 9, 20, "'run.max_memory' must be a size such as 64MiB");
 
     [Fact]
@@ -257,8 +273,7 @@ public sealed class RecipeErrorTests
     public void Duplicate_key_is_an_error()
     {
         var e = Assert.Throws<RecipeException>(() => RecipeLoader.ParseRecipe("r.yaml", Minimal + "id: again\n"));
-        Assert.Equal(9, e.Line);
-        Assert.Contains("invalid YAML", e.Message, StringComparison.Ordinal);
+        Assert.Equal("r.yaml:9:1: invalid YAML: Duplicate key id", e.Message);
     }
 
     [Fact]
