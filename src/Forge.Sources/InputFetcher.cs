@@ -194,6 +194,7 @@ public sealed class InputFetcher : IInputFetcher, IDisposable
         {
             "http" => new HttpInputSource(options),
             "ftp" => new FtpInputSource(options),
+            "s3" => new S3InputSource(options),
             _ => throw new FetchException(redacted, $"unsupported URL scheme '{uri.Scheme}' (use http, https, ftp, s3 or file)"),
         })).Value;
     }
