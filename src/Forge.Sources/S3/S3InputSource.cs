@@ -60,7 +60,12 @@ internal sealed class S3InputSource : IInputSource
             if (file.Length > 0) get.ByteRange = new ByteRange(file.Length, state.ExpectedSize!.Value - 1);
 
             using var response = await _client.GetObjectAsync(get, ct).ConfigureAwait(false);
-            if (file.Length > 0 && response.HttpStatusCode != HttpStatusCode.PartialContent) file.Reset();
+            if (response.HttpStatusCode != HttpStatusCode.PartialContent)
+            {
+                // A full body: its own length is the truth (the HEAD may be stale).
+                file.Reset();
+                state.ExpectedSize = response.ContentLength;
+            }
             await BodyCopier.CopyAsync(response.ResponseStream, file, _options.EffectiveStallTimeout, ct).ConfigureAwait(false);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)

@@ -84,6 +84,26 @@ public sealed class S3FetchTests(MotoFixture moto) : IClassFixture<MotoFixture>,
     }
 
     [Fact]
+    public async Task ResumesAnInterruptedGetWithARange()
+    {
+        var (_, hashes) = await SeedAsync(2);
+        await using var proxy = await S3DropProxy.StartAsync(moto.Endpoint);
+        var options = Options() with { S3 = new S3InputOptions(proxy.Endpoint, "us-east-1") };
+        using var fetcher = new InputFetcher(options, null, new CapturingLogger(), _temp.Path);
+        var url = hashes.Keys.Last();
+
+        await using var input = await fetcher.FetchAsync(url);
+
+        Assert.Equal(hashes[url], Sha.OfFile(input.LocalPath));
+        Assert.Equal(1, input.Retries);
+        var ranges = proxy.GetRanges.ToArray();
+        Assert.Equal(2, ranges.Length);
+        Assert.Equal("", ranges[0]);
+        Assert.StartsWith("bytes=", ranges[1], StringComparison.Ordinal);
+        Assert.True(long.Parse(ranges[1]["bytes=".Length..ranges[1].IndexOf('-', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture) > 0, ranges[1]);
+    }
+
+    [Fact]
     public async Task AnonymousReadOfAPrivateObjectIsForbidden()
     {
         var (_, hashes) = await SeedAsync(1);
