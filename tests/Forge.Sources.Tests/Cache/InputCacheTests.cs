@@ -162,6 +162,28 @@ public sealed class InputCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LocalStoreIsUsedAsAFolderInPlace()
+    {
+        var root = _temp.Sub("store");
+        var store = new FolderStore(root);
+        var cache = new InputCache(store);
+        using var fetcher = Fetcher(cache);
+        var url = _server.Url("input-000.nc");
+
+        var first = await fetcher.FetchAsync(url);
+
+        Assert.True(cache.IsLocal);
+        Assert.StartsWith(root, first.LocalPath, StringComparison.Ordinal);
+        Assert.False(first.IsTemporary);
+        var key = InputCache.EntryKey(url);
+        Assert.True(await store.ExistsAsync(key));
+        Assert.True(await store.ExistsAsync(InputCache.SidecarKey(key)));
+        using var bytes = await store.GetAsync(key);
+        Assert.Equal(_server.Files["input-000.nc"], bytes!.Memory.ToArray());
+        Assert.True((await fetcher.FetchAsync(url)).FromCache);
+    }
+
+    [Fact]
     public void EntryKeyIgnoresSecretsAndUserInfo()
     {
         var plain = InputCache.EntryKey("https://data.example.org/a/sst%20day.nc");
