@@ -88,6 +88,9 @@ public sealed partial class NetCdfDatasetReader : IDatasetReader
         {
             ct.ThrowIfCancellationRequested();
             var v = Validate(variable, start.Span, count.Span, destination.Length);
+            if (destination.IsEmpty) return ValueTask.CompletedTask;
+            var direct = DirectDataset(v);
+            if (direct is not null) return ReadDirectAsync(v, direct, start.ToArray(), count.ToArray(), destination, ct);
             ReadThroughNetCdf(v, start.Span, count.Span, destination.Span);
             return ValueTask.CompletedTask;
         }
@@ -152,6 +155,7 @@ public sealed partial class NetCdfDatasetReader : IDatasetReader
 
     public ValueTask DisposeAsync()
     {
+        DisposeDirect();
         _file.Dispose();
         return ValueTask.CompletedTask;
     }
