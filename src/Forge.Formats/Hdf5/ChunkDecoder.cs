@@ -1,0 +1,108 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using Forge.Core.Datasets;
+using Forge.Formats.Kernels;
+using Forge.Native.Hdf5;
+
+namespace Forge.Formats.Hdf5;
+
+/// <summary>
+/// Undoes an HDF5 deflate/shuffle/fletcher32 pipeline in managed code (thread-safe, no native calls), then
+/// converts big-endian elements to little-endian: the same bytes netCDF-C would return.
+/// </summary>
+internal static class ChunkDecoder
+{
+    /// <summary>Decodes <paramref name="stored"/> into <paramref name="output"/> (exactly one chunk of bytes).</summary>
+    /// <param name="filterMask">Bit i set means filter i was skipped when this chunk was written.</param>
+    /// <param name="where">Culprit for error messages ("file: variable 'x', chunk [..]").</param>
+    public static void Decode(Hdf5ChunkedDataset dataset, ReadOnlySpan<byte> stored, uint filterMask, Span<byte> output, string where)
+    {
+        var chunkBytes = (int)dataset.ChunkBytes;
+        // Two scratch buffers ping-pong between stages; fletcher32 adds 4 bytes before the later filters run.
+        var capacity = Math.Max(stored.Length, chunkBytes + 64);
+        var a = ArrayPool<byte>.Shared.Rent(capacity);
+        var b = ArrayPool<byte>.Shared.Rent(capacity);
+        try
+        {
+            stored.CopyTo(a);
+            var current = a;
+            var spare = b;
+            var length = stored.Length;
+            for (var i = dataset.Filters.Length - 1; i >= 0; i--)
+            {
+                if ((filterMask & (1u << i)) != 0) continue;
+                var filter = dataset.Filters[i];
+                switch (filter.Id)
+                {
+                    case Hdf5Native.H5Z_FILTER_DEFLATE:
+                        length = Inflate(current.AsSpan(0, length), spare.AsSpan(0, capacity), where);
+                        (current, spare) = (spare, current);
+                        break;
+                    case Hdf5Native.H5Z_FILTER_SHUFFLE:
+                        var size = filter.Parameters.Length > 0 ? (int)filter.Parameters[0] : dataset.ElementSize;
+                        ByteUnshuffle.Unshuffle(current.AsSpan(0, length), spare.AsSpan(0, length), size);
+                        (current, spare) = (spare, current);
+                        break;
+                    case Hdf5Native.H5Z_FILTER_FLETCHER32:
+                        if (!Fletcher32.TryVerify(current.AsSpan(0, length), out length))
+                            throw new DataException($"{where}: data error detected by the Fletcher32 checksum (corrupt chunk)");
+                        break;
+                    default:
+                        throw new InvalidOperationException($"{where}: filter {filter.Id} is not decodable here");
+                }
+            }
+
+            if (length != chunkBytes)
+                throw new DataException($"{where}: a decoded chunk has {length} bytes, expected {chunkBytes} (corrupt chunk)");
+            var decoded = current.AsSpan(0, length);
+            if (dataset.BigEndian) SwapToLittleEndian(decoded, dataset.ElementSize);
+            decoded.CopyTo(output);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(a);
+            ArrayPool<byte>.Shared.Return(b);
+        }
+    }
+
+    private static unsafe int Inflate(ReadOnlySpan<byte> compressed, Span<byte> output, string where)
+    {
+        try
+        {
+            fixed (byte* p = compressed)
+            {
+                using var input = new UnmanagedMemoryStream(p, compressed.Length);
+                using var zlib = new ZLibStream(input, CompressionMode.Decompress);
+                var total = zlib.ReadAtLeast(output, output.Length, throwOnEndOfStream: false);
+                if (total == output.Length && zlib.ReadByte() >= 0)
+                    throw new DataException($"{where}: a deflated chunk inflates to more than {output.Length} bytes (corrupt chunk)");
+                return total;
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new DataException($"{where}: cannot inflate a deflated chunk: {ex.Message}", ex);
+        }
+    }
+
+    private static void SwapToLittleEndian(Span<byte> data, int elementSize)
+    {
+        switch (elementSize)
+        {
+            case 2:
+                var shorts = MemoryMarshal.Cast<byte, ushort>(data);
+                BinaryPrimitives.ReverseEndianness(shorts, shorts);
+                break;
+            case 4:
+                var ints = MemoryMarshal.Cast<byte, uint>(data);
+                BinaryPrimitives.ReverseEndianness(ints, ints);
+                break;
+            case 8:
+                var longs = MemoryMarshal.Cast<byte, ulong>(data);
+                BinaryPrimitives.ReverseEndianness(longs, longs);
+                break;
+        }
+    }
+}
