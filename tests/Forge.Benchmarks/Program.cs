@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 
 namespace Forge.Benchmarks;
 
-/// <summary>Entry point: <c>dotnet run -c Release --project tests/Forge.Benchmarks -- --filter '*'</c>.</summary>
+/// <summary>Entry point: <c>dotnet run -c Release --project tests/Forge.Benchmarks -- --filter '*'</c> (pick with --filter, e.g. '*Shuffle*').</summary>
 public static class Program
 {
     public static void Main(string[] args)

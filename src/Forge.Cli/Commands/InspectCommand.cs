@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Forge.Cli.Composition;
+using Forge.Formats.Inspect;
 using Forge.Core.Storage;
 using Forge.Core.Zarr;
 

@@ -24,6 +24,7 @@ public sealed class ShardingCodec : IArrayToBytesCodec
 {
     private const ulong Empty = ulong.MaxValue;
     private readonly byte[] _fillElement;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, long> _indexSizes = new();
 
     /// <param name="fillElement">One element of the array's fill value (little-endian); inner chunks holding only it are not stored.</param>
     public ShardingCodec(IReadOnlyList<long> innerChunkShape, CodecChain innerCodecs, CodecChain? indexCodecs, ShardIndexLocation indexLocation, ReadOnlySpan<byte> fillElement)
@@ -77,12 +78,15 @@ public sealed class ShardingCodec : IArrayToBytesCodec
     /// <summary>The encoded size of the index (16 bytes per inner chunk plus what the index codecs add).</summary>
     public long IndexByteCount(ChunkSpec shard)
     {
-        var cps = ChunksPerShard(shard);
-        var spec = IndexSpec(cps);
-        using var probe = PooledBuffer.Rent(spec.ByteCount);
-        probe.Span.Clear();
-        using var encoded = IndexCodecs.Encode(probe.Span, spec);
-        return encoded.Memory.Length;
+        var spec = IndexSpec(ChunksPerShard(shard));
+        // The index codecs (bytes, crc32c) have a size independent of the values: measure once per index size.
+        return _indexSizes.GetOrAdd(spec.ElementCount, _ =>
+        {
+            using var probe = PooledBuffer.Rent(spec.ByteCount);
+            probe.Span.Clear();
+            using var encoded = IndexCodecs.Encode(probe.Span, spec);
+            return encoded.Memory.Length;
+        });
     }
 
     /// <summary>The byte range of a stored shard that holds its index.</summary>

@@ -7,7 +7,8 @@ namespace Forge.Core.Kernels;
 /// <summary>
 /// The blosc/HDF5 byte shuffle: for n elements of size T, byte j of element i moves to <c>j*n + i</c>; the
 /// <c>length % T</c> trailing bytes are copied unchanged. 4-byte elements (float32, the common case) take the
-/// widest available vector path (AVX-512BW, AVX2, SSSE3); everything else and the tail run scalar.
+/// widest available vector path (AVX-512BW, AVX2, SSSE3); 2- and 8-byte elements (int16, float64) take SSSE3;
+/// other sizes and the tail run scalar.
 /// </summary>
 public static class ByteShuffle
 {
@@ -20,7 +21,17 @@ public static class ByteShuffle
         Validate(src, dst, elementSize);
         var n = src.Length / elementSize;
         var done = 0;
-        if (elementSize == 4 && !ForceScalar) done = Shuffle4Vector(src, dst, n);
+        if (!ForceScalar)
+        {
+            done = elementSize switch
+            {
+                2 => Shuffle2Vector(src, dst, n),
+                4 => Shuffle4Vector(src, dst, n),
+                8 => Shuffle8Vector(src, dst, n),
+                _ => 0,
+            };
+        }
+
         ShuffleScalar(src, dst, elementSize, n, done);
         src[(n * elementSize)..].CopyTo(dst[(n * elementSize)..src.Length]);
     }
@@ -31,7 +42,17 @@ public static class ByteShuffle
         Validate(src, dst, elementSize);
         var n = src.Length / elementSize;
         var done = 0;
-        if (elementSize == 4 && !ForceScalar) done = Unshuffle4Vector(src, dst, n);
+        if (!ForceScalar)
+        {
+            done = elementSize switch
+            {
+                2 => Unshuffle2Vector(src, dst, n),
+                4 => Unshuffle4Vector(src, dst, n),
+                8 => Unshuffle8Vector(src, dst, n),
+                _ => 0,
+            };
+        }
+
         UnshuffleScalar(src, dst, elementSize, n, done);
         src[(n * elementSize)..].CopyTo(dst[(n * elementSize)..src.Length]);
     }
@@ -194,6 +215,121 @@ public static class ByteShuffle
         }
 
         return i;
+    }
+
+    // Splits 8 two-byte elements into their low bytes (first half) and high bytes (second half).
+    private static Vector128<byte> Split2Mask => Vector128.Create((byte)0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+
+    private static Vector128<byte> Join2Mask => Vector128.Create((byte)0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
+
+    private static unsafe int Shuffle2Vector(ReadOnlySpan<byte> src, Span<byte> dst, int n)
+    {
+        var i = 0;
+        if (!Ssse3.IsSupported) return 0;
+        fixed (byte* s = src)
+        fixed (byte* d = dst)
+        {
+            for (; i + 16 <= n; i += 16)
+            {
+                var v0 = Ssse3.Shuffle(Vector128.Load(s + i * 2), Split2Mask).AsUInt64();
+                var v1 = Ssse3.Shuffle(Vector128.Load(s + i * 2 + 16), Split2Mask).AsUInt64();
+                Sse2.UnpackLow(v0, v1).AsByte().Store(d + i);
+                Sse2.UnpackHigh(v0, v1).AsByte().Store(d + n + i);
+            }
+        }
+
+        return i;
+    }
+
+    private static unsafe int Unshuffle2Vector(ReadOnlySpan<byte> src, Span<byte> dst, int n)
+    {
+        var i = 0;
+        if (!Ssse3.IsSupported) return 0;
+        fixed (byte* s = src)
+        fixed (byte* d = dst)
+        {
+            for (; i + 16 <= n; i += 16)
+            {
+                var p0 = Vector128.Load(s + i).AsUInt64();
+                var p1 = Vector128.Load(s + n + i).AsUInt64();
+                Ssse3.Shuffle(Sse2.UnpackLow(p0, p1).AsByte(), Join2Mask).Store(d + i * 2);
+                Ssse3.Shuffle(Sse2.UnpackHigh(p0, p1).AsByte(), Join2Mask).Store(d + i * 2 + 16);
+            }
+        }
+
+        return i;
+    }
+
+    // Interleaves two 8-byte elements byte by byte: 16-bit lane j = byte j of both (a 2x8 transpose; Join8Mask undoes it).
+    private static Vector128<byte> Split8Mask => Vector128.Create((byte)0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
+
+    private static Vector128<byte> Join8Mask => Vector128.Create((byte)0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+
+    private static unsafe int Shuffle8Vector(ReadOnlySpan<byte> src, Span<byte> dst, int n)
+    {
+        var i = 0;
+        if (!Ssse3.IsSupported) return 0;
+        var v = stackalloc Vector128<ushort>[8];
+        fixed (byte* s = src)
+        fixed (byte* d = dst)
+        {
+            for (; i + 16 <= n; i += 16)
+            {
+                for (var k = 0; k < 8; k++) v[k] = Ssse3.Shuffle(Vector128.Load(s + i * 8 + k * 16), Split8Mask).AsUInt16();
+                Transpose8x8(v);
+                for (var j = 0; j < 8; j++) v[j].AsByte().Store(d + j * n + i);
+            }
+        }
+
+        return i;
+    }
+
+    private static unsafe int Unshuffle8Vector(ReadOnlySpan<byte> src, Span<byte> dst, int n)
+    {
+        var i = 0;
+        if (!Ssse3.IsSupported) return 0;
+        var v = stackalloc Vector128<ushort>[8];
+        fixed (byte* s = src)
+        fixed (byte* d = dst)
+        {
+            for (; i + 16 <= n; i += 16)
+            {
+                for (var j = 0; j < 8; j++) v[j] = Vector128.Load(s + j * n + i).AsUInt16();
+                Transpose8x8(v);
+                for (var k = 0; k < 8; k++) Ssse3.Shuffle(v[k].AsByte(), Join8Mask).Store(d + i * 8 + k * 16);
+            }
+        }
+
+        return i;
+    }
+
+    // 8x8 transpose of 16-bit lanes across eight vectors (unpack 16 → 32 → 64); its own inverse.
+    private static unsafe void Transpose8x8(Vector128<ushort>* v)
+    {
+        var t0 = Sse2.UnpackLow(v[0], v[1]).AsUInt32();
+        var t1 = Sse2.UnpackHigh(v[0], v[1]).AsUInt32();
+        var t2 = Sse2.UnpackLow(v[2], v[3]).AsUInt32();
+        var t3 = Sse2.UnpackHigh(v[2], v[3]).AsUInt32();
+        var t4 = Sse2.UnpackLow(v[4], v[5]).AsUInt32();
+        var t5 = Sse2.UnpackHigh(v[4], v[5]).AsUInt32();
+        var t6 = Sse2.UnpackLow(v[6], v[7]).AsUInt32();
+        var t7 = Sse2.UnpackHigh(v[6], v[7]).AsUInt32();
+        var s0 = Sse2.UnpackLow(t0, t2).AsUInt64();
+        var s1 = Sse2.UnpackHigh(t0, t2).AsUInt64();
+        var s2 = Sse2.UnpackLow(t1, t3).AsUInt64();
+        var s3 = Sse2.UnpackHigh(t1, t3).AsUInt64();
+        var s4 = Sse2.UnpackLow(t4, t6).AsUInt64();
+        var s5 = Sse2.UnpackHigh(t4, t6).AsUInt64();
+        var s6 = Sse2.UnpackLow(t5, t7).AsUInt64();
+        var s7 = Sse2.UnpackHigh(t5, t7).AsUInt64();
+        v[0] = Sse2.UnpackLow(s0, s4).AsUInt16();
+        v[1] = Sse2.UnpackHigh(s0, s4).AsUInt16();
+        v[2] = Sse2.UnpackLow(s1, s5).AsUInt16();
+        v[3] = Sse2.UnpackHigh(s1, s5).AsUInt16();
+        v[4] = Sse2.UnpackLow(s2, s6).AsUInt16();
+        v[5] = Sse2.UnpackHigh(s2, s6).AsUInt16();
+        v[6] = Sse2.UnpackLow(s3, s7).AsUInt16();
+        v[7] = Sse2.UnpackHigh(s3, s7).AsUInt16();
     }
 
     // 4x4 transpose of 32-bit lanes within each 128-bit lane (unpack works per 128-bit lane on every width).

@@ -53,7 +53,9 @@ public static class ZarrAttributeEncoder
         {
             if (variableType == DataType.Float32) d = (float)d;
             var bytes = new byte[8];
-            BinaryPrimitives.WriteDoubleLittleEndian(bytes, d);
+            // numpy's NaN is the positive quiet NaN; .NET's double.NaN has the sign bit set.
+            if (double.IsNaN(d)) BinaryPrimitives.WriteUInt64LittleEndian(bytes, 0x7FF8000000000000ul);
+            else BinaryPrimitives.WriteDoubleLittleEndian(bytes, d);
             return Convert.ToBase64String(bytes);
         }
 

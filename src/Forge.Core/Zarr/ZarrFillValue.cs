@@ -169,6 +169,9 @@ public readonly record struct ZarrFillValue
         };
         switch (dataType)
         {
+            // NaN is written as numpy's positive quiet NaN (.NET's double.NaN has the sign bit set).
+            case DataType.Float32 when double.IsNaN(AsDouble()): BinaryPrimitives.WriteUInt32LittleEndian(destination, 0x7FC00000u); break;
+            case DataType.Float64 when double.IsNaN(AsDouble()): BinaryPrimitives.WriteUInt64LittleEndian(destination, 0x7FF8000000000000ul); break;
             case DataType.Float32: BinaryPrimitives.WriteSingleLittleEndian(destination, (float)AsDouble()); break;
             case DataType.Float64: BinaryPrimitives.WriteDoubleLittleEndian(destination, AsDouble()); break;
             case DataType.Bool or DataType.Int8 or DataType.UInt8 or DataType.Char: destination[0] = unchecked((byte)i); break;
