@@ -1,6 +1,7 @@
 using Forge.Core.Codecs;
 using Forge.Core.Datasets;
 using Forge.Formats;
+using Forge.Formats.Grib;
 using Forge.Native.Compression;
 
 namespace Forge.Cli.Composition;
@@ -13,7 +14,10 @@ internal static class Readers
     public static IDatasetOpener CreateOpener()
     {
         RegisterNativeCodecs();
-        return new DatasetOpener();
+        return new DatasetOpener
+        {
+            GribOpener = async (path, options, ct) => await GribDatasetReader.OpenAsync(path, GribFilter.FromOptions(options), ct),
+        };
     }
 
     public static void RegisterNativeCodecs()

@@ -19,8 +19,11 @@ internal static class InputReading
         int t = 0;
         for (int a = 0; a < srcRank; a++)
         {
-            if (origin.SqueezedAxes.Contains(a)) { srcStart[a] = 0; srcCount[a] = 1; }
-            else { srcStart[a] = start[t]; srcCount[a] = count[t]; t++; }
+            if (origin.SqueezedAxes.Contains(a)) { srcStart[a] = 0; srcCount[a] = 1; continue; }
+            while (origin.ExpandedAxes.Contains(t)) t++; // added axes have length 1 and no source axis
+            srcStart[a] = start[t];
+            srcCount[a] = count[t];
+            t++;
         }
 
         long bytes = count.Aggregate(1L, (x, y) => x * y) * origin.SourceDataType.ElementSize();
