@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Forge.Cli.Composition;
 using Forge.Cli.Progress;
@@ -59,7 +58,7 @@ internal static class RunCommand
             var writer = new ZarrTargetWriter(store, format, a => RecipeMapping.Codecs(recipe, a));
             var summary = await runner.ExecuteAsync(prepared, writer, new StoreRunLedger(store), ct);
             (sink as TerminalProgressSink)?.Finish();
-            Summarize(sink, ctx, recipe.Id, "succeeded", summary.Target, summary.Inputs, summary.BytesIn, summary.BytesOut, summary.ChunksWritten, summary.Elapsed);
+            Summarize(sink, recipe.Id, "succeeded", summary.Target, summary.Inputs, summary.BytesIn, summary.BytesOut, summary.ChunksWritten, summary.Elapsed);
             if (sink is not JsonProgressSink)
             {
                 ctx.Stderr.WriteLine(summary.UpToDate
@@ -74,7 +73,7 @@ internal static class RunCommand
         catch (Exception ex)
         {
             (sink as TerminalProgressSink)?.Finish();
-            Summarize(sink, ctx, recipe.Id, "failed", targetUrl, request.Inputs.Length, 0, 0, 0, DateTime.UtcNow - started);
+            Summarize(sink, recipe.Id, "failed", targetUrl, request.Inputs.Length, 0, 0, 0, DateTime.UtcNow - started);
             return ErrorReporting.Report(ex, ctx.Stderr, ct.IsCancellationRequested);
         }
         finally
@@ -85,7 +84,7 @@ internal static class RunCommand
 
     internal static string TargetUrl(Recipe recipe, RunOverrides o) => o.Target ?? recipe.Target.Url;
 
-    private static void Summarize(IProgressSink sink, CommandContext ctx, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed)
+    private static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed)
     {
         if (sink is not JsonProgressSink json) return;
         json.Emit(new JsonObject
@@ -100,7 +99,5 @@ internal static class RunCommand
             ["chunks_written"] = chunks,
             ["seconds"] = Math.Round(elapsed.TotalSeconds, 3),
         });
-        _ = ctx;
-        _ = CultureInfo.InvariantCulture;
     }
 }

@@ -69,7 +69,6 @@ internal sealed class UnitExecutor(PreparedRun run, IDatasetOpener opener, ITarg
     {
         var ds = run.Dataset;
         var v = array.Variable;
-        int elem = array.ElementSize;
         if (v.IsDimensionCoordinate && v.Name == ds.ConcatDim && v.TimeUnits is not null)
         {
             // The re-encoded concat coordinate was computed in the schema pass.
@@ -100,8 +99,6 @@ internal sealed class UnitExecutor(PreparedRun run, IDatasetOpener opener, ITarg
             dstStart[axis] = a - lo;
             await ReadIntoAsync(input, v, start, count, block, [.. unit.Count], dstStart, ct);
         }
-
-        _ = elem;
     }
 
     private async ValueTask ReadIntoAsync(InputDataset input, TargetVariable v, long[] start, long[] count, Memory<byte> block, long[] blockShape, long[] dstStart, CancellationToken ct)
