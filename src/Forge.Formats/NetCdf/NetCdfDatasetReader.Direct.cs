@@ -43,7 +43,15 @@ public sealed partial class NetCdfDatasetReader
                     else _hdf5File = new Hdf5Handle(id, Hdf5ObjectKind.File);
                 }
 
-                if (_hdf5File is not null) dataset = Hdf5ChunkedDataset.TryOpen(_hdf5File, v.Schema, Source);
+                try
+                {
+                    if (_hdf5File is not null) dataset = Hdf5ChunkedDataset.TryOpen(_hdf5File, v.Schema, Source);
+                }
+                catch (NetCdfException)
+                {
+                    // The direct path is an optimisation: if HDF5 cannot describe the dataset, netCDF-C still reads it.
+                    dataset = null;
+                }
             }
 
             _directDatasets[v.Schema.Name] = dataset;
