@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
@@ -14,60 +13,55 @@ namespace Forge.Formats.Hdf5;
 /// </summary>
 internal static class ChunkDecoder
 {
-    /// <summary>Decodes <paramref name="stored"/> into <paramref name="output"/> (exactly one chunk of bytes).</summary>
+    /// <summary>Scratch capacity <see cref="Decode"/> needs for a chunk stored in <paramref name="storedLength"/> bytes.</summary>
+    public static int Capacity(Hdf5ChunkedDataset dataset, int storedLength) => Math.Max(storedLength, (int)dataset.ChunkBytes + 64);
+
+    /// <summary>
+    /// Decodes the <paramref name="storedLength"/> stored bytes at the start of <paramref name="stored"/>, ping-ponging
+    /// between it and <paramref name="scratch"/> (both at least <see cref="Capacity"/> long, both overwritten); returns
+    /// the decoded chunk, which lies in one of the two.
+    /// </summary>
     /// <param name="filterMask">Bit i set means filter i was skipped when this chunk was written.</param>
-    /// <param name="where">Culprit for error messages ("file: variable 'x', chunk [..]").</param>
-    public static void Decode(Hdf5ChunkedDataset dataset, ReadOnlySpan<byte> stored, uint filterMask, Span<byte> output, string where)
+    /// <param name="where">The chunk, for error messages.</param>
+    public static ReadOnlySpan<byte> Decode(Hdf5ChunkedDataset dataset, byte[] stored, int storedLength, byte[] scratch, uint filterMask, ChunkLocation where)
     {
         var chunkBytes = (int)dataset.ChunkBytes;
-        // Two scratch buffers ping-pong between stages; fletcher32 adds 4 bytes before the later filters run.
-        var capacity = Math.Max(stored.Length, chunkBytes + 64);
-        var a = ArrayPool<byte>.Shared.Rent(capacity);
-        var b = ArrayPool<byte>.Shared.Rent(capacity);
-        try
+        var capacity = Capacity(dataset, storedLength);
+        var current = stored;
+        var spare = scratch;
+        var length = storedLength;
+        for (var i = dataset.Filters.Length - 1; i >= 0; i--)
         {
-            stored.CopyTo(a);
-            var current = a;
-            var spare = b;
-            var length = stored.Length;
-            for (var i = dataset.Filters.Length - 1; i >= 0; i--)
+            if ((filterMask & (1u << i)) != 0) continue;
+            var filter = dataset.Filters[i];
+            switch (filter.Id)
             {
-                if ((filterMask & (1u << i)) != 0) continue;
-                var filter = dataset.Filters[i];
-                switch (filter.Id)
-                {
-                    case Hdf5Native.H5Z_FILTER_DEFLATE:
-                        length = Inflate(current.AsSpan(0, length), spare.AsSpan(0, capacity), where);
-                        (current, spare) = (spare, current);
-                        break;
-                    case Hdf5Native.H5Z_FILTER_SHUFFLE:
-                        var size = filter.Parameters.Length > 0 ? (int)filter.Parameters[0] : dataset.ElementSize;
-                        ByteUnshuffle.Unshuffle(current.AsSpan(0, length), spare.AsSpan(0, length), size);
-                        (current, spare) = (spare, current);
-                        break;
-                    case Hdf5Native.H5Z_FILTER_FLETCHER32:
-                        if (!Fletcher32.TryVerify(current.AsSpan(0, length), out length))
-                            throw new DataException($"{where}: data error detected by the Fletcher32 checksum (corrupt chunk)");
-                        break;
-                    default:
-                        throw new InvalidOperationException($"{where}: filter {filter.Id} is not decodable here");
-                }
+                case Hdf5Native.H5Z_FILTER_DEFLATE:
+                    length = Inflate(current.AsSpan(0, length), spare.AsSpan(0, capacity), where);
+                    (current, spare) = (spare, current);
+                    break;
+                case Hdf5Native.H5Z_FILTER_SHUFFLE:
+                    var size = filter.Parameters.Length > 0 ? (int)filter.Parameters[0] : dataset.ElementSize;
+                    ByteUnshuffle.Unshuffle(current.AsSpan(0, length), spare.AsSpan(0, length), size);
+                    (current, spare) = (spare, current);
+                    break;
+                case Hdf5Native.H5Z_FILTER_FLETCHER32:
+                    if (!Fletcher32.TryVerify(current.AsSpan(0, length), out length))
+                        throw new DataException($"{where}: data error detected by the Fletcher32 checksum (corrupt chunk)");
+                    break;
+                default:
+                    throw new InvalidOperationException($"{where}: filter {filter.Id} is not decodable here");
             }
+        }
 
-            if (length != chunkBytes)
-                throw new DataException($"{where}: a decoded chunk has {length} bytes, expected {chunkBytes} (corrupt chunk)");
-            var decoded = current.AsSpan(0, length);
-            if (dataset.BigEndian) SwapToLittleEndian(decoded, dataset.ElementSize);
-            decoded.CopyTo(output);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(a);
-            ArrayPool<byte>.Shared.Return(b);
-        }
+        if (length != chunkBytes)
+            throw new DataException($"{where}: a decoded chunk has {length} bytes, expected {chunkBytes} (corrupt chunk)");
+        var decoded = current.AsSpan(0, length);
+        if (dataset.BigEndian) SwapToLittleEndian(decoded, dataset.ElementSize);
+        return decoded;
     }
 
-    private static unsafe int Inflate(ReadOnlySpan<byte> compressed, Span<byte> output, string where)
+    private static unsafe int Inflate(ReadOnlySpan<byte> compressed, Span<byte> output, ChunkLocation where)
     {
         try
         {

@@ -14,8 +14,8 @@ namespace Forge.Formats.Kernels;
 /// </summary>
 public static class ByteUnshuffle
 {
-    /// <summary>Tests set this to exercise the scalar path on SIMD hardware.</summary>
-    internal static bool ForceScalar { get; set; }
+    /// <summary>Widest vector the kernel may use (256, 128, or 0 for scalar); tests lower it to exercise each path.</summary>
+    internal static int MaxVectorBits { get; set; } = 256;
 
     public static void Unshuffle(ReadOnlySpan<byte> source, Span<byte> destination, int elementSize)
     {
@@ -31,7 +31,7 @@ public static class ByteUnshuffle
         }
 
         var done = 0;
-        if (!ForceScalar)
+        if (MaxVectorBits >= 128)
         {
             done = elementSize switch
             {
@@ -60,7 +60,7 @@ public static class ByteUnshuffle
         ref var src = ref MemoryMarshal.GetReference(source);
         ref var dst = ref MemoryMarshal.GetReference(destination);
         var i = 0;
-        if (Avx2.IsSupported)
+        if (Avx2.IsSupported && MaxVectorBits >= 256)
         {
             for (; i + 32 <= count; i += 32)
             {
@@ -92,7 +92,7 @@ public static class ByteUnshuffle
         ref var src = ref MemoryMarshal.GetReference(source);
         ref var dst = ref MemoryMarshal.GetReference(destination);
         var i = 0;
-        if (Avx2.IsSupported)
+        if (Avx2.IsSupported && MaxVectorBits >= 256)
         {
             for (; i + 32 <= count; i += 32)
             {
@@ -144,7 +144,7 @@ public static class ByteUnshuffle
         ref var src = ref MemoryMarshal.GetReference(source);
         ref var dst = ref MemoryMarshal.GetReference(destination);
         var i = 0;
-        if (Avx2.IsSupported)
+        if (Avx2.IsSupported && MaxVectorBits >= 256)
         {
             Span<Vector256<byte>> s = stackalloc Vector256<byte>[8];
             for (; i + 32 <= count; i += 32)

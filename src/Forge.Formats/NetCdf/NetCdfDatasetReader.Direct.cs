@@ -43,7 +43,15 @@ public sealed partial class NetCdfDatasetReader
                     else _hdf5File = new Hdf5Handle(id, Hdf5ObjectKind.File);
                 }
 
-                if (_hdf5File is not null) dataset = Hdf5ChunkedDataset.TryOpen(_hdf5File, v.Schema, Source);
+                try
+                {
+                    if (_hdf5File is not null) dataset = Hdf5ChunkedDataset.TryOpen(_hdf5File, v.Schema, Source);
+                }
+                catch (NetCdfException)
+                {
+                    // The direct path is an optimisation: if HDF5 cannot describe the dataset, netCDF-C still reads it.
+                    dataset = null;
+                }
             }
 
             _directDatasets[v.Schema.Name] = dataset;
@@ -86,25 +94,27 @@ public sealed partial class NetCdfDatasetReader
         var elementSize = v.Schema.DataType.ElementSize();
         void DecodeOne(int i)
         {
-            var stored = ArrayPool<byte>.Shared.Rent(checked((int)sizes[i]));
-            var decoded = ArrayPool<byte>.Shared.Rent(checked((int)dataset.ChunkBytes));
+            var storedLength = checked((int)sizes[i]);
+            var capacity = ChunkDecoder.Capacity(dataset, storedLength);
+            var stored = ArrayPool<byte>.Shared.Rent(capacity);
+            var scratch = ArrayPool<byte>.Shared.Rent(capacity);
             try
             {
                 uint mask;
                 using (NetCdfLock.Enter())
                 {
                     ObjectDisposedException.ThrowIf(_file.IsClosed, this);
-                    mask = dataset.ReadChunk(origins[i], stored.AsSpan(0, (int)sizes[i]), Source, name);
+                    mask = dataset.ReadChunk(origins[i], stored.AsSpan(0, storedLength), Source, name);
                 }
 
-                var where = string.Create(CultureInfo.InvariantCulture, $"{Source}: variable '{name}', chunk at [{string.Join(", ", origins[i])}]");
-                ChunkDecoder.Decode(dataset, stored.AsSpan(0, (int)sizes[i]), mask, decoded, where);
+                var where = new ChunkLocation(Source, name, origins[i]);
+                var decoded = ChunkDecoder.Decode(dataset, stored, storedLength, scratch, mask, where);
                 HyperslabCopy.CopyOverlap(decoded, origins[i], dataset.ChunkShape.AsSpan(), destination.Span, start, count, elementSize);
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(stored);
-                ArrayPool<byte>.Shared.Return(decoded);
+                ArrayPool<byte>.Shared.Return(scratch);
             }
         }
 

@@ -145,4 +145,23 @@ public sealed class NetCdfSchemaTests(NetCdfFixtures fixtures)
         Assert.Contains("'lat'", outside.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<ArgumentException>(() => reader.ReadAsync("lat", new long[] { 0 }, new long[] { 4 }, new byte[15]).AsTask());
     }
+
+    [Theory]
+    [InlineData("classic")]
+    [InlineData("nc4")]
+    [InlineData("cdf5")]
+    public async Task Zero_records_and_empty_attributes(string kind)
+    {
+        var path = Path.Combine(fixtures.Directory, $"edge-{kind}.nc");
+        ExternalTool.Run("ncgen", "-b", "-k", kind, "-o", path, ExternalTool.Script("edge_cases.cdl"));
+        await using var reader = NetCdfDatasetReader.Open(path);
+        var v = reader.Schema.GetVariable("v");
+        Assert.Equal([0L, 3], v.Shape.ToArray());
+        Assert.Equal(string.Empty, v.Attributes.GetText("empty"));
+        Assert.Equal("m", v.Attributes.GetText("units"));
+        await reader.ReadAsync("v", new long[] { 0, 0 }, new long[] { 0, 3 }, Memory<byte>.Empty);
+        var w = new byte[12];
+        await reader.ReadAsync("w", new long[] { 0 }, new long[] { 3 }, w);
+        Assert.Equal(3, BitConverter.ToInt32(w, 8));
+    }
 }
