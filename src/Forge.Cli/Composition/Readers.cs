@@ -14,10 +14,8 @@ internal static class Readers
     public static IDatasetOpener CreateOpener()
     {
         RegisterNativeCodecs();
-        return new DatasetOpener
-        {
-            GribOpener = async (path, options, ct) => await GribDatasetReader.OpenAsync(path, GribFilter.FromOptions(options), ct),
-        };
+        // Each NetCDF-4/HDF5 input's header is first read in a child process (ncdump), so a corrupt file cannot crash forge.
+        return new HeaderCheckedOpener(async (path, options, ct) => await GribDatasetReader.OpenAsync(path, GribFilter.FromOptions(options), ct));
     }
 
     public static void RegisterNativeCodecs()
