@@ -193,8 +193,29 @@ public sealed class InputFetcher : IInputFetcher, IDisposable
         return _sources.GetOrAdd(key, k => new Lazy<IInputSource>(() => k switch
         {
             "http" => new HttpInputSource(options),
+            "ftp" => new FtpInputSource(options),
+            "s3" => new S3InputSource(options),
             _ => throw new FetchException(redacted, $"unsupported URL scheme '{uri.Scheme}' (use http, https, ftp, s3 or file)"),
         })).Value;
+    }
+
+    /// <summary>Lists an ftp:// directory (file names, or LIST lines when <paramref name="details"/>), with the fetcher's auth and retries.</summary>
+    public async Task<IReadOnlyList<string>> ListFtpDirectoryAsync(string url, bool details = false, CancellationToken ct = default)
+    {
+        var redacted = Redact(url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "ftp") throw new FetchException(redacted, "not an ftp:// URL");
+        var source = (FtpInputSource)SourceFor(uri, redacted);
+        var request = new InputRequest(uri, redacted, _credentials.Resolve(redacted, uri.Host), url);
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static async (s, token) => await s.source.ListAsync(s.request, s.details, token).ConfigureAwait(false),
+                (source, request, details), ct).ConfigureAwait(false);
+        }
+        catch (TransientFetchException e)
+        {
+            throw new FetchException(redacted, _scrubber.Scrub(e.Reason), e.StatusCode);
+        }
     }
 
     private static string StripUserInfo(string url, Uri uri) =>

@@ -1,4 +1,13 @@
 using BenchmarkDotNet.Running;
 
-// Every benchmark class in this assembly; pick with --filter (e.g. --filter '*Shuffle*').
-BenchmarkSwitcher.FromAssembly(typeof(Forge.Benchmarks.Codecs.OisstChunk).Assembly).Run(args);
+namespace Forge.Benchmarks;
+
+/// <summary>Entry point: <c>dotnet run -c Release --project tests/Forge.Benchmarks -- --filter '*'</c> (pick with --filter, e.g. '*Shuffle*').</summary>
+public static class Program
+{
+    public static void Main(string[] args)
+    {
+        if (args is ["--cpu-cost"]) CpuCost.Run();
+        else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
+}

@@ -25,7 +25,7 @@ internal static class Moto
         Prefix = prefix,
         Endpoint = moto.Endpoint,
         Credentials = Credentials,
-        Retries = 1,
+        Retries = 4,
     };
 
     public static string UniqueBucket() => "forge-" + Guid.NewGuid().ToString("N")[..20];

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Forge.Core.Arrays;
+using Forge.Core.Codecs;
 using Forge.Core.Datasets;
 using Forge.Core.Datasets.Combine;
 
@@ -18,8 +19,11 @@ internal static class InputReading
         int t = 0;
         for (int a = 0; a < srcRank; a++)
         {
-            if (origin.SqueezedAxes.Contains(a)) { srcStart[a] = 0; srcCount[a] = 1; }
-            else { srcStart[a] = start[t]; srcCount[a] = count[t]; t++; }
+            if (origin.SqueezedAxes.Contains(a)) { srcStart[a] = 0; srcCount[a] = 1; continue; }
+            while (origin.ExpandedAxes.Contains(t)) t++; // added axes have length 1 and no source axis
+            srcStart[a] = start[t];
+            srcCount[a] = count[t];
+            t++;
         }
 
         long bytes = count.Aggregate(1L, (x, y) => x * y) * origin.SourceDataType.ElementSize();
@@ -40,32 +44,5 @@ internal static class InputReading
             owner.Dispose();
             throw new DataException($"{input.Source}: variable '{origin.SourceVariable}': {ex.Message}", ex);
         }
-    }
-}
-
-/// <summary>An exact-length pooled byte buffer (ArrayPool) whose owner returns it on dispose.</summary>
-public sealed class PooledBuffer : IMemoryOwner<byte>
-{
-    private byte[]? _array;
-    private readonly int _length;
-
-    private PooledBuffer(byte[] array, int length)
-    {
-        _array = array;
-        _length = length;
-    }
-
-    public static PooledBuffer Rent(long length)
-    {
-        if (length > Array.MaxLength) throw new InvalidOperationException($"a buffer of {length} bytes is larger than .NET arrays allow");
-        return new PooledBuffer(ArrayPool<byte>.Shared.Rent((int)Math.Max(1, length)), (int)length);
-    }
-
-    public Memory<byte> Memory => _array is null ? throw new ObjectDisposedException(nameof(PooledBuffer)) : _array.AsMemory(0, _length);
-
-    public void Dispose()
-    {
-        var a = Interlocked.Exchange(ref _array, null);
-        if (a is not null) ArrayPool<byte>.Shared.Return(a);
     }
 }

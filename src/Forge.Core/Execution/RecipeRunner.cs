@@ -25,6 +25,12 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         try
         {
             var dataset = DatasetCombiner.Combine(request.ConcatDim, inputs);
+            if (request.ItemsPerFile is { } items)
+            {
+                foreach (var seg in dataset.Segments.Where(s => s.Length != items))
+                    throw new DataException($"{dataset.Input(seg.ConcatIndex, 0).Source}: has {seg.Length} steps along '{request.ConcatDim}', but the recipe says items_per_file: {items}");
+            }
+
             var plan = RechunkPlanner.Plan(dataset, request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers);
             return new PreparedRun(request, plan, files, InputsDigest(request));
         }

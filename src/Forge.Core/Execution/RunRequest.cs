@@ -26,5 +26,8 @@ public sealed record RunRequest(
 {
     public bool Overwrite { get; init; }
 
+    /// <summary>The recipe's items_per_file hint: when set, every input must hold exactly this many concat steps.</summary>
+    public int? ItemsPerFile { get; init; }
+
     public string ForgeVersion { get; init; } = typeof(RunRequest).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 }

@@ -55,7 +55,7 @@ internal static class SchemaPass
             throw new DataException(Name(file, ex.Message), ex);
         }
 
-        var transformed = TransformApplier.Apply(schema, request.Transforms, file.Url);
+        var transformed = ConcatDimensionExpansion.Apply(TransformApplier.Apply(schema, request.Transforms, file.Url), request.ConcatDim);
         var pending = new InputDataset(input.ConcatIndex, input.MergeIndex, file.Url, transformed, null, ImmutableDictionary<string, string>.Empty);
 
         double[]? coordinate = null;

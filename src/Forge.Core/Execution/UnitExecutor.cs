@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using Forge.Core.Arrays;
+using Forge.Core.Codecs;
+using Forge.Core.Kernels;
 using Forge.Core.Datasets;
 using Forge.Core.Datasets.Cf;
 using Forge.Core.Datasets.Combine;
@@ -50,7 +52,7 @@ internal sealed class UnitExecutor(PreparedRun run, IDatasetOpener opener, ITarg
 
             // Edge objects are stored at full size (Zarr); the overhang is zero-filled.
             if (edge) obj.Memory.Span.Clear();
-            BoxCopy.Copy(block.Memory.Span, [.. unit.Count], srcStart, obj.Memory.Span, objShape, new long[rank], count, elem);
+            BlockCopy.Copy(block.Memory.Span, [.. unit.Count], srcStart, obj.Memory.Span, objShape, new long[rank], count, elem);
             var (key, stored) = await writer.WriteObjectAsync(array, index.ToArray(), obj.Memory, ct);
             Interlocked.Add(ref BytesWritten, stored);
             Interlocked.Increment(ref ObjectsWritten);
@@ -67,7 +69,6 @@ internal sealed class UnitExecutor(PreparedRun run, IDatasetOpener opener, ITarg
     {
         var ds = run.Dataset;
         var v = array.Variable;
-        int elem = array.ElementSize;
         if (v.IsDimensionCoordinate && v.Name == ds.ConcatDim && v.TimeUnits is not null)
         {
             // The re-encoded concat coordinate was computed in the schema pass.
@@ -98,8 +99,6 @@ internal sealed class UnitExecutor(PreparedRun run, IDatasetOpener opener, ITarg
             dstStart[axis] = a - lo;
             await ReadIntoAsync(input, v, start, count, block, [.. unit.Count], dstStart, ct);
         }
-
-        _ = elem;
     }
 
     private async ValueTask ReadIntoAsync(InputDataset input, TargetVariable v, long[] start, long[] count, Memory<byte> block, long[] blockShape, long[] dstStart, CancellationToken ct)
@@ -111,13 +110,13 @@ internal sealed class UnitExecutor(PreparedRun run, IDatasetOpener opener, ITarg
         int elem = v.DataType.ElementSize();
         if (conversion.IsCopy)
         {
-            BoxCopy.Copy(raw.Memory.Span, count, new long[count.Length], block.Span, blockShape, dstStart, count, elem);
+            BlockCopy.Copy(raw.Memory.Span, count, new long[count.Length], block.Span, blockShape, dstStart, count, elem);
             return;
         }
 
         using var converted = PooledBuffer.Rent(count.Aggregate(1L, (x, y) => x * y) * elem);
         conversion.Apply(raw.Memory.Span, converted.Memory.Span);
-        BoxCopy.Copy(converted.Memory.Span, count, new long[count.Length], block.Span, blockShape, dstStart, count, elem);
+        BlockCopy.Copy(converted.Memory.Span, count, new long[count.Length], block.Span, blockShape, dstStart, count, elem);
     }
 
     private ElementConversion ConversionFor(InputDataset input, TargetVariable v, DataType sourceType, Datasets.Transforms.CfUnpacking? unpacking)

@@ -32,6 +32,16 @@ public sealed class LocalStore : IStore, IConditionalWritableStore
     /// <summary>The absolute root directory.</summary>
     public string Url { get; }
 
+    /// <summary>Opens a plain path or a "file://" URL ("file:///data/out.zarr").</summary>
+    public static LocalStore FromUrl(string url)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(url);
+        if (!url.StartsWith("file:", StringComparison.OrdinalIgnoreCase)) return new LocalStore(url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !uri.IsFile || (!string.IsNullOrEmpty(uri.Host) && uri.Host != "localhost"))
+            throw new ArgumentException($"'{url}' is not a local file URL (expected file:///absolute/path)", nameof(url));
+        return new LocalStore(Uri.UnescapeDataString(uri.AbsolutePath));
+    }
+
     public async ValueTask<IMemoryOwner<byte>?> GetAsync(StoreKey key, ByteRange? range = null, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();

@@ -47,6 +47,10 @@ internal sealed class ClassicLayout
         }
     }
 
+    /// <summary>
+    /// Parses and sanity-checks the header before netCDF-C sees it: counts and sizes that cannot fit in the file
+    /// (which make netCDF-C allocate gigabytes and stall) become a <see cref="DataException"/>.
+    /// </summary>
     public static ClassicLayout Read(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
@@ -61,7 +65,7 @@ internal sealed class ClassicLayout
         var dimLengths = new List<long>();
         var recordDim = -1;
         var tag = reader.Int32();
-        var n = reader.NonNeg();
+        var n = reader.Count(8);
         if (tag == NcDimension)
         {
             for (var i = 0; i < n; i++)
@@ -80,13 +84,14 @@ internal sealed class ClassicLayout
         Entry? lastRecord = null;
         long lastRecordPadded = 0;
         tag = reader.Int32();
-        n = reader.NonNeg();
+        n = reader.Count(16);
         if (tag == NcVariable)
         {
             for (var i = 0; i < n; i++)
             {
                 var name = reader.Name();
-                var rank = reader.NonNeg();
+                var rank = reader.Count(4);
+                if (rank > 1024) throw new DataException($"{path}: corrupt netCDF header (variable '{name}' has {rank} dimensions)");
                 var product = 1L;
                 var isRecord = false;
                 for (var d = 0; d < rank; d++)
@@ -129,7 +134,7 @@ internal sealed class ClassicLayout
     private static void SkipAttributes(HeaderReader reader)
     {
         var tag = reader.Int32();
-        var n = reader.NonNeg();
+        var n = reader.Count(12);
         if (tag != NcAttribute) return;
         for (var i = 0; i < n; i++)
         {
@@ -141,7 +146,7 @@ internal sealed class ClassicLayout
                 4 or 5 or 9 => 4,
                 _ => 8,
             };
-            var count = reader.NonNeg();
+            var count = reader.Count(size);
             reader.Skip(Pad(checked(count * size)));
         }
     }
@@ -181,10 +186,19 @@ internal sealed class ClassicLayout
             return value;
         }
 
+        /// <summary>A list length whose items take at least <paramref name="minItemBytes"/> each; rejects lengths the file cannot hold.</summary>
+        public long Count(int minItemBytes)
+        {
+            var n = NonNeg();
+            if (n > (stream.Length - stream.Position) / minItemBytes)
+                throw new DataException($"{path}: corrupt netCDF header (a count of {n} does not fit in the file)");
+            return n;
+        }
+
         public string Name()
         {
             var len = NonNeg();
-            if (len > 1 << 16) throw new DataException($"{path}: corrupt netCDF header (name of {len} bytes)");
+            if (len > 256 || len > stream.Length - stream.Position) throw new DataException($"{path}: corrupt netCDF header (a name of {len} bytes)");
             var bytes = Bytes((int)len);
             Skip(Pad(len) - len);
             return Encoding.UTF8.GetString(bytes);

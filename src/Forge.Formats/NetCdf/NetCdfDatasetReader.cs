@@ -47,6 +47,12 @@ public sealed partial class NetCdfDatasetReader : IDatasetReader
         options ??= NetCdfReadOptions.Default;
         if (!File.Exists(path)) throw new DataException($"{path}: file not found");
 
+        // Classic headers are parsed (and sanity-checked) by Forge first; HDF5-based files may be opened by netCDF-C
+        // in a child process first when the caller asks for it.
+        var kind = FormatSniffer.Sniff(path);
+        var layout = kind == ContainerKind.NetCdf3 ? ClassicLayout.Read(path) : null;
+        if (kind != ContainerKind.NetCdf3 && options.HeaderCheck == HeaderCheck.ChildProcess) IsolatedHeaderCheck.Run(path);
+
         NetCdfFileHandle? file = null;
         try
         {
@@ -61,7 +67,7 @@ public sealed partial class NetCdfDatasetReader : IDatasetReader
                 (schema, variables) = NetCdfSchemaReader.Read(file.NcId, path, format, options.SubGroups);
             }
 
-            var layout = format.IsClassicFamily() ? ClassicLayout.Read(path) : null;
+            if (format.IsClassicFamily() && layout is null) layout = ClassicLayout.Read(path);
             return new NetCdfDatasetReader(file, format, schema, variables, layout, options);
         }
         catch (Exception ex) when (ex is not DataException)
@@ -82,6 +88,9 @@ public sealed partial class NetCdfDatasetReader : IDatasetReader
         {
             ct.ThrowIfCancellationRequested();
             var v = Validate(variable, start.Span, count.Span, destination.Length);
+            if (destination.IsEmpty) return ValueTask.CompletedTask;
+            var direct = DirectDataset(v);
+            if (direct is not null) return ReadDirectAsync(v, direct, start.ToArray(), count.ToArray(), destination, ct);
             ReadThroughNetCdf(v, start.Span, count.Span, destination.Span);
             return ValueTask.CompletedTask;
         }
@@ -146,6 +155,7 @@ public sealed partial class NetCdfDatasetReader : IDatasetReader
 
     public ValueTask DisposeAsync()
     {
+        DisposeDirect();
         _file.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -12,18 +12,33 @@ public enum SubGroupPolicy
     Ignore,
 }
 
+/// <summary>Where a NetCDF-4/HDF5 header is first opened.</summary>
+public enum HeaderCheck
+{
+    /// <summary>Open in this process only (fast; a maliciously or badly corrupted HDF5 header can crash HDF5, see docs/readers.md).</summary>
+    InProcess,
+    /// <summary>First run <c>ncdump -h</c> on the file in a child process: a crash or hang there becomes a <see cref="DataException"/> (about 0.1 s per file).</summary>
+    ChildProcess,
+}
+
 /// <summary>Options of <see cref="NetCdfDatasetReader"/>.</summary>
 /// <param name="DirectChunks">Use the HDF5 direct-chunk path (parallel managed inflate/unshuffle) where it applies; false forces netCDF-C.</param>
 /// <param name="SubGroups">Policy for variables in sub-groups.</param>
 /// <param name="MaxDecodeWorkers">Upper bound on parallel chunk decoders for one read (default: processor count).</param>
-public sealed record NetCdfReadOptions(bool DirectChunks = true, SubGroupPolicy SubGroups = SubGroupPolicy.Reject, int MaxDecodeWorkers = 0)
+/// <param name="HeaderCheck">Whether NetCDF-4/HDF5 headers are first opened in a child process (untrusted inputs).</param>
+public sealed record NetCdfReadOptions(
+    bool DirectChunks = true,
+    SubGroupPolicy SubGroups = SubGroupPolicy.Reject,
+    int MaxDecodeWorkers = 0,
+    HeaderCheck HeaderCheck = HeaderCheck.InProcess)
 {
     public static readonly NetCdfReadOptions Default = new();
 
     internal int EffectiveWorkers => MaxDecodeWorkers > 0 ? MaxDecodeWorkers : Environment.ProcessorCount;
 
     /// <summary>
-    /// Reads the recipe's reader options: <c>direct_chunks</c> (bool) and <c>sub_groups</c> ("reject" | "ignore").
+    /// Reads the recipe's reader options: <c>direct_chunks</c> (bool), <c>sub_groups</c> ("reject" | "ignore") and
+    /// <c>header_check</c> ("in_process" | "child_process").
     /// Unknown keys are left for other readers.
     /// </summary>
     public static NetCdfReadOptions FromOptions(IReadOnlyDictionary<string, object?>? options, NetCdfReadOptions? defaults = null)
@@ -42,6 +57,20 @@ public sealed record NetCdfReadOptions(bool DirectChunks = true, SubGroupPolicy 
                     "reject" => SubGroupPolicy.Reject,
                     "ignore" => SubGroupPolicy.Ignore,
                     _ => throw new ArgumentException($"sub_groups must be \"reject\" or \"ignore\", not \"{text}\"", nameof(options)),
+                },
+            };
+        }
+
+        if (options.TryGetValue("header_check", out var check) && check is not null)
+        {
+            var text = Convert.ToString(check, CultureInfo.InvariantCulture);
+            result = result with
+            {
+                HeaderCheck = text switch
+                {
+                    "in_process" => HeaderCheck.InProcess,
+                    "child_process" => HeaderCheck.ChildProcess,
+                    _ => throw new ArgumentException($"header_check must be \"in_process\" or \"child_process\", not \"{text}\"", nameof(options)),
                 },
             };
         }

@@ -82,6 +82,8 @@ internal static partial class RecipeParser
         {
             if (Secrets.HasUserInfo(url))
                 ctx.Error(urlNode!, "'inputs.url' contains credentials (user:password@); use 'inputs.fetch.auth' with environment variables instead");
+            else if (Secrets.SecretQueryParameter(url) is { } parameter)
+                ctx.Error(urlNode!, $"'inputs.url' writes the secret query parameter '{parameter}' literally; use 'inputs.fetch.query_secrets: {{ {parameter}: ENV_VAR }}' instead");
             else if (!UrlTemplate.TryParse(url, out template, out var error))
                 ctx.ErrorInScalar((YamlScalarNode)urlNode!, error.Offset, error.Message);
         }
@@ -287,6 +289,12 @@ internal static partial class RecipeParser
         int? workers = null;
         if (map.Get("workers") is { } workersNode && !(workersNode is YamlScalarNode { Value: "auto" }))
         {
+            if (workersNode is not YamlScalarNode { Value: { } text } || !YamlContext.IntegerPattern().IsMatch(text))
+            {
+                ctx.Error(workersNode, "'run.workers' must be 'auto' or an integer from 1 to 4096");
+                return null;
+            }
+
             workers = ctx.Int(workersNode, "run.workers", 1, 4096);
             if (workers is null) return null;
         }

@@ -28,6 +28,26 @@ internal static class Secrets
         "aws_secret_access_key", "session_token", "aws_session_token", "key",
     }.ToFrozenDictionary(k => k, _ => AwsMessage, StringComparer.Ordinal);
 
+    /// <summary>Query parameter names that carry credentials; written literally in a URL they are refused.</summary>
+    public static readonly FrozenSet<string> QueryParameters = new[]
+    {
+        "apikey", "api_key", "api-key", "token", "access_token", "auth_token", "password", "passwd", "secret", "client_secret",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The first credential-like query parameter written in a URL, or null.</summary>
+    public static string? SecretQueryParameter(string url)
+    {
+        var query = url.IndexOf('?', StringComparison.Ordinal);
+        if (query < 0) return null;
+        foreach (var pair in url[(query + 1)..].Split('&'))
+        {
+            var name = pair.Split('=')[0];
+            if (QueryParameters.Contains(name) && pair.Contains('=', StringComparison.Ordinal)) return name;
+        }
+
+        return null;
+    }
+
     /// <summary>True when a URL carries user info (<c>scheme://user:pass@host</c>).</summary>
     public static bool HasUserInfo(string url)
     {

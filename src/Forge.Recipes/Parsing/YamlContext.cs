@@ -75,6 +75,7 @@ internal sealed partial class YamlContext(string file)
         }
 
         var entries = new List<MapEntry>(mapping.Children.Count);
+        var forbiddenSeen = false;
         foreach (var (keyNode, value) in mapping.Children)
         {
             if (keyNode is not YamlScalarNode { Value: { Length: > 0 } key } scalarKey)
@@ -86,6 +87,7 @@ internal sealed partial class YamlContext(string file)
             if (forbidden is not null && forbidden.TryGetValue(key, out var reason))
             {
                 Error(keyNode, reason);
+                forbiddenSeen = true;
                 continue;
             }
 
@@ -101,7 +103,7 @@ internal sealed partial class YamlContext(string file)
             entries.Add(new MapEntry(key, scalarKey, value));
         }
 
-        return new MapReader(this, mapping, path, entries);
+        return new MapReader(this, mapping, path, entries, forbiddenSeen);
     }
 
     /// <summary>A non-null scalar's text; lists, mappings and null are errors.</summary>
@@ -220,7 +222,17 @@ internal sealed partial class YamlContext(string file)
             if (d < bestDistance) (best, bestDistance) = (candidate, d);
         }
 
-        return bestDistance <= Math.Max(1, key.Length / 3) ? best : null;
+        if (best is not null && bestDistance <= Math.Max(2, key.Length / 3)) return best;
+
+        // A shared stem catches inflections the edit distance misses (retry → retries).
+        return allowed.FirstOrDefault(c => key.Length >= 4 && c.Length >= 4 && CommonPrefix(key, c) >= 4);
+    }
+
+    private static int CommonPrefix(string a, string b)
+    {
+        var n = 0;
+        while (n < a.Length && n < b.Length && a[n] == b[n]) n++;
+        return n;
     }
 
     private static int Levenshtein(string a, string b)
@@ -254,7 +266,7 @@ internal sealed partial class YamlContext(string file)
 internal sealed record MapEntry(string Key, YamlScalarNode KeyNode, YamlNode Value);
 
 /// <summary>The checked keys of one mapping.</summary>
-internal sealed class MapReader(YamlContext context, YamlMappingNode node, string path, IReadOnlyList<MapEntry> entries)
+internal sealed class MapReader(YamlContext context, YamlMappingNode node, string path, IReadOnlyList<MapEntry> entries, bool forbiddenSeen)
 {
     public YamlMappingNode Node { get; } = node;
 
@@ -274,6 +286,8 @@ internal sealed class MapReader(YamlContext context, YamlMappingNode node, strin
         var value = Get(key);
         if (value is null)
         {
+            // A literal secret was already reported in this mapping; "missing username_env" would only repeat it.
+            if (forbiddenSeen) return null;
             context.Error(Node, $"missing required key '{key}' in {YamlContext.Describe(Path)}");
             return null;
         }

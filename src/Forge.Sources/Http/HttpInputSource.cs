@@ -45,9 +45,12 @@ internal sealed class HttpInputSource : IInputSource
 
         using var response = await SendAsync(message, ct).ConfigureAwait(false);
         var status = (int)response.StatusCode;
-        if (status == 416 && resuming && response.Content.Headers.ContentRange?.Length == file.Length)
+        if (status == 416 && resuming)
         {
-            return; // everything was already received before the connection dropped
+            if (response.Content.Headers.ContentRange?.Length == file.Length) return; // everything arrived before the drop
+            var asked = file.Length;
+            file.Reset(); // the remote file shrank or changed: start over
+            throw new TransientFetchException($"HTTP 416 for Range bytes={asked}-; starting over", status);
         }
 
         if (!response.IsSuccessStatusCode) throw StatusFailure(request, response);
@@ -58,8 +61,9 @@ internal sealed class HttpInputSource : IInputSource
             var range = headers.ContentRange;
             if (range?.From != file.Length)
             {
+                var asked = file.Length;
                 file.Reset();
-                throw new TransientFetchException($"server answered Range bytes={file.Length}- with Content-Range {range}; starting over");
+                throw new TransientFetchException($"server answered Range bytes={asked}- with Content-Range {range}; starting over");
             }
 
             state.ExpectedSize = range.Length ?? state.ExpectedSize;

@@ -92,6 +92,16 @@ public sealed class LocalStoreTests : IDisposable
         Assert.Contains(_root, ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("file:///data/out.zarr", "/data/out.zarr")]
+    [InlineData("file://localhost/data/a%20b.zarr", "/data/a b.zarr")]
+    [InlineData("/data/out.zarr/", "/data/out.zarr")]
+    public void FromUrlAcceptsPathsAndFileUrls(string url, string root) => Assert.Equal(root, LocalStore.FromUrl(url).Url);
+
+    [Fact]
+    public void FromUrlRefusesRemoteFileUrls() =>
+        Assert.Contains("file://server/share", Assert.Throws<ArgumentException>(() => LocalStore.FromUrl("file://server/share")).Message, StringComparison.Ordinal);
+
     [Fact]
     public async Task ListingAMissingRootIsEmpty()
     {

@@ -11,7 +11,10 @@ internal static class ExternalTool
 
     public static string Script(string name) => Path.Combine(DataDirectory, name);
 
-    public static void Run(string exe, params string[] args)
+    public static void Run(string exe, params string[] args) => RunToFile(null, exe, args);
+
+    /// <summary>Runs a tool and, when <paramref name="stdoutFile"/> is given, saves its standard output there.</summary>
+    public static void RunToFile(string? stdoutFile, string exe, params string[] args)
     {
         var info = new ProcessStartInfo(exe) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
@@ -26,5 +29,6 @@ internal static class ExternalTool
 
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{exe} {string.Join(' ', args)} exited with {process.ExitCode}: {stderr.Result}{stdout.Result}");
+        if (stdoutFile is not null) File.WriteAllText(stdoutFile, stdout.Result);
     }
 }

@@ -13,5 +13,8 @@ public sealed record VariableOrigin(string SourceVariable, ImmutableArray<string
 {
     public CfUnpacking? Unpacking { get; init; }
 
+    /// <summary>Target axes that do not exist in the source (a length-1 concat dimension added to the variable).</summary>
+    public ImmutableArray<int> ExpandedAxes { get; init; } = [];
+
     public static VariableOrigin Identity(VariableSchema v) => new(v.Name, v.Dimensions, [], v.DataType);
 }

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Forge.Cli.Composition;
+using Forge.Core.Execution;
+using Forge.Core.Planning;
+using Forge.Core.Telemetry;
+using Forge.Recipes;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Forge.Cli.Commands;
+
+/// <summary>
+/// <c>forge plan</c>: inputs, target schema, chunk/shard grid, objects and the memory estimate. <c>--probe all</c>
+/// (default) reads every input's header; <c>first</c> reads only the first concat key's files (the concat length is
+/// then an estimate: keys × the first file's length); <c>none</c> reads nothing and shows the inputs and settings.
+/// </summary>
+internal static class PlanCommand
+{
+    public static Command Create(CommandContext ctx)
+    {
+        var recipeArg = new Argument<string>("recipe") { Description = "A recipe file or feedstock folder." };
+        var json = new Option<bool>("--json") { Description = "Print the plan as JSON on stdout." };
+        var probe = new Option<string>("--probe") { Description = "Which inputs to open: none, first or all.", DefaultValueFactory = _ => "all" };
+        probe.AcceptOnlyFromAmong("none", "first", "all");
+        var o = new SharedRunOptions();
+        var cmd = new Command("plan", "Show what `forge run` would do, without writing anything.") { recipeArg };
+        o.AddTo(cmd);
+        cmd.Options.Add(json);
+        cmd.Options.Add(probe);
+        cmd.SetAction((parse, ct) => CommandGuard.RunAsync(ctx, ct, async () =>
+        {
+            var overrides = o.Read(parse);
+            foreach (var recipe in SharedRunOptions.Select(RecipeLoader.Load(parse.GetValue(recipeArg)!), parse.GetValue(o.RecipeId)))
+            {
+                var request = RecipeMapping.ToRequest(recipe, overrides);
+                var doc = Describe(recipe, request, RunCommand.TargetUrl(recipe, overrides));
+                var mode = parse.GetValue(probe)!;
+                if (mode != "none")
+                {
+                    var probed = mode == "first" ? request with { Inputs = [.. request.Inputs.Where(i => i.ConcatIndex == 0)] } : request;
+                    var temp = Directory.CreateTempSubdirectory("forge-plan-");
+                    try
+                    {
+                        using var fetcher = FetcherFactory.Create(recipe, overrides, NullLogger.Instance, temp.FullName);
+                        var runner = new RecipeRunner(fetcher, Readers.CreateOpener(), NullProgressSink.Instance);
+                        await using var prepared = await runner.PrepareAsync(probed, ct);
+                        doc["plan"] = DescribePlan(prepared.Plan, mode == "first" ? request.Inputs.Max(i => i.ConcatIndex) + 1 : 1);
+                    }
+                    finally
+                    {
+                        try { temp.Delete(true); } catch (IOException) { }
+                    }
+                }
+
+                if (parse.GetValue(json)) ctx.Stdout.WriteLine(doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                else WriteText(ctx.Stdout, doc);
+            }
+
+            return ExitCodes.Success;
+        }));
+        return cmd;
+    }
+
+    private static JsonObject Describe(Recipe recipe, RunRequest request, string target) => new()
+    {
+        ["recipe"] = recipe.Id,
+        ["target"] = target,
+        ["zarr_format"] = recipe.Target.ZarrFormat,
+        ["inputs"] = request.Inputs.Length,
+        ["first_input"] = request.Inputs.FirstOrDefault()?.Url,
+        ["last_input"] = request.Inputs.LastOrDefault()?.Url,
+        ["concat_dim"] = request.ConcatDim,
+        ["max_memory"] = request.MaxMemory,
+        ["workers"] = request.Workers,
+    };
+
+    private static JsonObject DescribePlan(RunPlan plan, int concatScale)
+    {
+        var arrays = new JsonArray();
+        foreach (var a in plan.Arrays)
+        {
+            arrays.Add(new JsonObject
+            {
+                ["name"] = a.Variable.Name,
+                ["dtype"] = a.Variable.DataType.ToString().ToLowerInvariant(),
+                ["dims"] = new JsonArray([.. a.Variable.Dimensions.Select(d => (JsonNode)d)]),
+                ["shape"] = new JsonArray([.. a.Shape.Select(s => (JsonNode)s)]),
+                ["chunks"] = new JsonArray([.. a.ChunkShape.Select(s => (JsonNode)s)]),
+                ["shards"] = a.ShardShape is { } sh ? new JsonArray([.. sh.Select(s => (JsonNode)s)]) : null,
+                ["objects"] = a.ObjectCount,
+            });
+        }
+
+        return new JsonObject
+        {
+            ["estimated_from_first_input"] = concatScale > 1,
+            ["concat_length"] = plan.Dataset.ConcatLength * concatScale,
+            ["arrays"] = arrays,
+            ["work_units"] = plan.Units.Length,
+            ["memory_estimate_bytes"] = plan.EstimatedPeakBytes,
+        };
+    }
+
+    private static void WriteText(TextWriter w, JsonObject doc)
+    {
+        w.WriteLine($"recipe {doc["recipe"]} → {doc["target"]} (Zarr v{doc["zarr_format"]})");
+        w.WriteLine($"  inputs: {doc["inputs"]}, concat along '{doc["concat_dim"]}'");
+        w.WriteLine($"    first: {doc["first_input"]}");
+        w.WriteLine($"    last:  {doc["last_input"]}");
+        if (doc["plan"] is not JsonObject plan)
+        {
+            w.WriteLine("  (no inputs probed: run with --probe first or all for the target schema)");
+            return;
+        }
+
+        var est = plan["estimated_from_first_input"]!.GetValue<bool>() ? " (estimated from the first input)" : "";
+        w.WriteLine($"  {doc["concat_dim"]}: {plan["concat_length"]}{est}");
+        w.WriteLine("  arrays:");
+        foreach (var a in plan["arrays"]!.AsArray())
+        {
+            string Join(string key) => a![key] is JsonArray arr ? string.Join(", ", arr.Select(x => x!.ToString())) : "-";
+            w.WriteLine($"    {a!["name"],-12} {a["dtype"],-8} ({Join("dims")}) shape ({Join("shape")}) chunks ({Join("chunks")})" +
+                        (a["shards"] is null ? "" : $" shards ({Join("shards")})") + $", {a["objects"]} objects");
+        }
+
+        w.WriteLine($"  work units: {plan["work_units"]}; memory estimate {Sizes.Format(plan["memory_estimate_bytes"]!.GetValue<long>())} of max_memory {Sizes.Format(doc["max_memory"]!.GetValue<long>())} with {doc["workers"]} workers");
+    }
+}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Forge.Cli.Commands;
+
+namespace Forge.Cli;
+
+/// <summary>The `forge` command line: verbs, options, and the exit-code policy around them.</summary>
+public static class ForgeApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
+    {
+        var root = new RootCommand("Forge: turn archival NetCDF/GRIB files into analysis-ready Zarr (a pangeo-forge recipe runner).");
+        var ctx = new CommandContext(stdout, stderr);
+        root.Subcommands.Add(RunCommand.Create(ctx));
+        root.Subcommands.Add(PlanCommand.Create(ctx));
+        root.Subcommands.Add(ValidateCommand.Create(ctx));
+        root.Subcommands.Add(InspectCommand.Create(ctx));
+        root.Subcommands.Add(SchemaCommand.Create(ctx));
+        root.Subcommands.Add(NotYetCommands.Finalize(ctx));
+        root.Subcommands.Add(NotYetCommands.Verify(ctx));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var e in parse.Errors) stderr.WriteLine($"forge: {e.Message}");
+            stderr.WriteLine("Run 'forge --help' for usage.");
+            return ExitCodes.Invalid;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, ct);
+        }
+        catch (Exception ex)
+        {
+            return ErrorReporting.Report(ex, stderr, ct.IsCancellationRequested);
+        }
+    }
+}
+
+/// <summary>What every command writes to.</summary>
+internal sealed record CommandContext(TextWriter Stdout, TextWriter Stderr);

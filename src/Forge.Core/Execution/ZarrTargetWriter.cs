@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using Forge.Core.Codecs;
+using Forge.Core.Datasets;
+using Forge.Core.Planning;
+using Forge.Core.Storage;
+using Forge.Core.Zarr;
+
+namespace Forge.Core.Execution;
+
+/// <summary>
+/// Writes the run's arrays into a Zarr v2 or v3 store: objects as units finish, then (publish) array metadata,
+/// the root group with global attributes, and consolidated metadata — in that order, so a reader never sees
+/// metadata describing data that is not there.
+/// </summary>
+/// <param name="codecsFor">The bytes→bytes codecs of an array (recipe codec, per-variable override).</param>
+public sealed class ZarrTargetWriter(IStore store, ZarrFormat format, Func<ArrayPlan, IReadOnlyList<IBytesToBytesCodec>> codecsFor) : ITargetWriter
+{
+    private readonly ConcurrentDictionary<string, ZarrArrayWriter> _writers = new();
+
+    public string Url => store.Url;
+
+    public ZarrFormat Format => format;
+
+    public ZarrArrayMetadata MetadataFor(ArrayPlan array)
+    {
+        var v = array.Variable;
+        var schema = new VariableSchema(v.Name, v.DataType, v.Dimensions, v.Shape, v.Attributes, v.IsCoordinate);
+        var inner = array.ShardShape is null ? null : (IReadOnlyList<long>)array.ChunkShape;
+        var storage = new ZarrStorageOptions(array.ObjectShape, codecsFor(array), inner);
+        return ZarrVariableEncoding.Build(schema, format, storage);
+    }
+
+    public async ValueTask<(string Key, long StoredBytes)> WriteObjectAsync(ArrayPlan array, ReadOnlyMemory<long> objectIndex, ReadOnlyMemory<byte> decoded, CancellationToken ct)
+    {
+        var writer = _writers.GetOrAdd(array.Variable.Name, _ => new ZarrArrayWriter(store, array.Variable.Name, MetadataFor(array)));
+        var key = writer.ChunkKey(objectIndex.Span);
+        using var encoded = writer.EncodeChunk(objectIndex.Span, decoded.Span);
+        if (encoded is null) return (key.Value, 0);
+        await store.SetAsync(key, encoded.Memory, ct);
+        return (key.Value, encoded.Memory.Length);
+    }
+
+    public async ValueTask PublishAsync(RunPlan plan, AttributeSet globalAttributes, CancellationToken ct)
+    {
+        foreach (var array in plan.Arrays)
+            await ZarrMetadataWriter.WriteArrayAsync(store, array.Variable.Name, MetadataFor(array), ct);
+        await ZarrMetadataWriter.WriteGroupAsync(store, "", format, ZarrAttributeEncoder.ToJson(globalAttributes), ct);
+        await ZarrConsolidation.WriteAsync(store, format, ct);
+    }
+}

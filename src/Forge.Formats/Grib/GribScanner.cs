@@ -1,0 +1,231 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Globalization;
+using Forge.Core.Datasets;
+using Forge.Native.EcCodes;
+
+namespace Forge.Formats.Grib;
+
+/// <summary>Reads every message header of a GRIB file once (no data decoding), applying the filter.</summary>
+internal static class GribScanner
+{
+    /// <summary>The scan result: fields in file order and, per paramId, what its first field says.</summary>
+    internal sealed record Result(ImmutableArray<GribField> Fields, IReadOnlyDictionary<long, GribVariableInfo> Variables, int MessagesInFile);
+
+    public static Result Scan(string path, GribFilter? filter, CancellationToken ct)
+    {
+        var fields = ImmutableArray.CreateBuilder<GribField>();
+        var variables = new Dictionary<long, GribVariableInfo>();
+        var count = 0;
+        using var reader = EcCodesFileReader.Open(path);
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            EcCodesMessage? message;
+            try
+            {
+                message = reader.Next();
+            }
+            catch (EcCodesException ex)
+            {
+                throw new EcCodesException($"{path}: GRIB message {count + 1} is truncated or corrupt: {ex.Message}", ex);
+            }
+
+            if (message is null) break;
+            using (message)
+            {
+                count++;
+                if (filter is not null && !filter.Matches(k => KeyText(message, k))) continue;
+                var field = ReadField(message, fields.Count, path, count);
+                fields.Add(field);
+                if (!variables.ContainsKey(field.ParamId))
+                {
+                    variables[field.ParamId] = ReadVariableInfo(message, field, path);
+                }
+            }
+        }
+
+        return new Result(fields.ToImmutable(), variables, count);
+    }
+
+    private static string? KeyText(EcCodesMessage message, string key)
+    {
+        try
+        {
+            return message.TryGetString(key);
+        }
+        catch (EcCodesException)
+        {
+            return null; // a key that cannot be rendered does not match
+        }
+    }
+
+    private static GribField ReadField(EcCodesMessage m, int ordinal, string path, int messageNumber)
+    {
+        var where = $"{path}: GRIB message {messageNumber}";
+        var unique = ReadKeys(m, GribConventions.DataAttributeKeys);
+        var globals = ReadKeys(m, GribConventions.GlobalAttributeKeys);
+        var paramId = m.TryGetLong("paramId") ?? 0;
+        return new GribField(
+            ordinal,
+            m.Offset,
+            m.Length,
+            paramId,
+            m.IsDefined("number") ? m.TryGetLong("number") : null,
+            ReferenceTime(m, where),
+            StepHours(m, where),
+            m.IsDefined("level") ? m.TryGetDouble("level") : null,
+            m.IsDefined("directionNumber") ? m.TryGetLong("directionNumber") : null,
+            m.IsDefined("frequencyNumber") ? m.TryGetLong("frequencyNumber") : null,
+            GridSignature(m, unique),
+            unique,
+            globals);
+    }
+
+    private static FrozenDictionary<string, GribKeyValue> ReadKeys(EcCodesMessage m, string[] keys)
+    {
+        var values = new Dictionary<string, GribKeyValue>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            if (GribKeyValue.Read(m, key) is { } v) values[key] = v;
+        }
+
+        return values.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>dataDate/dataTime as seconds since 1970-01-01 (cfgrib's <c>time</c>).</summary>
+    private static long ReferenceTime(EcCodesMessage m, string where)
+    {
+        var date = m.TryGetLong("dataDate") ?? throw new DataException($"{where}: no dataDate key");
+        var time = m.TryGetLong("dataTime") ?? throw new DataException($"{where}: no dataTime key");
+        try
+        {
+            var t = new DateTime((int)(date / 10000), (int)(date / 100 % 100), (int)(date % 100), (int)(time / 100), (int)(time % 100), 0, DateTimeKind.Utc);
+            return (long)(t - DateTime.UnixEpoch).TotalSeconds;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw new DataException($"{where}: invalid reference time dataDate={date} dataTime={time:D4}");
+        }
+    }
+
+    /// <summary>endStep in hours (cfgrib's <c>step</c>).</summary>
+    private static double StepHours(EcCodesMessage m, string where)
+    {
+        var units = m.TryGetLong("stepUnits") ?? 1;
+        var seconds = units >= 0 && units < GribConventions.StepUnitSeconds.Length ? GribConventions.StepUnitSeconds[units] : null;
+        if (seconds is null) throw new DataException($"{where}: unsupported stepUnits {units}");
+        var end = m.TryGetLong("endStep") ?? throw new DataException($"{where}: no endStep key");
+        return end * seconds.Value / 3600.0;
+    }
+
+    // Two messages are on the same grid when gridType, point count and cfgrib's grid keys agree.
+    private static string GridSignature(EcCodesMessage m, FrozenDictionary<string, GribKeyValue> unique)
+    {
+        var gridType = unique.TryGetValue("gridType", out var g) ? g.Text : "undef";
+        var parts = new List<string> { "gridType=" + gridType, "numberOfPoints=" + (unique.TryGetValue("numberOfPoints", out var n) ? n.Text : "undef") };
+        if (GribConventions.GridTypeKeys.TryGetValue(gridType, out var keys))
+        {
+            foreach (var key in keys)
+            {
+                parts.Add(key + "=" + (GribKeyValue.Read(m, key)?.Text ?? "undef"));
+            }
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    private static GribVariableInfo ReadVariableInfo(EcCodesMessage m, GribField field, string path)
+    {
+        // cfgrib sets missingValue before reading, so GRIB_missingValue is its NaN indicator.
+        m.SetDouble("missingValue", GribConventions.MissingValueIndicator);
+        var gridType = field.UniqueKeys.TryGetValue("gridType", out var g) ? g.Text : "undef";
+        var keys = GribConventions.ExtraDataAttributeKeys
+            .Concat(GribConventions.GridTypeKeys.TryGetValue(gridType, out var gk) ? gk : [])
+            .Order(StringComparer.Ordinal)
+            .Distinct();
+        var attrs = ImmutableArray.CreateBuilder<KeyValuePair<string, AttributeValue>>();
+        string? shortName = null, cfVarName = null;
+        foreach (var key in keys)
+        {
+            GribKeyValue? value;
+            try
+            {
+                value = GribKeyValue.Read(m, key);
+            }
+            catch (EcCodesException)
+            {
+                value = null; // cfgrib skips keys it cannot read
+            }
+
+            if (value is null) continue;
+            attrs.Add(new("GRIB_" + key, value.Value));
+            if (key == "shortName") shortName = value.Text;
+            if (key == "cfVarName") cfVarName = value.Text;
+        }
+
+        var (dims, shape, coords) = ReadGeography(m, gridType, path);
+        return new GribVariableInfo(attrs.ToImmutable(), shortName, cfVarName, dims, shape, coords);
+    }
+
+    private static (ImmutableArray<string>, ImmutableArray<long>, ImmutableArray<GribCoordinate>) ReadGeography(EcCodesMessage m, string gridType, string path)
+    {
+        var latAttrs = CoordinateAttributes("latitude");
+        var lonAttrs = CoordinateAttributes("longitude");
+        if (GribConventions.DimensionCoordinateGrids.Contains(gridType))
+        {
+            var ny = m.GetLong("Ny");
+            var nx = m.GetLong("Nx");
+            var lats = m.GetDoubleArray("distinctLatitudes");
+            var lons = m.GetDoubleArray("distinctLongitudes");
+            if (lats.Length != ny || lons.Length != nx)
+            {
+                throw new DataException($"{path}: {gridType} grid of {ny}x{nx} points has {lats.Length} distinct latitudes and {lons.Length} distinct longitudes");
+            }
+
+            if (lats.Length > 1 && lats[0] > lats[^1]) latAttrs = latAttrs.With("stored_direction", AttributeValue.FromText("decreasing"));
+            return (["latitude", "longitude"], [ny, nx],
+                [GribCoordinate.FromDoubles("latitude", ["latitude"], [ny], latAttrs, lats),
+                 GribCoordinate.FromDoubles("longitude", ["longitude"], [nx], lonAttrs, lons)]);
+        }
+
+        ImmutableArray<string> dims;
+        ImmutableArray<long> shape;
+        if (GribConventions.TwoDimensionalGrids.Contains(gridType))
+        {
+            dims = ["y", "x"];
+            shape = [m.GetLong("Ny"), m.GetLong("Nx")];
+        }
+        else
+        {
+            dims = ["values"];
+            shape = [m.GetLong("numberOfPoints")];
+        }
+
+        double[] latitudes, longitudes;
+        try
+        {
+            latitudes = m.GetDoubleArray("latitudes");
+            longitudes = m.GetDoubleArray("longitudes");
+        }
+        catch (EcCodesException)
+        {
+            return (dims, shape, []); // ecCodes has no geolocation for this grid (e.g. spherical harmonics)
+        }
+
+        var points = shape.Aggregate(1L, (a, b) => a * b);
+        if (latitudes.Length != points || longitudes.Length != points)
+        {
+            throw new DataException($"{path}: {gridType} grid of {points} points has {latitudes.Length} latitudes and {longitudes.Length} longitudes");
+        }
+
+        return (dims, shape,
+            [GribCoordinate.FromDoubles("latitude", dims, shape, latAttrs, latitudes),
+             GribCoordinate.FromDoubles("longitude", dims, shape, lonAttrs, longitudes)]);
+    }
+
+    internal static AttributeSet CoordinateAttributes(string name) =>
+        new(GribConventions.CoordinateAttributes[name].Select(a => new KeyValuePair<string, AttributeValue>(a.Key, AttributeValue.FromText(a.Value))));
+
+    internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

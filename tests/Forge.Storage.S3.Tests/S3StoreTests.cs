@@ -1,0 +1,206 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Forge.Core.Storage;
+using Forge.Testing.Peers;
+using Forge.Testing.Storage;
+using ByteRange = Forge.Core.Storage.ByteRange;
+
+namespace Forge.Storage.S3.Tests;
+
+/// <summary>S3-only behaviour: multipart uploads, aborts, prefixes, anonymous access, credential hygiene.</summary>
+[Collection(MotoCollection.Name)]
+public sealed class S3StoreTests(MotoServerFixture moto) : IAsyncLifetime
+{
+    private const int MiB = 1024 * 1024;
+    private const string FakeSecret = "Forge-FAKE-secret-8c1f0e2d";
+    private string _bucket = "";
+
+    public async Task InitializeAsync() => _bucket = await Moto.CreateBucketAsync(moto);
+
+    public Task DisposeAsync() => moto.ResetAsync();
+
+    [Fact]
+    public async Task ValuesAboveTheThresholdAreUploadedInParts()
+    {
+        var options = Moto.Options(moto, _bucket, "t") with { MultipartThreshold = 5 * MiB, PartSize = 5 * MiB };
+        using var store = new S3Store(options);
+        var big = StoreData.Random((12 * MiB) + 1, seed: 1);
+        var small = StoreData.Random(5 * MiB, seed: 2);
+        await store.SetAsync(new StoreKey("c/big"), big);
+        await store.SetAsync(new StoreKey("c/small"), small);
+
+        using var client = Moto.Client(moto);
+        var bigHead = await client.GetObjectMetadataAsync(_bucket, "t/c/big");
+        var smallHead = await client.GetObjectMetadataAsync(_bucket, "t/c/small");
+        Assert.EndsWith("-3\"", bigHead.ETag, StringComparison.Ordinal); // 5 + 5 + 2 MiB
+        Assert.DoesNotContain('-', smallHead.ETag); // exactly at the threshold: one PUT
+        Assert.Equal(big.Length, bigHead.ContentLength);
+        using var read = await store.GetAsync(new StoreKey("c/big"));
+        Assert.Equal(big, read!.Memory.ToArray());
+        var pending = await client.ListMultipartUploadsAsync(_bucket);
+        Assert.Empty(pending.MultipartUploads ?? []);
+    }
+
+    [Fact]
+    public async Task MultipartWorksWithASingleRequestInFlight()
+    {
+        // Parts and the initiate/complete calls share one gate: a bound of 1 must not deadlock.
+        var options = Moto.Options(moto, _bucket) with { MultipartThreshold = 5 * MiB, PartSize = 5 * MiB, MaxConcurrency = 1 };
+        using var store = new S3Store(options);
+        var value = StoreData.Random(11 * MiB, seed: 3);
+        await store.SetAsync(new StoreKey("one"), value).AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+        using var read = await store.GetAsync(new StoreKey("one"), new ByteRange.FromOffset(10 * MiB));
+        Assert.Equal(value.AsSpan(10 * MiB).ToArray(), read!.Memory.ToArray());
+    }
+
+    [Fact]
+    public async Task AFailedPartAbortsTheUpload()
+    {
+        var options = Moto.Options(moto, _bucket, "t") with { MultipartThreshold = 5 * MiB, PartSize = 5 * MiB };
+        using var failing = new FailingPartClient(moto, failPart: 2);
+        using var store = new S3Store(failing, options);
+        var ex = await Assert.ThrowsAsync<IOException>(async () => await store.SetAsync(new StoreKey("c/0"), StoreData.Random(16 * MiB, seed: 4)));
+        Assert.Contains($"s3://{_bucket}/t/c/0", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("part 2/4", ex.Message, StringComparison.Ordinal);
+
+        using var client = Moto.Client(moto);
+        var pending = await client.ListMultipartUploadsAsync(_bucket);
+        Assert.Empty(pending.MultipartUploads ?? []);
+        Assert.False(await store.ExistsAsync(new StoreKey("c/0")));
+    }
+
+    [Fact]
+    public async Task ConditionalCreateOfALargeValueHonoursAnExistingKey()
+    {
+        var options = Moto.Options(moto, _bucket) with { MultipartThreshold = 5 * MiB, PartSize = 5 * MiB };
+        using var store = new S3Store(options);
+        var first = StoreData.Random(6 * MiB, seed: 5);
+        Assert.True(await store.SetIfAbsentAsync(new StoreKey("lease"), first));
+        Assert.False(await store.SetIfAbsentAsync(new StoreKey("lease"), StoreData.Random(6 * MiB, seed: 6)));
+        using var read = await store.GetAsync(new StoreKey("lease"));
+        Assert.Equal(first, read!.Memory.ToArray());
+        using var client = Moto.Client(moto);
+        var pending = await client.ListMultipartUploadsAsync(_bucket);
+        Assert.Empty(pending.MultipartUploads ?? []);
+    }
+
+    [Fact]
+    public async Task KeysLiveUnderThePrefixAndSiblingPrefixesStayApart()
+    {
+        using var a = new S3Store(Moto.Options(moto, _bucket, "/runs/a/"));
+        using var ab = new S3Store(Moto.Options(moto, _bucket, "runs/ab"));
+        Assert.Equal($"s3://{_bucket}/runs/a", a.Url);
+        await a.SetAsync(new StoreKey("x/.zarray"), new byte[] { 1 });
+        await ab.SetAsync(new StoreKey("y"), new byte[] { 2 });
+
+        using var client = Moto.Client(moto);
+        var listed = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket });
+        Assert.Equal(["runs/a/x/.zarray", "runs/ab/y"], listed.S3Objects.Select(o => o.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["x/.zarray"], await ListAsync(a, ""));
+        Assert.Equal(["y"], await ListAsync(ab, ""));
+    }
+
+    [Fact]
+    public async Task FolderMarkersAreNotKeys()
+    {
+        using var client = Moto.Client(moto);
+        await client.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = "t/dir/", ContentBody = "" });
+        await client.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = "t/dir/v", ContentBody = "v" });
+        using var store = new S3Store(Moto.Options(moto, _bucket, "t"));
+        Assert.Equal(["dir/v"], await ListAsync(store, ""));
+    }
+
+    [Fact]
+    public async Task AnonymousStoreReadsAPublicBucket()
+    {
+        using (var client = Moto.Client(moto))
+        {
+            await client.PutBucketAclAsync(new PutBucketAclRequest { BucketName = _bucket, ACL = S3CannedACL.PublicRead });
+            await client.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = "pub/.zgroup", ContentBody = "{\"zarr_format\":2}", CannedACL = S3CannedACL.PublicRead });
+        }
+
+        using var store = new S3Store(new S3StoreOptions { Bucket = _bucket, Prefix = "pub", Endpoint = moto.Endpoint, Anonymous = true });
+        Assert.Equal([".zgroup"], await ListAsync(store, ""));
+        using var read = await store.GetAsync(new StoreKey(".zgroup"));
+        Assert.Equal("{\"zarr_format\":2}", System.Text.Encoding.UTF8.GetString(read!.Memory.Span));
+    }
+
+    [Fact]
+    public async Task ErrorsNameTheUrlAndKeyButNeverTheSecret()
+    {
+        var options = Moto.Options(moto, "no-such-bucket-forge", "p") with { Credentials = new BasicAWSCredentials("AKIAFORGETESTKEY", FakeSecret) };
+        using var store = new S3Store(options);
+        var ex = await Assert.ThrowsAsync<IOException>(async () => await store.SetAsync(new StoreKey("c/0/0"), new byte[] { 1 }));
+        Assert.Contains("s3://no-such-bucket-forge/p/c/0/0", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("NoSuchBucket", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(FakeSecret, ex.ToString(), StringComparison.Ordinal);
+
+        var missingBucketGet = await Assert.ThrowsAsync<IOException>(async () => await store.GetAsync(new StoreKey("c/0/0")));
+        Assert.DoesNotContain(FakeSecret, missingBucketGet.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(FakeSecret, options.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnreachableEndpointFailsNamingTheUrl()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // now nothing listens there
+        var options = Moto.Options(moto, _bucket) with
+        {
+            Endpoint = new Uri($"http://127.0.0.1:{port}/"),
+            Credentials = new BasicAWSCredentials("AKIAFORGETESTKEY", FakeSecret),
+            Retries = 0,
+        };
+        using var store = new S3Store(options);
+        var ex = await Assert.ThrowsAsync<IOException>(async () => await store.ExistsAsync(new StoreKey("k")));
+        Assert.Contains($"s3://{_bucket}/k", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(FakeSecret, ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DefaultCredentialChainReadsTheEnvironment()
+    {
+        // moto accepts any key: this checks that a store without explicit credentials finds them in the environment.
+        var saved = (Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID"), Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY"));
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIAFORGEENV");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", FakeSecret);
+        try
+        {
+            using var store = S3Store.FromUrl($"s3://{_bucket}/env", Moto.Options(moto, "ignored") with { Credentials = null });
+            await store.SetAsync(new StoreKey("k"), new byte[] { 7 });
+            Assert.True(await store.ExistsAsync(new StoreKey("k")));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", saved.Item1);
+            Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", saved.Item2);
+        }
+    }
+
+    private static async Task<List<string>> ListAsync(S3Store store, string prefix)
+    {
+        var keys = new List<string>();
+        await foreach (var key in store.ListAsync(prefix)) keys.Add(key.Value);
+        keys.Sort(StringComparer.Ordinal);
+        return keys;
+    }
+
+    /// <summary>A real client that fails one part upload, as a dropped connection would after retries.</summary>
+    private sealed class FailingPartClient(MotoServerFixture moto, int failPart) : AmazonS3Client(Moto.Credentials, new AmazonS3Config
+    {
+        ServiceURL = moto.Endpoint.ToString(),
+        ForcePathStyle = true,
+        AuthenticationRegion = MotoServerFixture.Region,
+        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+    })
+    {
+        public override Task<UploadPartResponse> UploadPartAsync(UploadPartRequest request, CancellationToken cancellationToken = default) =>
+            request.PartNumber == failPart
+                ? throw new AmazonS3Exception("injected failure", ErrorType.Receiver, "InternalError", "req-1", System.Net.HttpStatusCode.InternalServerError)
+                : base.UploadPartAsync(request, cancellationToken);
+    }
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Generates the GRIB test fixtures into $1 with cdo, grib_set/grib_copy and the ecCodes sample templates.
+# Needs: cdo, libeccodes-tools (Debian). Deterministic: fixed random seeds.
+set -euo pipefail
+out=${1:?usage: make-fixtures.sh OUTDIR}
+mkdir -p "$out"
+cd "$out"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+samples=$(codes_info -s 2>/dev/null || echo /usr/share/eccodes/samples)
+export CDO_PCTL_NTHREADS=1 OMP_NUM_THREADS=1
+
+# cdo_field EDITION(grb|grb2) PARAM LTYPE LEVEL SEED EXTRA... -> 3 steps (0, 6, 12 h) of one param/level on r36x18
+cdo_field() {
+  local fmt=$1 param=$2 ltype=$3 level=$4 seed=$5; shift 5
+  cdo -s -f "$fmt" "$@" -setparam,"$param" -setltype,"$ltype" -setlevel,"$level" \
+    -settaxis,2020-01-01,00:00:00,6hour -addc,"$seed" \
+    -cat [ -random,r36x18,"$seed" -random,r36x18,$((seed + 100)) -random,r36x18,$((seed + 200)) ] \
+    "$tmp/f.$fmt" >/dev/null 2>&1
+  cat "$tmp/f.$fmt"
+}
+
+# cdo_multi EDITION FILE EXTRA...: t and u on 1000/850/500 hPa plus surface pressure, 3 steps each
+cdo_multi() {
+  local fmt=$1 file=$2; shift 2
+  local t u sp
+  if [ "$fmt" = grb2 ]; then t=0.0.0 u=2.2.0 sp=0.3.0; else t=130.128 u=131.128 sp=134.128; fi
+  : >"$file"
+  local seed=1
+  for p in "$t" "$u"; do
+    for lev in 100000 85000 50000; do
+      # cdo takes isobaric levels in Pa for GRIB2 and in hPa for GRIB1
+      cdo_field "$fmt" "$p" 100 "$([ "$fmt" = grb2 ] && echo "$lev" || echo $((lev / 100)))" "$seed" "$@" >>"$file"
+      seed=$((seed + 1))
+    done
+  done
+  cdo_field "$fmt" "$sp" 1 0 "$seed" "$@" >>"$file"
+}
+
+cdo_multi grb2 cdo_grib2_simple.grib2 -b P12
+cdo_multi grb cdo_grib1_simple.grib -b P16
+cdo_multi grb2 cdo_grib2_ccsds.grib2 -b P16 -z aec
+cdo_multi grb2 cdo_grib2_jpeg.grib2 -b P16 -z jpeg
+# Bitmaps: points in (0.2, 0.4) become missing, i.e. NaN.
+cdo -s -f grb2 -b P16 -z jpeg -setparam,0.0.0 -setltype,100 -setlevel,85000 -setrtomiss,0.2,0.4 -random,r36x18,5 cdo_grib2_jpeg_missing.grib2 >/dev/null 2>&1
+cdo -s -f grb -b P8 -setparam,130.128 -setltype,100 -setlevel,850 -setrtomiss,0.2,0.4 -random,r36x18,6 cdo_grib1_p8_missing.grib >/dev/null 2>&1
+
+# ecCodes repacking of the cdo file: GRIB2 complex packing (with spatial differencing) and GRIB1 second order.
+grib_set -r -s packingType=grid_complex_spatial_differencing cdo_grib2_simple.grib2 eccodes_grib2_complex.grib2
+grib_set -r -s packingType=grid_ccsds cdo_grib2_simple.grib2 eccodes_grib2_ccsds.grib2
+grib_set -r -s packingType=grid_second_order cdo_grib1_simple.grib eccodes_grib1_second_order.grib
+
+# Ensemble: members 0..2 of t at 850 hPa, steps 0/6/12 (GRIB2 template 4.1).
+: >eccodes_grib2_ensemble.grib2
+for member in 0 1 2; do
+  cdo_field grb2 0.0.0 100 85000 $((40 + member)) -b P16 >"$tmp/m.grib2"
+  grib_set -s productDefinitionTemplateNumber=1,typeOfEnsembleForecast=3,perturbationNumber=$member,numberOfForecastsInEnsemble=3 \
+    "$tmp/m.grib2" "$tmp/e.grib2"
+  cat "$tmp/e.grib2" >>eccodes_grib2_ensemble.grib2
+done
+
+# Several reference times (time dimension) with one step, GRIB1.
+: >eccodes_grib1_times.grib
+for day in 01 02 03; do
+  grib_set -s dataDate=202001$day,dataTime=1200,step=0 cdo_grib1_p8_missing.grib "$tmp/d.grib"
+  cat "$tmp/d.grib" >>eccodes_grib1_times.grib
+done
+
+# ecCodes sample templates: regular/reduced/rotated grids, model levels, GRIB1 and GRIB2.
+for s in GRIB1 GRIB2 regular_ll_pl_grib2 regular_ll_sfc_grib1 regular_gg_sfc_grib1 regular_gg_pl_grib2 \
+         reduced_gg_pl_32_grib2 reduced_gg_pl_48_grib1 reduced_gg_ml_grib2 rotated_ll_sfc_grib2 \
+         ccsds_grib2 reduced_rotated_gg_sfc_jpeg_grib2 polar_stereographic_sfc_grib2 gg_sfc_grib2; do
+  cp "$samples/$s.tmpl" "sample_$s.grib"
+done
+
+# Bad input: one variable on two different grids (t at 850 hPa on 10 degrees, at 500 hPa on 5 degrees).
+cdo -s -f grb2 -setparam,0.0.0 -setltype,100 -setlevel,85000 -random,r36x18,7 "$tmp/g1.grib2" >/dev/null 2>&1
+cdo -s -f grb2 -setparam,0.0.0 -setltype,100 -setlevel,50000 -random,r72x36,8 "$tmp/g2.grib2" >/dev/null 2>&1
+cat "$tmp/g1.grib2" "$tmp/g2.grib2" >bad_different_grids.grib2
+
+# Mixed editions: GRIB1 t (from the cdo file) followed by GRIB2 surface pressure.
+grib_copy -w shortName=t cdo_grib1_simple.grib "$tmp/t1.grib"
+grib_copy -w shortName=sp cdo_grib2_simple.grib2 "$tmp/sp2.grib2"
+cat "$tmp/t1.grib" "$tmp/sp2.grib2" >mixed_editions.grib
+
+ls
