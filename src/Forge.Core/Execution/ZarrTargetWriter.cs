@@ -45,6 +45,7 @@ public sealed class ZarrTargetWriter(IStore store, ZarrFormat format, Func<Array
         foreach (var array in plan.Arrays)
             await ZarrMetadataWriter.WriteArrayAsync(store, array.Variable.Name, MetadataFor(array), ct);
         await ZarrMetadataWriter.WriteGroupAsync(store, "", format, ZarrAttributeEncoder.ToJson(globalAttributes), ct);
-        await ZarrConsolidation.WriteAsync(store, format, ct);
+        // Only the arrays this run wrote: a listing would walk every chunk on S3.
+        await ZarrConsolidation.WriteAsync(store, store, format, plan.Arrays.Select(a => a.Variable.Name), ct);
     }
 }
