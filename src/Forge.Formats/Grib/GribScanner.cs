@@ -17,26 +17,17 @@ internal static class GribScanner
         var fields = ImmutableArray.CreateBuilder<GribField>();
         var variables = new Dictionary<long, GribVariableInfo>();
         var count = 0;
-        using var reader = EcCodesFileReader.Open(path);
+        using var framer = new GribMessageFramer(path);
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            EcCodesMessage? message;
-            try
+            using var framed = framer.Next(count + 1);
+            if (framed is null) break;
+            count++;
+            using (var message = EcCodesMessage.FromBytes(framed.Span, $"{path} (GRIB message {count} at byte {framed.Offset})"))
             {
-                message = reader.Next();
-            }
-            catch (EcCodesException ex)
-            {
-                throw new EcCodesException($"{path}: GRIB message {count + 1} is truncated or corrupt: {ex.Message}", ex);
-            }
-
-            if (message is null) break;
-            using (message)
-            {
-                count++;
                 if (filter is not null && !filter.Matches(k => KeyText(message, k))) continue;
-                var field = ReadField(message, fields.Count, path, count);
+                var field = ReadField(message, fields.Count, framed.Offset, framed.Length, path, count);
                 fields.Add(field);
                 if (!variables.ContainsKey(field.ParamId))
                 {
@@ -60,7 +51,7 @@ internal static class GribScanner
         }
     }
 
-    private static GribField ReadField(EcCodesMessage m, int ordinal, string path, int messageNumber)
+    private static GribField ReadField(EcCodesMessage m, int ordinal, long offset, int length, string path, int messageNumber)
     {
         var where = $"{path}: GRIB message {messageNumber}";
         var unique = ReadKeys(m, GribConventions.DataAttributeKeys);
@@ -68,8 +59,8 @@ internal static class GribScanner
         var paramId = m.TryGetLong("paramId") ?? 0;
         return new GribField(
             ordinal,
-            m.Offset,
-            m.Length,
+            offset,
+            length,
             paramId,
             m.IsDefined("number") ? m.TryGetLong("number") : null,
             ReferenceTime(m, where),

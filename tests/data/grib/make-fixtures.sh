@@ -78,6 +78,11 @@ cdo -s -f grb2 -setparam,0.0.0 -setltype,100 -setlevel,85000 -random,r36x18,7 "$
 cdo -s -f grb2 -setparam,0.0.0 -setltype,100 -setlevel,50000 -random,r72x36,8 "$tmp/g2.grib2" >/dev/null 2>&1
 cat "$tmp/g1.grib2" "$tmp/g2.grib2" >bad_different_grids.grib2
 
+# Bad input: t on isobaric levels plus t at the surface (cfgrib: "multiple values for key typeOfLevel").
+grib_copy -w shortName=t,level=850 cdo_grib2_simple.grib2 "$tmp/t850.grib2"
+grib_set -s typeOfLevel=surface,level=0 "$tmp/t850.grib2" "$tmp/tsfc.grib2"
+cat cdo_grib2_simple.grib2 "$tmp/tsfc.grib2" >bad_two_level_types.grib2
+
 # Mixed editions: GRIB1 t (from the cdo file) followed by GRIB2 surface pressure.
 grib_copy -w shortName=t cdo_grib1_simple.grib "$tmp/t1.grib"
 grib_copy -w shortName=sp cdo_grib2_simple.grib2 "$tmp/sp2.grib2"
