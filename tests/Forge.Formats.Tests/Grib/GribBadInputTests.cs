@@ -56,7 +56,7 @@ public sealed class GribBadInputTests(GribFixtures fixtures) : IDisposable
         // The suggested filter works.
         var filter = new GribFilter(new Dictionary<string, IReadOnlyList<string>> { ["typeOfLevel"] = ["isobaricInhPa"] });
         await using var reader = await GribDatasetReader.OpenAsync(path, filter, CancellationToken.None);
-        Assert.Equal([3, 3, 18, 36], reader.Schema.GetVariable("t").Shape);
+        Assert.Equal([3L, 3, 18, 36], reader.Schema.GetVariable("t").Shape.ToArray());
         Assert.Null(reader.Schema.FindVariable("sp"));
     }
 
@@ -66,7 +66,7 @@ public sealed class GribBadInputTests(GribFixtures fixtures) : IDisposable
     [InlineData("cdo_grib1_p8_missing.grib")]
     [InlineData("sample_ccsds_grib2.grib")]
     [InlineData("sample_reduced_gg_pl_32_grib2.grib")]
-    [InlineData("eccodes_grib2_complex.grib2")]
+    [InlineData("eccodes_grib2_complex_one.grib2")]
     public async Task Bit_flipped_files_never_crash(string file)
     {
         var original = await File.ReadAllBytesAsync(fixtures.PathOf(file));

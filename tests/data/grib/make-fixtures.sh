@@ -49,6 +49,7 @@ cdo -s -f grb -b P8 -setparam,130.128 -setltype,100 -setlevel,850 -setrtomiss,0.
 grib_set -r -s packingType=grid_complex_spatial_differencing cdo_grib2_simple.grib2 eccodes_grib2_complex.grib2
 grib_set -r -s packingType=grid_ccsds cdo_grib2_simple.grib2 eccodes_grib2_ccsds.grib2
 grib_set -r -s packingType=grid_second_order cdo_grib1_simple.grib eccodes_grib1_second_order.grib
+grib_copy -w count=1 eccodes_grib2_complex.grib2 eccodes_grib2_complex_one.grib2
 
 # Ensemble: members 0..2 of t at 850 hPa, steps 0/6/12 (GRIB2 template 4.1).
 : >eccodes_grib2_ensemble.grib2
