@@ -155,8 +155,22 @@ internal static class GribScanner
             if (key == "cfVarName") cfVarName = value.Text;
         }
 
-        var (dims, shape, coords) = ReadGeography(m, gridType, path);
+        var cacheKey = string.Join("|", new[] { field.GridSignature, "latitudeOfFirstGridPointInDegrees", "latitudeOfLastGridPointInDegrees",
+            "longitudeOfFirstGridPointInDegrees", "longitudeOfLastGridPointInDegrees", "Ni", "Nj" }.Select((k, i) => i == 0 ? k : TryText(m, k)));
+        var (dims, shape, coords) = GribGeographyCache.GetOrAdd(cacheKey, () => ReadGeography(m, gridType, path));
         return new GribVariableInfo(attrs.ToImmutable(), shortName, cfVarName, dims, shape, coords);
+    }
+
+    private static string TryText(EcCodesMessage m, string key)
+    {
+        try
+        {
+            return GribKeyValue.Read(m, key)?.Text ?? "undef";
+        }
+        catch (EcCodesException)
+        {
+            return "error";
+        }
     }
 
     private static (ImmutableArray<string>, ImmutableArray<long>, ImmutableArray<GribCoordinate>) ReadGeography(EcCodesMessage m, string gridType, string path)
