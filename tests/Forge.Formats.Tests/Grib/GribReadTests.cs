@@ -97,4 +97,26 @@ public sealed class GribReadTests(GribFixtures fixtures)
         Assert.Equal(await GribTestData.ReadAllAsync(grib1, "t"), await GribTestData.ReadAllAsync(mixed, "t"));
         Assert.Equal(await GribTestData.ReadAllAsync(grib2, "sp"), await GribTestData.ReadAllAsync(mixed, "sp"));
     }
+
+    [Fact]
+    public async Task Concurrent_readers_on_several_threads_agree_with_sequential_reads()
+    {
+        string[] files = ["cdo_grib2_ccsds.grib2", "cdo_grib2_jpeg.grib2", "eccodes_grib2_complex.grib2", "cdo_grib1_simple.grib"];
+        var sequential = new Dictionary<string, double[]>();
+        foreach (var f in files)
+        {
+            await using var r = await GribDatasetReader.OpenAsync(fixtures.PathOf(f), null, CancellationToken.None);
+            sequential[f] = await GribTestData.ReadAllAsync(r, "u");
+        }
+
+        var parallel = new System.Collections.Concurrent.ConcurrentDictionary<string, double[]>();
+        await Parallel.ForEachAsync(files.Concat(files), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (f, ct) =>
+        {
+            await using var r = await GribDatasetReader.OpenAsync(fixtures.PathOf(f), null, ct);
+            var values = await GribTestData.ReadAllAsync(r, "u");
+            parallel.AddOrUpdate(f, values, (_, old) => old.SequenceEqual(values) ? old : throw new InvalidOperationException($"{f}: concurrent reads differ"));
+        });
+
+        foreach (var f in files) Assert.Equal(sequential[f], parallel[f]);
+    }
 }
