@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
-using System.Globalization;
 using Forge.Core.Datasets;
 using Forge.Native.EcCodes;
 
@@ -231,6 +230,4 @@ internal static class GribScanner
 
     internal static AttributeSet CoordinateAttributes(string name) =>
         new(GribConventions.CoordinateAttributes[name].Select(a => new KeyValuePair<string, AttributeValue>(a.Key, AttributeValue.FromText(a.Value))));
-
-    internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
