@@ -71,9 +71,8 @@ internal sealed class GribFieldDecoder : IDisposable
 
     private float[] Decode(GribVariable variable, GribField field, ReadOnlySpan<byte> message)
     {
-        try
         {
-            using var m = EcCodesMessage.FromBytes(message, _source);
+            using var m = EcCodesMessage.FromBytes(message, $"{_source} (GRIB variable '{variable.Name}', message at byte {field.Offset})");
             m.SetDouble("missingValue", GribConventions.MissingValueIndicator);
             var expected = variable.FieldLength;
             var size = m.GetSize("values");
@@ -107,10 +106,6 @@ internal sealed class GribFieldDecoder : IDisposable
             {
                 ArrayPool<double>.Shared.Return(doubles);
             }
-        }
-        catch (EcCodesException ex)
-        {
-            throw new EcCodesException($"GRIB variable '{variable.Name}', message at byte {field.Offset}: {ex.Message}", ex);
         }
     }
 

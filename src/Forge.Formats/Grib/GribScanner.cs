@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
-using System.Globalization;
 using Forge.Core.Datasets;
 using Forge.Native.EcCodes;
 
@@ -17,26 +16,17 @@ internal static class GribScanner
         var fields = ImmutableArray.CreateBuilder<GribField>();
         var variables = new Dictionary<long, GribVariableInfo>();
         var count = 0;
-        using var reader = EcCodesFileReader.Open(path);
+        using var framer = new GribMessageFramer(path);
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            EcCodesMessage? message;
-            try
+            using var framed = framer.Next(count + 1);
+            if (framed is null) break;
+            count++;
+            using (var message = EcCodesMessage.FromBytes(framed.Span, $"{path} (GRIB message {count} at byte {framed.Offset})"))
             {
-                message = reader.Next();
-            }
-            catch (EcCodesException ex)
-            {
-                throw new EcCodesException($"{path}: GRIB message {count + 1} is truncated or corrupt: {ex.Message}", ex);
-            }
-
-            if (message is null) break;
-            using (message)
-            {
-                count++;
                 if (filter is not null && !filter.Matches(k => KeyText(message, k))) continue;
-                var field = ReadField(message, fields.Count, path, count);
+                var field = ReadField(message, fields.Count, framed.Offset, framed.Length, path, count);
                 fields.Add(field);
                 if (!variables.ContainsKey(field.ParamId))
                 {
@@ -60,7 +50,7 @@ internal static class GribScanner
         }
     }
 
-    private static GribField ReadField(EcCodesMessage m, int ordinal, string path, int messageNumber)
+    private static GribField ReadField(EcCodesMessage m, int ordinal, long offset, int length, string path, int messageNumber)
     {
         var where = $"{path}: GRIB message {messageNumber}";
         var unique = ReadKeys(m, GribConventions.DataAttributeKeys);
@@ -68,8 +58,8 @@ internal static class GribScanner
         var paramId = m.TryGetLong("paramId") ?? 0;
         return new GribField(
             ordinal,
-            m.Offset,
-            m.Length,
+            offset,
+            length,
             paramId,
             m.IsDefined("number") ? m.TryGetLong("number") : null,
             ReferenceTime(m, where),
@@ -164,8 +154,22 @@ internal static class GribScanner
             if (key == "cfVarName") cfVarName = value.Text;
         }
 
-        var (dims, shape, coords) = ReadGeography(m, gridType, path);
+        var cacheKey = string.Join("|", new[] { field.GridSignature, "latitudeOfFirstGridPointInDegrees", "latitudeOfLastGridPointInDegrees",
+            "longitudeOfFirstGridPointInDegrees", "longitudeOfLastGridPointInDegrees", "Ni", "Nj" }.Select((k, i) => i == 0 ? k : TryText(m, k)));
+        var (dims, shape, coords) = GribGeographyCache.GetOrAdd(cacheKey, () => ReadGeography(m, gridType, path));
         return new GribVariableInfo(attrs.ToImmutable(), shortName, cfVarName, dims, shape, coords);
+    }
+
+    private static string TryText(EcCodesMessage m, string key)
+    {
+        try
+        {
+            return GribKeyValue.Read(m, key)?.Text ?? "undef";
+        }
+        catch (EcCodesException)
+        {
+            return "error";
+        }
     }
 
     private static (ImmutableArray<string>, ImmutableArray<long>, ImmutableArray<GribCoordinate>) ReadGeography(EcCodesMessage m, string gridType, string path)
@@ -226,6 +230,4 @@ internal static class GribScanner
 
     internal static AttributeSet CoordinateAttributes(string name) =>
         new(GribConventions.CoordinateAttributes[name].Select(a => new KeyValuePair<string, AttributeValue>(a.Key, AttributeValue.FromText(a.Value))));
-
-    internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -21,6 +21,7 @@ internal sealed unsafe class EcCodesMessage : IDisposable
     public static EcCodesMessage FromBytes(ReadOnlySpan<byte> message, string source)
     {
         var context = EcCodesLibrary.Context;
+        GribMessageValidator.Validate(message, source);
         EcCodesLibrary.ClearDiagnostics();
         nint raw;
         fixed (byte* p = message)
@@ -45,26 +46,6 @@ internal sealed unsafe class EcCodesMessage : IDisposable
         }
 
         return new EcCodesMessage(handle, source);
-    }
-
-    /// <summary>Byte offset of the message in its file (for messages read with <see cref="EcCodesFileReader"/>).</summary>
-    public long Offset
-    {
-        get
-        {
-            EcCodesStatus.Check(EcCodesNative.codes_get_message_offset(_handle, out var offset), Source, "offset");
-            return offset;
-        }
-    }
-
-    /// <summary>Total message length in bytes.</summary>
-    public long Length
-    {
-        get
-        {
-            EcCodesStatus.Check(EcCodesNative.codes_get_message_size(_handle, out var size), Source, "totalLength");
-            return (long)size;
-        }
     }
 
     public bool IsDefined(string key) => EcCodesNative.codes_is_defined(_handle, key) != 0;

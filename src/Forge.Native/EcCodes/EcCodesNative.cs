@@ -7,9 +7,6 @@ internal static unsafe partial class EcCodesNative
 {
     private const string Lib = "libeccodes.so.0";
 
-    /// <summary>ProductKind.PRODUCT_GRIB.</summary>
-    internal const int ProductGrib = 1;
-
     internal const int TypeUndefined = 0;
     internal const int TypeLong = 1;
     internal const int TypeDouble = 2;
@@ -31,22 +28,16 @@ internal static unsafe partial class EcCodesNative
     internal static partial long codes_get_api_version();
 
     [LibraryImport(Lib)]
-    internal static partial nint codes_get_error_message(int code);
+    internal static partial nint codes_definition_path(nint context);
 
     [LibraryImport(Lib)]
-    internal static partial nint codes_handle_new_from_file(nint context, CFileHandle file, int product, out int error);
+    internal static partial nint codes_get_error_message(int code);
 
     [LibraryImport(Lib)]
     internal static partial nint codes_handle_new_from_message_copy(nint context, byte* data, nuint length);
 
     [LibraryImport(Lib)]
     internal static partial int codes_handle_delete(nint handle);
-
-    [LibraryImport(Lib)]
-    internal static partial int codes_get_message_offset(EcCodesHandle handle, out long offset);
-
-    [LibraryImport(Lib)]
-    internal static partial int codes_get_message_size(EcCodesHandle handle, out nuint size);
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int codes_is_defined(EcCodesHandle handle, string key);

@@ -49,6 +49,7 @@ cdo -s -f grb -b P8 -setparam,130.128 -setltype,100 -setlevel,850 -setrtomiss,0.
 grib_set -r -s packingType=grid_complex_spatial_differencing cdo_grib2_simple.grib2 eccodes_grib2_complex.grib2
 grib_set -r -s packingType=grid_ccsds cdo_grib2_simple.grib2 eccodes_grib2_ccsds.grib2
 grib_set -r -s packingType=grid_second_order cdo_grib1_simple.grib eccodes_grib1_second_order.grib
+grib_copy -w count=1 eccodes_grib2_complex.grib2 eccodes_grib2_complex_one.grib2
 
 # Ensemble: members 0..2 of t at 850 hPa, steps 0/6/12 (GRIB2 template 4.1).
 : >eccodes_grib2_ensemble.grib2
@@ -77,6 +78,11 @@ done
 cdo -s -f grb2 -setparam,0.0.0 -setltype,100 -setlevel,85000 -random,r36x18,7 "$tmp/g1.grib2" >/dev/null 2>&1
 cdo -s -f grb2 -setparam,0.0.0 -setltype,100 -setlevel,50000 -random,r72x36,8 "$tmp/g2.grib2" >/dev/null 2>&1
 cat "$tmp/g1.grib2" "$tmp/g2.grib2" >bad_different_grids.grib2
+
+# Bad input: t on isobaric levels plus t at the surface (cfgrib: "multiple values for key typeOfLevel").
+grib_copy -w shortName=t,level=850 cdo_grib2_simple.grib2 "$tmp/t850.grib2"
+grib_set -s typeOfLevel=surface,level=0 "$tmp/t850.grib2" "$tmp/tsfc.grib2"
+cat cdo_grib2_simple.grib2 "$tmp/tsfc.grib2" >bad_two_level_types.grib2
 
 # Mixed editions: GRIB1 t (from the cdo file) followed by GRIB2 surface pressure.
 grib_copy -w shortName=t cdo_grib1_simple.grib "$tmp/t1.grib"

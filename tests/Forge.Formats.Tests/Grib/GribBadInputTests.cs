@@ -1,0 +1,107 @@
+using Forge.Core.Datasets;
+using Forge.Formats.Grib;
+
+namespace Forge.Formats.Tests.Grib;
+
+/// <summary>Broken GRIB input fails with a <see cref="DataException"/> naming the file (and variable), never a crash.</summary>
+[Collection(GribCollection.Name)]
+public sealed class GribBadInputTests(GribFixtures fixtures) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("forge-grib-bad-").FullName;
+
+    [Theory]
+    [InlineData("cdo_grib2_simple.grib2")]
+    [InlineData("cdo_grib1_simple.grib")]
+    public async Task Truncated_file_is_a_data_error_naming_the_file(string file)
+    {
+        var bytes = await File.ReadAllBytesAsync(fixtures.PathOf(file));
+        foreach (var keep in new[] { bytes.Length - 1, bytes.Length - 4, bytes.Length / 2, 100, 20 })
+        {
+            var path = Path.Combine(_dir, $"truncated-{keep}-{file}");
+            await File.WriteAllBytesAsync(path, bytes[..keep]);
+            var ex = await Assert.ThrowsAnyAsync<DataException>(async () => await OpenAndReadAllAsync(path));
+            Assert.Contains(path, ex.Message);
+        }
+    }
+
+    [Fact]
+    public async Task File_without_grib_messages_is_a_data_error()
+    {
+        var path = Path.Combine(_dir, "not-grib.grib");
+        await File.WriteAllTextAsync(path, "this is not GRIB\n");
+        var ex = await Assert.ThrowsAnyAsync<DataException>(async () => await GribDatasetReader.OpenAsync(path, null, CancellationToken.None));
+        Assert.Contains(path, ex.Message);
+    }
+
+    [Fact]
+    public async Task Variable_on_two_grids_is_a_data_error_naming_file_and_variable()
+    {
+        Assert.NotNull(fixtures.DumpOf("bad_different_grids.grib2").Error); // cfgrib refuses it too
+        var path = fixtures.PathOf("bad_different_grids.grib2");
+        var ex = await Assert.ThrowsAnyAsync<DataException>(async () => await GribDatasetReader.OpenAsync(path, null, CancellationToken.None));
+        Assert.Contains(path, ex.Message);
+        Assert.Contains("'t'", ex.Message);
+    }
+
+    [Fact]
+    public async Task Variable_with_two_level_types_suggests_a_filter()
+    {
+        Assert.NotNull(fixtures.DumpOf("bad_two_level_types.grib2").Error); // cfgrib refuses it too
+        var path = fixtures.PathOf("bad_two_level_types.grib2");
+        var ex = await Assert.ThrowsAnyAsync<DataException>(async () => await GribDatasetReader.OpenAsync(path, null, CancellationToken.None));
+        Assert.Contains(path, ex.Message);
+        Assert.Contains("'t'", ex.Message);
+        Assert.Contains("typeOfLevel", ex.Message);
+
+        // The suggested filter works.
+        var filter = new GribFilter(new Dictionary<string, IReadOnlyList<string>> { ["typeOfLevel"] = ["isobaricInhPa"] });
+        await using var reader = await GribDatasetReader.OpenAsync(path, filter, CancellationToken.None);
+        Assert.Equal([3L, 3, 18, 36], reader.Schema.GetVariable("t").Shape.ToArray());
+        Assert.Null(reader.Schema.FindVariable("sp"));
+    }
+
+    /// <summary>Deterministic bit flips over headers and data of several packings: each variant opens and reads, or fails with a DataException.</summary>
+    [Theory]
+    [InlineData("cdo_grib2_jpeg_missing.grib2")]
+    [InlineData("cdo_grib1_p8_missing.grib")]
+    [InlineData("sample_ccsds_grib2.grib")]
+    [InlineData("sample_reduced_gg_pl_32_grib2.grib")]
+    [InlineData("eccodes_grib2_complex_one.grib2")]
+    public async Task Bit_flipped_files_never_crash(string file)
+    {
+        var original = await File.ReadAllBytesAsync(fixtures.PathOf(file));
+        var random = new Random(1234);
+        var positions = Enumerable.Range(0, Math.Min(200, original.Length)).Concat(Enumerable.Range(0, 60).Select(_ => random.Next(original.Length)));
+        var failures = 0;
+        foreach (var position in positions)
+        {
+            var corrupt = (byte[])original.Clone();
+            corrupt[position] ^= (byte)(1 << (position % 8));
+            var path = Path.Combine(_dir, $"flip-{position}-{file}");
+            await File.WriteAllBytesAsync(path, corrupt);
+            try
+            {
+                await OpenAndReadAllAsync(path);
+            }
+            catch (DataException ex)
+            {
+                Assert.Contains(path, ex.Message);
+                failures++;
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
+        Assert.True(failures > 0, "some bit flips (e.g. in the 'GRIB' or '7777' markers) must be detected");
+    }
+
+    private static async Task OpenAndReadAllAsync(string path)
+    {
+        await using var reader = await GribDatasetReader.OpenAsync(path, null, CancellationToken.None);
+        foreach (var v in reader.Schema.Variables) _ = await GribTestData.ReadAllAsync(reader, v.Name);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
