@@ -235,25 +235,26 @@ public static class DatasetCombiner
         if (coordVar is null) return target;
         int m = coordVar.MergeIndex;
         var raw = new List<double>();
-        var absolute = new List<double>();
+        var deltas = new List<double>();
         foreach (var row in target.InputsByConcatThenMerge)
         {
             var input = row[m];
             var values = input.ConcatCoordinate ?? throw new DataException($"{input.Source}: coordinate '{target.ConcatDim}' was not read");
             raw.AddRange(values);
-            if (coordVar.TimeUnits is not null)
+            if (coordVar.TimeUnits is { } first)
             {
                 var a = input.Dataset.Schema.GetVariable(coordVar.Name).Attributes;
                 var units = CfTimeUnits.Parse(a.GetText("units")!, a.GetText("calendar"), input.Source);
-                absolute.AddRange(values.Select(units.ToAbsoluteMicros));
+                // Offset between references in exact integers: absolute instants (~6e16 µs) are beyond double precision.
+                long shift = units.ReferenceMicros - first.ReferenceMicros;
+                long per = CfTimeUnits.MicrosPer(units.Unit);
+                deltas.AddRange(values.Select(v => shift + v * per));
             }
         }
 
         var encoded = raw;
         if (coordVar.TimeUnits is { } reference)
         {
-            double refMicros = reference.ReferenceMicros;
-            var deltas = absolute.Select(a => a - refMicros).ToList();
             var unit = Enum.GetValues<CfTimeUnit>().FirstOrDefault(u => deltas.All(d => IsMultiple(d, CfTimeUnits.MicrosPer(u))), reference.Unit);
             bool exact = deltas.All(d => IsMultiple(d, CfTimeUnits.MicrosPer(unit)));
             var storeUnits = reference with { Unit = unit };
@@ -288,9 +289,10 @@ public static class DatasetCombiner
         return target.Input(seg.ConcatIndex, m).Source;
     }
 
-    private static bool IsMultiple(double value, long unitMicros)
+    /// <summary>True when <paramref name="micros"/> is a whole number of units, within double rounding (never more than ~1 µs).</summary>
+    private static bool IsMultiple(double micros, long unitMicros)
     {
-        double q = value / unitMicros;
-        return Math.Abs(q - Math.Round(q)) < 1e-9 * Math.Max(1, Math.Abs(q));
+        double q = Math.Round(micros / unitMicros);
+        return Math.Abs(micros - q * unitMicros) <= Math.Max(1e-3, Math.Abs(micros) * 1e-15);
     }
 }
