@@ -44,6 +44,9 @@ public sealed class CfTimeTests
     [InlineData("days since 1970-01-01 00:00:00Z", 1970, 1, 1, 0L)]
     [InlineData("days since 1970-01-01 00:00:00 UTC", 1970, 1, 1, 0L)]
     [InlineData("days since 1970-01-01 12:00:00 +2", 1970, 1, 1, 10 * Hour)]
+    [InlineData("days since 1970-01-01 00:00:00 +2", 1969, 12, 31, 22 * Hour)]
+    [InlineData("days since 2000-03-01 01:00 +03:00", 2000, 2, 29, 22 * Hour)]
+    [InlineData("days since 1999-12-31 23:00 -02:00", 2000, 1, 1, 1 * Hour)]
     [InlineData("days since 1970-01-01 12:00:00 -05:30", 1970, 1, 1, 17 * Hour + 30 * 60_000_000L)]
     [InlineData("days since 1970-01-01 12:00:00+0100", 1970, 1, 1, 11 * Hour)]
     [InlineData("days since -0100-03-01", -100, 3, 1, 0L)]
@@ -186,11 +189,30 @@ public sealed class CfTimeTests
         Assert.Equal(parsed, CfTimeUnits.Parse(parsed.Format(), "standard", "a.nc"));
     }
 
-    [Fact]
-    public void FormatOfAReferenceWithAUtcOffsetDenotesTheSameInstant()
+    [Theory]
+    [InlineData("standard")]
+    [InlineData("noleap")]
+    [InlineData("all_leap")]
+    [InlineData("360_day")]
+    public void FormatOfAReferenceWithAUtcOffsetDenotesTheSameInstant(string calendar)
     {
-        var parsed = CfTimeUnits.Parse("hours since 1970-01-01 00:00:00 +2", null, "a.nc");
-        var again = CfTimeUnits.Parse(parsed.Format(), null, "a.nc");
+        var parsed = CfTimeUnits.Parse("hours since 1970-03-01 00:00:00 +2", calendar, "a.nc");
+        Assert.Equal(CfCalendar.DayNumber(parsed.Calendar, 1970, 3, 1) * CfTimeUnits.MicrosPerDay - 2 * Hour, parsed.ReferenceMicros);
+        var again = CfTimeUnits.Parse(parsed.Format(), calendar, "a.nc");
         Assert.Equal(parsed.ReferenceMicros, again.ReferenceMicros);
+        Assert.EndsWith(" 22:00:00", parsed.Format());
+    }
+
+    [Fact]
+    public void FromDayNumberInvertsDayNumberInEveryCalendar()
+    {
+        Prop.ForAll(Gen.Choose(-1_000_000, 4_000_000).ToArbitrary(), Gen.Elements(Enum.GetValues<CfCalendarKind>()).ToArbitrary(), (n, kind) =>
+        {
+            var (y, m, d) = CfCalendar.FromDayNumber(kind, n);
+            return m is >= 1 and <= 12 && d >= 1 && d <= 31 && CfCalendar.DayNumber(kind, y, m, d) == n;
+        }).QuickCheckThrowOnFailure();
+        Assert.Equal((2000, 2, 29), CfCalendar.FromDayNumber(CfCalendarKind.ProlepticGregorian, CfCalendar.DayNumber(CfCalendarKind.ProlepticGregorian, 2000, 3, 1) - 1));
+        Assert.Equal((1999, 12, 30), CfCalendar.FromDayNumber(CfCalendarKind.Day360, CfCalendar.DayNumber(CfCalendarKind.Day360, 2000, 1, 1) - 1));
+        Assert.Equal((0, 12, 31), CfCalendar.FromDayNumber(CfCalendarKind.NoLeap, -1));
     }
 }
