@@ -209,6 +209,35 @@ public sealed class DatasetCombinerTests
     }
 
     [Fact]
+    public void BoundsVariablesAreSharedAcrossMergeGroupsWhenEqual()
+    {
+        DatasetSchema WithLatBounds(string dataVar)
+        {
+            var s = Gridded(4, Days, dataVars: dataVar);
+            var lat = s.GetVariable("lat");
+            return s with
+            {
+                Dimensions = s.Dimensions.Add(new Dimension("bnds", 2)),
+                Variables = s.Variables.Replace(lat, lat with { Attributes = lat.Attributes.With("bounds", Value("lat_bnds")) })
+                    .Add(Var("lat_bnds", DataType.Float32, ["lat", "bnds"], [3, 2])),
+            };
+        }
+
+        var digests = ImmutableDictionary<string, string>.Empty.Add("lat", "LAT").Add("lon", "LON").Add("lat_bnds", "B");
+        var ok = DatasetCombiner.Combine("time", [
+            Input(0, "a.nc", WithLatBounds("tas"), Range(0, 4), merge: 0, digests: digests),
+            Input(0, "b.nc", WithLatBounds("pr"), Range(0, 4), merge: 1, digests: digests)]);
+        Assert.Equal(0, ok.GetVariable("lat_bnds").MergeIndex);
+        Assert.Single(ok.Variables, v => v.Name == "lat_bnds");
+
+        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", [
+            Input(0, "a.nc", WithLatBounds("tas"), Range(0, 4), merge: 0, digests: digests),
+            Input(0, "b.nc", WithLatBounds("pr"), Range(0, 4), merge: 1, digests: digests.SetItem("lat_bnds", "OTHER"))]));
+        Assert.Contains("'lat_bnds'", ex.Message);
+        Assert.Contains("b.nc", ex.Message);
+    }
+
+    [Fact]
     public void MergedFilesMustAgreeOnConcatLengthAndCoordinate()
     {
         var lengths = new List<InputDataset>
