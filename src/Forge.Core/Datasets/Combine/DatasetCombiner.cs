@@ -224,6 +224,9 @@ public static class DatasetCombiner
                 throw new DataException($"variable '{name}': calendar '{firstUnits.CalendarName}' in {first.Source} but '{parsed.CalendarName}' in {u.Source}");
         }
 
+        // Equivalent calendar names ("noleap", "365_day") differ as text, so the common attributes lost the calendar: keep it.
+        if (target.Attributes.GetText("calendar") is null && first.Calendar is not null)
+            target = target with { Attributes = target.Attributes.With("calendar", AttributeValue.FromText(first.Calendar)) };
         if (unitsPerInput.All(u => u.Units == first.Units))
             return target; // one units string already: values pass through unchanged.
         // Float64 so that no value is truncated; the concat coordinate's final unit and type are chosen in EncodeConcatCoordinate.
