@@ -391,6 +391,23 @@ public sealed class DatasetCombinerTests
     }
 
     [Fact]
+    public void EquivalentCalendarNamesKeepTheCalendarAttribute()
+    {
+        // "noleap" and "365_day" are one calendar; the store must still say which, or readers decode it as standard.
+        DatasetSchema WithCalendar(string calendar)
+        {
+            var s = Gridded(2, Days);
+            var t = s.GetVariable("time");
+            return s with { Variables = s.Variables.Replace(t, t with { Attributes = t.Attributes.With("calendar", Value(calendar)) }) };
+        }
+
+        var target = DatasetCombiner.Combine("time", [Input(0, "a.nc", WithCalendar("noleap"), [0, 1]), Input(1, "b.nc", WithCalendar("365_day"), [2, 3])]);
+        var calendar = target.GetVariable("time").Attributes.GetText("calendar");
+        Assert.NotNull(calendar);
+        Assert.Equal(Datasets.Cf.CfCalendarKind.NoLeap, Datasets.Cf.CfCalendar.Parse(calendar, "store"));
+    }
+
+    [Fact]
     public void NoLeapCalendarReencodesInItsOwnArithmetic()
     {
         DatasetSchema NoLeap(string units)

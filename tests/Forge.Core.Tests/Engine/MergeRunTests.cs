@@ -21,7 +21,7 @@ public sealed class MergeRunTests
 
     private static float Value(string variable, int t, int y, int x) => (variable == "tas" ? 1000 : 2000) + t * 100 + y * 10 + x;
 
-    private static MemoryDataset File(string variable, int day)
+    private static MemoryDataset File(string variable, int day, bool withScalar = false)
     {
         var timeAttrs = Attrs(("units", $"hours since 2000-01-{day + 1:00} 00:00:00"), ("calendar", "standard"), ("bounds", "time_bnds"));
         var schema = Schema(new Dictionary<string, long> { ["time"] = Steps, ["height"] = 1, ["lat"] = NLat, ["lon"] = NLon, ["bnds"] = 2 },
@@ -32,6 +32,7 @@ public sealed class MergeRunTests
             Var("lat_bnds", DataType.Float64, ["lat", "bnds"], [NLat, 2]),
             Var("lon", DataType.Float64, ["lon"], [NLon]),
             Var(variable, DataType.Float32, ["time", "height", "lat", "lon"], [Steps, 1, NLat, NLon], Attrs(("units", "x"))));
+        if (withScalar) schema = schema with { Variables = schema.Variables.Add(Var("crs", DataType.Int32, [], [], Attrs(("grid_mapping_name", "latitude_longitude")))) };
         var data = new float[Steps * NLat * NLon];
         for (int t = 0; t < Steps; t++)
             for (int y = 0; y < NLat; y++)
@@ -46,6 +47,7 @@ public sealed class MergeRunTests
             ["lat_bnds"] = Bytes.Of(new double[] { -90, 0, 0, 90 }),
             ["lon"] = Bytes.Of(new double[] { 0, 120, 240 }),
             [variable] = Bytes.Of(data),
+            ["crs"] = Bytes.Of(new int[] { 4326 }),
         });
     }
 
@@ -94,5 +96,23 @@ public sealed class MergeRunTests
                     for (int x = 0; x < NLon; x++)
                         Assert.Equal(Value(variable, t, y, x), values[(t * NLat + y) * NLon + x]);
         }
+    }
+
+    [Theory]
+    [InlineData(ZarrFormat.V2)]
+    [InlineData(ZarrFormat.V3)]
+    public async Task ScalarVariablesAreWrittenOnce(ZarrFormat format)
+    {
+        var files = Enumerable.Range(0, 2).ToDictionary(d => $"mem://tas_day{d}.nc", d => File("tas", d, withScalar: true));
+        var request = new RunRequest("scalar", "sha", "time", [.. files.Keys.Select((url, i) => new RunInput(i, 0, url))], "auto", null,
+            [new DatasetTransform.Squeeze(["height"])], ChunkingPolicy.Auto, ImmutableDictionary<string, ChunkingPolicy>.Empty, AttributeSet.Empty, 64L << 20, 1, 1);
+        var store = new MemoryStore();
+        var runner = new RecipeRunner(new MemoryFetcher(files), new MemoryDatasetOpener(files), NullProgressSink.Instance);
+        await using (var prepared = await runner.PrepareAsync(request, CancellationToken.None))
+            await runner.ExecuteAsync(prepared, new ZarrTargetWriter(store, format, _ => []), new StoreRunLedger(store), CancellationToken.None);
+        var group = await ZarrGroupReader.OpenAsync(store);
+        Assert.Empty(group.Arrays["crs"].Shape);
+        Assert.Equal(new[] { 4326 }, Bytes.As<int>(await group.OpenArray("crs").ReadAllAsync()));
+        Assert.Equal("latitude_longitude", group.Arrays["crs"].Attributes["grid_mapping_name"]!.GetValue<string>());
     }
 }
