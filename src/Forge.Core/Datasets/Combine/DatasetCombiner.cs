@@ -213,7 +213,8 @@ public static class DatasetCombiner
         var unitsPerInput = group.Select(i =>
         {
             var a = i.Dataset.Schema.GetVariable(name).Attributes;
-            return (Units: a.GetText("units")!, Calendar: a.GetText("calendar"), i.Source);
+            var units = a.GetText("units") ?? throw new DataException($"{i.Source}: variable '{name}' has no units, but it has time units in {group[0].Source}");
+            return (Units: units, Calendar: a.GetText("calendar"), i.Source);
         }).ToList();
         var first = unitsPerInput[0];
         var firstUnits = CfTimeUnits.Parse(first.Units, first.Calendar, first.Source);
