@@ -379,6 +379,18 @@ public sealed class DatasetCombinerTests
     }
 
     [Fact]
+    public void ATimeCoordinateWithoutUnitsInOneFileIsADataErrorNamingIt()
+    {
+        var s1 = Gridded(2, Days);
+        var t = s1.GetVariable("time");
+        s1 = s1 with { Variables = s1.Variables.Replace(t, t with { Attributes = t.Attributes.Without("units") }) };
+        var inputs = new List<InputDataset> { Input(0, "a.nc", Gridded(2, Days), [0, 1]), Input(1, "b.nc", s1, [2, 3]) };
+        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", inputs));
+        Assert.Contains("b.nc", ex.Message);
+        Assert.Contains("'time'", ex.Message);
+    }
+
+    [Fact]
     public void CalendarsMustMatch()
     {
         var s1 = Gridded(2, "days since 2000-01-03");

@@ -132,6 +132,17 @@ public sealed class RechunkPlannerTests
     }
 
     [Fact]
+    public void AScalarArrayIsOneUnitWithAValidId()
+    {
+        var ds = Dataset(4, 3, 4);
+        var crs = new TargetVariable("crs", DataType.Int32, [], [], AttributeSet.Empty, false, false, 0);
+        var plan = RechunkPlanner.Plan(ds with { Variables = ds.Variables.Add(crs) }, ChunkingPolicy.Auto, null, 1L << 30, 1);
+        var unit = Assert.Single(plan.Units, u => u.Array == "crs");
+        Assert.Equal("crs/0", unit.Id);
+        Assert.Equal(1, unit.ElementCount);
+    }
+
+    [Fact]
     public void UnitsAreDeterministic()
     {
         var a = RechunkPlanner.Plan(Dataset(50, 30, 40), Explicit(("time", 4), ("lat", 7)), null, 40_000, 2);
