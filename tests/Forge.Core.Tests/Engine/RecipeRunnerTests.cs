@@ -143,6 +143,20 @@ public sealed class RecipeRunnerTests
     }
 
     [Fact]
+    public async Task ShardedV3TargetHoldsTheSameValues()
+    {
+        // Chunks of 5 steps inside shards of 10: the store objects are the shards of the unsharded test above.
+        var h = new Harness();
+        var chunking = new ChunkingPolicy(ImmutableDictionary<string, long>.Empty.Add("time", 5), 64L << 20, ImmutableDictionary<string, long>.Empty.Add("time", 10));
+        var summary = await h.RunAsync(Request() with { Chunking = chunking }, ZarrFormat.V3);
+        Assert.Equal(13, summary.ChunksWritten);
+        await AssertDatasetAsync(h.Store, ZarrFormat.V3);
+        var tas = (await ZarrGroupReader.OpenAsync(h.Store)).Arrays["tas"];
+        Assert.True(tas.IsSharded);
+        Assert.Equal([5L, NLat, NLon], tas.InnerChunkShape!.Value.ToArray());
+    }
+
+    [Fact]
     public async Task AFailedRunPublishesNothingAndTheRerunResumesThenIsUpToDate()
     {
         var h = new Harness();
