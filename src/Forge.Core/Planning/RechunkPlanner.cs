@@ -54,6 +54,8 @@ public static class RechunkPlanner
             {
                 if (shardSpec.TryGetValue(v.Dimensions[i], out var n))
                 {
+                    // A shard spanning the whole dimension is one shard there, even when the chunk was clamped to the dimension.
+                    if (n % chunks[i] != 0 && n >= shape[i]) n = (Math.Max(1, shape[i]) + chunks[i] - 1) / chunks[i] * chunks[i];
                     if (n % chunks[i] != 0)
                         throw new PlanException($"array '{v.Name}': shard size {n} along '{v.Dimensions[i]}' is not a multiple of the chunk size {chunks[i]}");
                     s[i] = n;

@@ -13,7 +13,8 @@ namespace Forge.Core.Planning;
 /// <param name="ObjectCounts">Objects in the block, per dimension.</param>
 public sealed record WorkUnit(string Array, int Ordinal, ImmutableArray<long> Start, ImmutableArray<long> Count, ImmutableArray<long> FirstObject, ImmutableArray<long> ObjectCounts)
 {
-    public string Id => $"{Array}/{string.Join('.', FirstObject)}";
+    /// <remarks>A scalar array's one unit is "&lt;array&gt;/0" (as Zarr names its one chunk), never a key ending in '/'.</remarks>
+    public string Id => FirstObject.IsEmpty ? $"{Array}/0" : $"{Array}/{string.Join('.', FirstObject)}";
 
     public long ElementCount => Count.Aggregate(1L, (a, b) => a * b);
 }

@@ -58,6 +58,49 @@ public static class CfCalendar
         }
     }
 
+    /// <summary>The date of a day number (inverse of <see cref="DayNumber"/>).</summary>
+    public static (int Year, int Month, int Day) FromDayNumber(CfCalendarKind kind, long dayNumber)
+    {
+        switch (kind)
+        {
+            case CfCalendarKind.ProlepticGregorian:
+            {
+                // Inverse of GregorianDayNumber (civil-from-days on 400-year eras starting 0000-03-01).
+                long z = dayNumber + 306;
+                long era = (z >= 0 ? z : z - 146096) / 146097;
+                long doe = z - era * 146097;
+                long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+                long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+                long mp = (5 * doy + 2) / 153;
+                int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+                int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+                return ((int)(yoe + era * 400 + (m <= 2 ? 1 : 0)), m, d);
+            }
+
+            case CfCalendarKind.NoLeap:
+            case CfCalendarKind.AllLeap:
+            {
+                int length = kind == CfCalendarKind.NoLeap ? 365 : 366;
+                long year = Math.DivRem(dayNumber, length, out long doy);
+                if (doy < 0) { year--; doy += length; }
+                int leap = kind == CfCalendarKind.AllLeap ? 1 : 0;
+                int month = 12;
+                while (CumulativeDaysNoLeap[month - 1] + (month > 2 ? leap : 0) > doy) month--;
+                return ((int)year + 1, month, (int)(doy - CumulativeDaysNoLeap[month - 1] - (month > 2 ? leap : 0)) + 1);
+            }
+
+            case CfCalendarKind.Day360:
+            {
+                long year = Math.DivRem(dayNumber, 360, out long doy);
+                if (doy < 0) { year--; doy += 360; }
+                return ((int)year + 1, (int)(doy / 30) + 1, (int)(doy % 30) + 1);
+            }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind));
+        }
+    }
+
     private static long GregorianDayNumber(int year, int month, int day)
     {
         // Days since 0001-01-01 (proleptic Gregorian), valid for negative years as well.

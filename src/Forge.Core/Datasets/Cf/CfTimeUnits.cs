@@ -69,7 +69,16 @@ public sealed partial record CfTimeUnits(CfTimeUnit Unit, int Year, int Month, i
         if (month is < 1 or > 12 || day is < 1 or > 31)
             throw new DataException($"{source}: invalid reference date in time units '{units}'");
         var calName = string.IsNullOrWhiteSpace(calendar) ? "standard" : calendar.Trim();
-        return new CfTimeUnits(unit, year, month, day, micros, CfCalendar.Parse(calName, source), calName);
+        var kind = CfCalendar.Parse(calName, source);
+        if (micros is < 0 or >= MicrosPerDay)
+        {
+            // A UTC offset moved the reference to another day: keep the time of day in [0, 24h) so Format() round-trips.
+            long days = Math.DivRem(micros, MicrosPerDay, out micros);
+            if (micros < 0) { days--; micros += MicrosPerDay; }
+            (year, month, day) = CfCalendar.FromDayNumber(kind, CfCalendar.DayNumber(kind, year, month, day) + days);
+        }
+
+        return new CfTimeUnits(unit, year, month, day, micros, kind, calName);
     }
 
     private static bool TryParseUnit(string text, out CfTimeUnit unit)

@@ -114,7 +114,9 @@ public static class DatasetCombiner
                 {
                     // Coordinates shared by merged files (time, lat, lon) are taken from the first group, once they agree.
                     var existing = result.First(t => t.Name == v.Name);
-                    bool coordinate = v.IsCoordinate || v.IsDimensionCoordinate;
+                    // CF boundary variables (time_bnds, lat_bnds: named by a coordinate's "bounds") are shared like their coordinate.
+                    bool coordinate = v.IsCoordinate || v.IsDimensionCoordinate
+                        || reference.Dataset.Schema.Variables.Any(c => c.Attributes.GetText("bounds") == v.Name);
                     if (!coordinate)
                         throw new DataException($"variable '{v.Name}' is in {rows[0][other].Source} and in {reference.Source}: merged files must hold different variables");
                     CheckSameShape(existing, v, rows[0][other].Source, reference.Source);
@@ -211,7 +213,8 @@ public static class DatasetCombiner
         var unitsPerInput = group.Select(i =>
         {
             var a = i.Dataset.Schema.GetVariable(name).Attributes;
-            return (Units: a.GetText("units")!, Calendar: a.GetText("calendar"), i.Source);
+            var units = a.GetText("units") ?? throw new DataException($"{i.Source}: variable '{name}' has no units, but it has time units in {group[0].Source}");
+            return (Units: units, Calendar: a.GetText("calendar"), i.Source);
         }).ToList();
         var first = unitsPerInput[0];
         var firstUnits = CfTimeUnits.Parse(first.Units, first.Calendar, first.Source);
@@ -222,6 +225,9 @@ public static class DatasetCombiner
                 throw new DataException($"variable '{name}': calendar '{firstUnits.CalendarName}' in {first.Source} but '{parsed.CalendarName}' in {u.Source}");
         }
 
+        // Equivalent calendar names ("noleap", "365_day") differ as text, so the common attributes lost the calendar: keep it.
+        if (target.Attributes.GetText("calendar") is null && first.Calendar is not null)
+            target = target with { Attributes = target.Attributes.With("calendar", AttributeValue.FromText(first.Calendar)) };
         if (unitsPerInput.All(u => u.Units == first.Units))
             return target; // one units string already: values pass through unchanged.
         // Float64 so that no value is truncated; the concat coordinate's final unit and type are chosen in EncodeConcatCoordinate.
@@ -235,25 +241,26 @@ public static class DatasetCombiner
         if (coordVar is null) return target;
         int m = coordVar.MergeIndex;
         var raw = new List<double>();
-        var absolute = new List<double>();
+        var deltas = new List<double>();
         foreach (var row in target.InputsByConcatThenMerge)
         {
             var input = row[m];
             var values = input.ConcatCoordinate ?? throw new DataException($"{input.Source}: coordinate '{target.ConcatDim}' was not read");
             raw.AddRange(values);
-            if (coordVar.TimeUnits is not null)
+            if (coordVar.TimeUnits is { } first)
             {
                 var a = input.Dataset.Schema.GetVariable(coordVar.Name).Attributes;
                 var units = CfTimeUnits.Parse(a.GetText("units")!, a.GetText("calendar"), input.Source);
-                absolute.AddRange(values.Select(units.ToAbsoluteMicros));
+                // Offset between references in exact integers: absolute instants (~6e16 µs) are beyond double precision.
+                long shift = units.ReferenceMicros - first.ReferenceMicros;
+                long per = CfTimeUnits.MicrosPer(units.Unit);
+                deltas.AddRange(values.Select(v => shift + v * per));
             }
         }
 
         var encoded = raw;
         if (coordVar.TimeUnits is { } reference)
         {
-            double refMicros = reference.ReferenceMicros;
-            var deltas = absolute.Select(a => a - refMicros).ToList();
             var unit = Enum.GetValues<CfTimeUnit>().FirstOrDefault(u => deltas.All(d => IsMultiple(d, CfTimeUnits.MicrosPer(u))), reference.Unit);
             bool exact = deltas.All(d => IsMultiple(d, CfTimeUnits.MicrosPer(unit)));
             var storeUnits = reference with { Unit = unit };
@@ -288,9 +295,10 @@ public static class DatasetCombiner
         return target.Input(seg.ConcatIndex, m).Source;
     }
 
-    private static bool IsMultiple(double value, long unitMicros)
+    /// <summary>True when <paramref name="micros"/> is a whole number of units, within double rounding (never more than ~1 µs).</summary>
+    private static bool IsMultiple(double micros, long unitMicros)
     {
-        double q = value / unitMicros;
-        return Math.Abs(q - Math.Round(q)) < 1e-9 * Math.Max(1, Math.Abs(q));
+        double q = Math.Round(micros / unitMicros);
+        return Math.Abs(micros - q * unitMicros) <= Math.Max(1e-3, Math.Abs(micros) * 1e-15);
     }
 }

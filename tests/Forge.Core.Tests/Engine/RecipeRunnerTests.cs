@@ -1,0 +1,256 @@
+using System.Collections.Immutable;
+using Forge.Core.Arrays;
+using Forge.Core.Datasets;
+using Forge.Core.Datasets.Transforms;
+using Forge.Core.Execution;
+using Forge.Core.Planning;
+using Forge.Core.Storage;
+using Forge.Core.Telemetry;
+using Forge.Core.Zarr;
+using static Forge.Core.Tests.Engine.Schemas;
+
+namespace Forge.Core.Tests.Engine;
+
+/// <summary>
+/// The whole engine on three monthly in-memory inputs (Jan/Feb/Mar 2000, "days since &lt;month start&gt;", packed int16
+/// tas decoded to float32), written to a MemoryStore as Zarr: values, publish order, resume, up-to-date, overwrite.
+/// </summary>
+public sealed class RecipeRunnerTests
+{
+    private const int NLat = 3, NLon = 4;
+    private static readonly (string Url, string Start, int Days)[] Months =
+        [("mem://tas-2000-01.nc", "2000-01-01", 31), ("mem://tas-2000-02.nc", "2000-02-01", 29), ("mem://tas-2000-03.nc", "2000-03-01", 31)];
+
+    private static short Raw(int t, int y, int x) => (t + y + x) % 7 == 0 ? (short)-32767 : (short)((t * 100 + y * 10 + x) % 3000);
+
+    private static float Decoded(int t, int y, int x) => Raw(t, y, x) == -32767 ? float.NaN : (float)(Raw(t, y, x) * 0.01 + 273.15);
+
+    private static Dictionary<string, MemoryDataset> Files()
+    {
+        var files = new Dictionary<string, MemoryDataset>();
+        int t0 = 0;
+        foreach (var (url, start, days) in Months)
+        {
+            var schema = Schema(new Dictionary<string, long> { ["time"] = days, ["lat"] = NLat, ["lon"] = NLon },
+                Attrs(("title", "test"), ("history", $"made for {url}")),
+                Var("time", DataType.Int32, ["time"], [days], Attrs(("units", $"days since {start}"), ("calendar", "standard"))),
+                Var("lat", DataType.Float32, ["lat"], [NLat], Attrs(("units", "degrees_north"))),
+                Var("lon", DataType.Float32, ["lon"], [NLon], Attrs(("units", "degrees_east"))),
+                Var("tas", DataType.Int16, ["time", "lat", "lon"], [days, NLat, NLon],
+                    Attrs(("scale_factor", 0.01), ("add_offset", 273.15), ("_FillValue", (short)-32767), ("units", "K"))));
+            var tas = new short[days * NLat * NLon];
+            for (int t = 0; t < days; t++)
+                for (int y = 0; y < NLat; y++)
+                    for (int x = 0; x < NLon; x++)
+                        tas[(t * NLat + y) * NLon + x] = Raw(t0 + t, y, x);
+            files[url] = new MemoryDataset(schema, new Dictionary<string, byte[]>
+            {
+                ["time"] = Bytes.Of(Enumerable.Range(0, days).ToArray()),
+                ["lat"] = Bytes.Of(new float[] { -10, 0, 10 }),
+                ["lon"] = Bytes.Of(new float[] { 0, 90, 180, 270 }),
+                ["tas"] = Bytes.Of(tas),
+            });
+            t0 += days;
+        }
+
+        return files;
+    }
+
+    private static RunRequest Request(string recipeSha = "sha-1") => new(
+        "monthly-tas", recipeSha, "time",
+        [.. Months.Select((m, i) => new RunInput(i, 0, m.Url))],
+        "auto", null,
+        [new DatasetTransform.DecodeCf(["tas"])],
+        new ChunkingPolicy(ImmutableDictionary<string, long>.Empty.Add("time", 10), 64L << 20, null),
+        ImmutableDictionary<string, ChunkingPolicy>.Empty,
+        Attrs(("project", "forge-tests")),
+        MaxMemory: 64L << 20, Workers: 2, FetchConcurrency: 2);
+
+    private sealed class Harness
+    {
+        public Dictionary<string, MemoryDataset> Files { get; } = RecipeRunnerTests.Files();
+
+        public MemoryDatasetOpener Opener { get; }
+
+        public RecordingStore Store { get; } = new(new MemoryStore());
+
+        public Harness() => Opener = new MemoryDatasetOpener(Files);
+
+        public async Task<RunSummary> RunAsync(RunRequest request, ZarrFormat format = ZarrFormat.V2)
+        {
+            var runner = new RecipeRunner(new MemoryFetcher(Files), Opener, NullProgressSink.Instance);
+            await using var prepared = await runner.PrepareAsync(request, CancellationToken.None);
+            var writer = new ZarrTargetWriter(Store, format, _ => []);
+            return await runner.ExecuteAsync(prepared, writer, new StoreRunLedger(Store), CancellationToken.None);
+        }
+    }
+
+    private static async Task AssertDatasetAsync(IStore store, ZarrFormat format)
+    {
+        var group = await ZarrGroupReader.OpenAsync(store);
+        Assert.Equal(format, group.Format);
+        Assert.True(group.IsConsolidated);
+        Assert.Equal(["lat", "lon", "tas", "time"], group.Arrays.Keys.Order().ToArray());
+        Assert.Equal("test", group.Attributes["title"]!.GetValue<string>());
+        Assert.False(group.Attributes.ContainsKey("history")); // differs between inputs
+        Assert.Equal("forge-tests", group.Attributes["project"]!.GetValue<string>());
+        Assert.Equal("monthly-tas", group.Attributes["forge:recipe_id"]!.GetValue<string>());
+        Assert.Equal(3, group.Attributes["forge:inputs"]!.GetValue<long>());
+
+        var time = group.Arrays["time"];
+        Assert.Equal(DataType.Int64, time.DataType);
+        Assert.Equal("days since 2000-01-01 00:00:00", time.Attributes["units"]!.GetValue<string>());
+        Assert.Equal([91L], time.ChunkShape.ToArray());
+        Assert.Equal(Enumerable.Range(0, 91).Select(i => (long)i), Bytes.As<long>(await group.OpenArray("time").ReadAllAsync()));
+
+        var tas = group.Arrays["tas"];
+        Assert.Equal(DataType.Float32, tas.DataType);
+        Assert.Equal([91L, NLat, NLon], tas.Shape.ToArray());
+        Assert.Equal([10L, NLat, NLon], tas.ChunkShape.ToArray());
+        Assert.False(tas.Attributes.ContainsKey("scale_factor"));
+        var values = Bytes.As<float>(await group.OpenArray("tas").ReadAllAsync());
+        for (int t = 0; t < 91; t++)
+            for (int y = 0; y < NLat; y++)
+                for (int x = 0; x < NLon; x++)
+                    Assert.Equal(Decoded(t, y, x), values[(t * NLat + y) * NLon + x]);
+        Assert.Equal(new float[] { -10, 0, 10 }, Bytes.As<float>(await group.OpenArray("lat").ReadAllAsync()));
+    }
+
+    [Theory]
+    [InlineData(ZarrFormat.V2)]
+    [InlineData(ZarrFormat.V3)]
+    public async Task WritesTheCombinedDatasetAndPublishesMetadataLast(ZarrFormat format)
+    {
+        var h = new Harness();
+        var summary = await h.RunAsync(Request(), format);
+        Assert.False(summary.UpToDate);
+        Assert.Equal(0, summary.UnitsSkipped);
+        Assert.Equal(3, summary.Inputs);
+        Assert.Equal(1 + 1 + 1 + 10, summary.ChunksWritten);
+        await AssertDatasetAsync(h.Store, format);
+
+        var sets = h.Store.Sets.ToList();
+        int lastData = sets.FindLastIndex(k => !k.StartsWith(".forge/", StringComparison.Ordinal) && !Bytes.IsMetadata(k));
+        int firstMetadata = sets.FindIndex(Bytes.IsMetadata);
+        Assert.True(lastData >= 0 && firstMetadata > lastData, $"metadata written before data: {string.Join(", ", sets)}");
+        Assert.Equal(".forge/run.json", sets[0]);
+        Assert.Equal(".forge/complete", sets[^1]);
+        Assert.Equal(13, sets.Count(k => k.StartsWith(".forge/done/", StringComparison.Ordinal)));
+        // Each input's tas is read only for the units that overlap it (10-step chunks over 31/29/31-step files).
+        Assert.Equal(4, h.Opener.Reads[("mem://tas-2000-01.nc", "tas")]);
+        Assert.Equal(3, h.Opener.Reads[("mem://tas-2000-02.nc", "tas")]);
+        Assert.Equal(4, h.Opener.Reads[("mem://tas-2000-03.nc", "tas")]);
+    }
+
+    [Fact]
+    public async Task ShardedV3TargetHoldsTheSameValues()
+    {
+        // Chunks of 5 steps inside shards of 10: the store objects are the shards of the unsharded test above.
+        var h = new Harness();
+        var chunking = new ChunkingPolicy(ImmutableDictionary<string, long>.Empty.Add("time", 5), 64L << 20, ImmutableDictionary<string, long>.Empty.Add("time", 10));
+        var summary = await h.RunAsync(Request() with { Chunking = chunking }, ZarrFormat.V3);
+        Assert.Equal(13, summary.ChunksWritten);
+        await AssertDatasetAsync(h.Store, ZarrFormat.V3);
+        var tas = (await ZarrGroupReader.OpenAsync(h.Store)).Arrays["tas"];
+        Assert.True(tas.IsSharded);
+        Assert.Equal([5L, NLat, NLon], tas.InnerChunkShape!.Value.ToArray());
+    }
+
+    [Fact]
+    public async Task AFailedRunPublishesNothingAndTheRerunResumesThenIsUpToDate()
+    {
+        var h = new Harness();
+        h.Opener.FailNextRead("mem://tas-2000-03.nc", "tas");
+        var ex = await Assert.ThrowsAsync<DataException>(() => h.RunAsync(Request()));
+        Assert.Contains("mem://tas-2000-03.nc", ex.Message);
+        Assert.DoesNotContain(h.Store.Sets, Bytes.IsMetadata);
+        var (state, _) = await new StoreRunLedger(h.Store).InspectAsync("unused", CancellationToken.None);
+        Assert.Equal(LedgerState.Incompatible, state); // a different fingerprint would not resume it
+        var readsBefore = h.Opener.Reads.Values.Sum();
+
+        var second = await h.RunAsync(Request());
+        Assert.False(second.UpToDate);
+        Assert.True(second.UnitsSkipped > 0, "no unit was skipped on resume");
+        Assert.Equal(13, second.UnitsSkipped + (int)second.ChunksWritten);
+        await AssertDatasetAsync(h.Store, ZarrFormat.V2);
+
+        h.Store.Sets.Clear();
+        var third = await h.RunAsync(Request());
+        Assert.True(third.UpToDate);
+        Assert.Equal(0, third.ChunksWritten);
+        Assert.Empty(h.Store.Sets);
+        Assert.True(readsBefore > 0);
+    }
+
+    [Fact]
+    public async Task ADifferentRecipeNeedsOverwrite()
+    {
+        var h = new Harness();
+        await h.RunAsync(Request("sha-1"));
+        var ex = await Assert.ThrowsAsync<TargetConflictException>(() => h.RunAsync(Request("sha-2")));
+        Assert.Contains("memory://", ex.Message);
+        Assert.Contains("--overwrite", ex.Message);
+
+        var replaced = await h.RunAsync(Request("sha-2") with { Overwrite = true });
+        Assert.False(replaced.UpToDate);
+        Assert.Equal(0, replaced.UnitsSkipped);
+        Assert.Equal(13, replaced.ChunksWritten);
+        await AssertDatasetAsync(h.Store, ZarrFormat.V2);
+        Assert.True((await h.RunAsync(Request("sha-2"))).UpToDate);
+    }
+
+    [Fact]
+    public async Task OverwriteOfACompleteTargetRewritesIt()
+    {
+        var h = new Harness();
+        await h.RunAsync(Request());
+        var again = await h.RunAsync(Request() with { Overwrite = true });
+        Assert.False(again.UpToDate);
+        Assert.Equal(13, again.ChunksWritten);
+        await AssertDatasetAsync(h.Store, ZarrFormat.V2);
+    }
+
+    [Fact]
+    public async Task ANonForgeTargetIsNotOverwrittenSilently()
+    {
+        var h = new Harness();
+        await h.Store.SetAsync(new StoreKey("precious/data.bin"), new byte[] { 1, 2, 3 });
+        var ex = await Assert.ThrowsAsync<TargetConflictException>(() => h.RunAsync(Request()));
+        Assert.Contains("precious/data.bin", ex.Message);
+        Assert.NotNull(await h.Store.GetAsync(new StoreKey("precious/data.bin")));
+
+        await h.RunAsync(Request() with { Overwrite = true });
+        Assert.Null(await h.Store.GetAsync(new StoreKey("precious/data.bin")));
+        await AssertDatasetAsync(h.Store, ZarrFormat.V2);
+    }
+
+    [Fact]
+    public async Task ItemsPerFileIsCheckedAgainstEachFile()
+    {
+        var h = new Harness();
+        var ex = await Assert.ThrowsAsync<DataException>(() => h.RunAsync(Request() with { ItemsPerFile = 31 }));
+        Assert.Contains("mem://tas-2000-02.nc", ex.Message);
+        Assert.Empty(h.Store.Sets);
+    }
+
+    [Fact]
+    public async Task AMissingInputFailsTheSchemaPassBeforeAnyWrite()
+    {
+        var h = new Harness();
+        var request = Request() with { Inputs = [.. Request().Inputs, new RunInput(3, 0, "mem://tas-2000-04.nc")] };
+        var ex = await Assert.ThrowsAsync<Sources.FetchException>(() => h.RunAsync(request));
+        Assert.Contains("tas-2000-04.nc", ex.Message);
+        Assert.Empty(h.Store.Sets);
+    }
+
+    [Fact]
+    public async Task APlanThatDoesNotFitInMemoryIsAPlanError()
+    {
+        var h = new Harness();
+        // time (91 × 8 B) fits in 3000 / 3 B; one tas chunk of 91 × 3 × 4 float32 (4368 B) does not.
+        var chunking = new ChunkingPolicy(ImmutableDictionary<string, long>.Empty.Add("time", 100), 64L << 20, null);
+        var ex = await Assert.ThrowsAsync<PlanException>(() => h.RunAsync(Request() with { Chunking = chunking, MaxMemory = 3000, Workers = 1 }));
+        Assert.Contains("'tas'", ex.Message);
+        Assert.Empty(h.Store.Sets);
+    }
+}
