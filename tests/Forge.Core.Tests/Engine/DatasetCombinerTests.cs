@@ -209,6 +209,28 @@ public sealed class DatasetCombinerTests
     }
 
     [Fact]
+    public void IdenticalStaticVariablesMayRepeatAcrossMergeGroups()
+    {
+        DatasetSchema WithCrs(string dataVar)
+        {
+            var s = Gridded(4, Days, dataVars: dataVar);
+            return s with { Variables = s.Variables.Add(Var("crs", DataType.Int32, [], [])) };
+        }
+
+        var digests = ImmutableDictionary<string, string>.Empty.Add("lat", "LAT").Add("lon", "LON").Add("crs", "C");
+        var ok = DatasetCombiner.Combine("time", [
+            Input(0, "a.nc", WithCrs("tas"), Range(0, 4), merge: 0, digests: digests),
+            Input(0, "b.nc", WithCrs("pr"), Range(0, 4), merge: 1, digests: digests)]);
+        Assert.Single(ok.Variables, v => v.Name == "crs");
+
+        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", [
+            Input(0, "a.nc", WithCrs("tas"), Range(0, 4), merge: 0, digests: digests),
+            Input(0, "b.nc", WithCrs("pr"), Range(0, 4), merge: 1, digests: digests.SetItem("crs", "OTHER"))]));
+        Assert.Contains("'crs'", ex.Message);
+        Assert.Contains("b.nc", ex.Message);
+    }
+
+    [Fact]
     public void BoundsVariablesAreSharedAcrossMergeGroupsWhenEqual()
     {
         DatasetSchema WithLatBounds(string dataVar)

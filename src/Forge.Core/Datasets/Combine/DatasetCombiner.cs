@@ -115,9 +115,10 @@ public static class DatasetCombiner
                     // Coordinates shared by merged files (time, lat, lon) are taken from the first group, once they agree.
                     var existing = result.First(t => t.Name == v.Name);
                     // CF boundary variables (time_bnds, lat_bnds: named by a coordinate's "bounds") are shared like their coordinate.
+                    // Variables without the concat dimension (crs, grid mappings) may repeat when identical, as xarray merges them.
                     bool coordinate = v.IsCoordinate || v.IsDimensionCoordinate
                         || reference.Dataset.Schema.Variables.Any(c => c.Attributes.GetText("bounds") == v.Name);
-                    if (!coordinate)
+                    if (!coordinate && hasConcat)
                         throw new DataException($"variable '{v.Name}' is in {rows[0][other].Source} and in {reference.Source}: merged files must hold different variables");
                     CheckSameShape(existing, v, rows[0][other].Source, reference.Source);
                     if (!hasConcat) CheckStaticEqual(v.Name, rows[0][other], reference);
