@@ -90,12 +90,14 @@ public sealed class ValidatePlanInspectTests(ServedInputs inputs) : IDisposable
         Assert.True(plan["work_units"]!.GetValue<int>() > 0);
         CliWork.AssertNothingWritten(target);
 
-        // --probe first estimates the concat length from the first key's file.
+        // --probe first estimates from the first key's file; with equal files the estimate is the full plan.
         var first = await ForgeCli.RunAsync("plan", recipe, "--json", "--probe", "first", "--target", target);
         Assert.True(first.ExitCode == 0, first.Stderr);
-        var firstPlan = JsonNode.Parse(first.Stdout)!["plan"]!;
+        var firstPlan = JsonNode.Parse(first.Stdout)!["plan"]!.AsObject();
         Assert.True(firstPlan["estimated_from_first_input"]!.GetValue<bool>());
         Assert.Equal(6, firstPlan["concat_length"]!.GetValue<long>());
+        foreach (var key in new[] { "arrays", "work_units", "memory_estimate_bytes" })
+            Assert.True(JsonNode.DeepEquals(plan[key], firstPlan[key]), $"--probe first: {key} {firstPlan[key]!.ToJsonString()}\nvs --probe all: {plan[key]!.ToJsonString()}");
     }
 
     [Fact]
