@@ -35,9 +35,9 @@ internal sealed class ForgeProcess : IDisposable
         }
     }
 
-    public static ForgeProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, Action<string>? onStdoutLine = null)
+    public static ForgeProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, Action<string>? onStdoutLine = null, string? workingDirectory = null)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         psi.ArgumentList.Add(ProgramPath);
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;

@@ -89,4 +89,35 @@ public sealed class ProcessCliTests(ServedInputs inputs) : IDisposable
         Assert.True(full.ExitCode == 0, full.Stderr);
         await StoreComparison.AssertSameArraysAsync(StoreLocator.Open(fresh), StoreLocator.Open(store));
     }
+
+    [Fact]
+    public async Task Relative_target_and_cache_resolve_against_the_working_directory_and_inputs_against_the_recipe()
+    {
+        // A feedstock copied elsewhere: its relative input paths must follow the recipe file, not the working directory.
+        var feedstock = Path.Combine(_work, "feedstock");
+        Directory.CreateDirectory(Path.Combine(feedstock, "data"));
+        foreach (var f in Directory.GetFiles(Repo.PathOf("recipes", "quickstart"), "*.yaml")) File.Copy(f, Path.Combine(feedstock, Path.GetFileName(f)));
+        foreach (var f in Directory.GetFiles(Repo.PathOf("recipes", "quickstart", "data")).Order(StringComparer.Ordinal).Take(3))
+            File.Copy(f, Path.Combine(feedstock, "data", Path.GetFileName(f)));
+        var cwd = Path.Combine(_work, "cwd");
+        Directory.CreateDirectory(cwd);
+
+        using (var byDefault = ForgeProcess.Start(["run", feedstock, "--prune", "3", "--progress", "none"], workingDirectory: cwd))
+        {
+            var code = await byDefault.WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.True(code == 0, byDefault.Stderr);
+        }
+
+        Assert.True(File.Exists(Path.Combine(cwd, "output", "quickstart-oisst.zarr", "zarr.json")), "the default target is ./output/<id>.zarr in the working directory");
+
+        using (var relative = ForgeProcess.Start(["run", Path.Combine(feedstock, "oisst.yaml"), "--prune", "2", "--target", "rel/t.zarr", "--cache", "rel/cache", "--progress", "none"], workingDirectory: cwd))
+        {
+            var code = await relative.WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.True(code == 0, relative.Stderr);
+        }
+
+        Assert.True(File.Exists(Path.Combine(cwd, "rel", "t.zarr", "zarr.json")));
+        Assert.False(Directory.Exists(Path.Combine(feedstock, "rel")), "relative targets do not follow the recipe folder");
+        Assert.False(Directory.Exists(Path.Combine(feedstock, "output")));
+    }
 }
