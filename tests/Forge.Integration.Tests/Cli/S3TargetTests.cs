@@ -75,6 +75,20 @@ public sealed class S3TargetTests(MotoServerFixture moto) : IDisposable
         Assert.Contains(zarrFormat == 2 ? ".zmetadata" : "zarr.json", s3Keys);
         Assert.Contains(zarrFormat == 2 ? "sst/2.1.1" : "sst/c/2/1/1", s3Keys);
 
+        // inspect reads the S3 store; without target.s3 the endpoint comes from AWS_ENDPOINT_URL, as for the AWS CLI.
+        Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", endpoint);
+        try
+        {
+            var inspect = await ForgeCli.RunAsync("inspect", s3Url);
+            Assert.True(inspect.ExitCode == 0, inspect.Stderr);
+            Assert.Contains($"(Zarr v{zarrFormat}, consolidated)", inspect.Stdout, StringComparison.Ordinal);
+            Assert.Contains("  sst int16 (time, lat, lon) shape (10, 180, 360) chunks (4, 90, 180)", inspect.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", null);
+        }
+
         // A second run against the S3 target is up to date.
         var again = await ForgeCli.RunAsync("run", recipe, "--progress", "json");
         Assert.True(again.ExitCode == 0, again.Stderr);
