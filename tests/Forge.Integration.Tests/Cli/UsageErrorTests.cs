@@ -74,4 +74,16 @@ public sealed class UsageErrorTests : IDisposable
         Assert.True(code == 2, $"exit {code}\n{stderr}");
         Assert.Contains("forge --help", stderr, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("plan")]
+    [InlineData("validate")]
+    public async Task A_missing_recipe_file_is_exit_2_naming_it(string verb)
+    {
+        var recipe = Path.Combine(_work, "no-such-recipe.yaml");
+        var (code, _, stderr) = await ForgeCli.RunAsync(verb, recipe);
+        Assert.True(code == 2, $"exit {code}\n{stderr}");
+        Assert.Contains($"{recipe}:1:1:", stderr, StringComparison.Ordinal);
+    }
 }

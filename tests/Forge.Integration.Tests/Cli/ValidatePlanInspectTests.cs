@@ -165,4 +165,15 @@ public sealed class ValidatePlanInspectTests(ServedInputs inputs) : IDisposable
         Assert.Contains("forge:recipe_id = \"inspect-v" + zarrFormat + "\"", stdout, StringComparison.Ordinal);
         Assert.Contains("scale_factor = 0.009999999776482582", stdout, StringComparison.Ordinal); // the float32 0.01 of the input, widened
     }
+
+    [Fact]
+    public async Task Inspect_of_a_file_that_is_not_netcdf_or_grib_is_exit_1_naming_it()
+    {
+        var junk = Path.Combine(_work, "junk.nc");
+        await File.WriteAllTextAsync(junk, "this is not a NetCDF file\n");
+        var (code, stdout, stderr) = await ForgeCli.RunAsync("inspect", junk);
+        Assert.True(code == 1, $"exit {code}\n{stderr}");
+        Assert.Contains(junk, stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout);
+    }
 }
