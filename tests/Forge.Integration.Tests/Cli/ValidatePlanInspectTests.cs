@@ -176,4 +176,15 @@ public sealed class ValidatePlanInspectTests(ServedInputs inputs) : IDisposable
         Assert.Contains(junk, stderr, StringComparison.Ordinal);
         Assert.Equal("", stdout);
     }
+
+    [Fact]
+    public async Task Inspect_of_a_folder_that_is_not_a_store_says_so()
+    {
+        var folder = Path.Combine(_work, "not-a-store");
+        Directory.CreateDirectory(folder);
+        var (code, _, stderr) = await ForgeCli.RunAsync("inspect", folder);
+        Assert.True(code == 1, $"exit {code}\n{stderr}");
+        Assert.Contains(folder, stderr, StringComparison.Ordinal);
+        Assert.Contains("not a Zarr store", stderr, StringComparison.Ordinal);
+    }
 }
