@@ -15,14 +15,15 @@ public sealed class CancellationTests(ServedInputs inputs) : IDisposable
 
     public void Dispose() => CliWork.Delete(_work);
 
-    [Fact]
-    public async Task Cancelling_during_the_data_pass_is_exit_130_and_a_rerun_completes()
+    [Theory]
+    [InlineData("input", 3)] // while fetching and reading headers
+    [InlineData("chunk", 2)] // in the data pass, far from done
+    public async Task Cancelling_during_the_run_is_exit_130_and_a_rerun_completes(string eventName, int afterEvents)
     {
         var recipe = CliWork.DailyRecipe(_work, inputs, "cancel", "daily", "1981-10-10");
         var store = Path.Combine(_work, "cancel.zarr");
         using var cts = new CancellationTokenSource();
-        // Cancel as soon as the second object is reported written: the data pass is under way, far from done.
-        using var stdout = new CancellingWriter("\"event\":\"chunk\"", 2, cts);
+        using var stdout = new CancellingWriter($"\"event\":\"{eventName}\"", afterEvents, cts);
         using var stderr = new StringWriter();
         var code = await ForgeApp.RunAsync(["run", recipe, "--target", store, "--workers", "1", "--progress", "json"],
             TextWriter.Synchronized(stdout), TextWriter.Synchronized(stderr), cts.Token);
