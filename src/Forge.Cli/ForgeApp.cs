@@ -8,7 +8,8 @@ public static class ForgeApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
     {
-        var root = new RootCommand("Forge: turn archival NetCDF/GRIB files into analysis-ready Zarr (a pangeo-forge recipe runner).");
+        // HelpName: help says "forge" even when hosted in-process (tests, a renamed binary), not the host's file name.
+        var root = new RootCommand("Forge: turn archival NetCDF/GRIB files into analysis-ready Zarr (a pangeo-forge recipe runner).") { HelpName = "forge" };
         var ctx = new CommandContext(stdout, stderr);
         root.Subcommands.Add(RunCommand.Create(ctx));
         root.Subcommands.Add(PlanCommand.Create(ctx));

@@ -26,6 +26,10 @@ internal static class InspectCommand
                 return ExitCodes.Success;
             }
 
+            // A folder that is not a store would otherwise be reported as "no such file".
+            if (!source.Contains("://", StringComparison.Ordinal) && Directory.Exists(source))
+                throw new IOException($"{source}: a folder, but not a Zarr store (no zarr.json or .zgroup in it)");
+
             var temp = Directory.CreateTempSubdirectory("forge-inspect-");
             try
             {

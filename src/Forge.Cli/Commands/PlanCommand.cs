@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Forge.Cli.Composition;
+using Forge.Core.Datasets.Combine;
 using Forge.Core.Execution;
 using Forge.Core.Planning;
 using Forge.Core.Telemetry;
@@ -45,7 +46,11 @@ internal static class PlanCommand
                         using var fetcher = FetcherFactory.Create(recipe, overrides, NullLogger.Instance, temp.FullName);
                         var runner = new RecipeRunner(fetcher, Readers.CreateOpener(), NullProgressSink.Instance);
                         await using var prepared = await runner.PrepareAsync(probed, ct);
-                        doc["plan"] = DescribePlan(prepared.Plan, mode == "first" ? request.Inputs.Max(i => i.ConcatIndex) + 1 : 1);
+                        var keys = mode == "first" ? request.Inputs.Max(i => i.ConcatIndex) + 1 : 1;
+                        var plan = keys > 1
+                            ? RechunkPlanner.Plan(Extrapolate(prepared.Dataset, keys), request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers)
+                            : prepared.Plan;
+                        doc["plan"] = DescribePlan(plan, keys > 1);
                     }
                     finally
                     {
@@ -75,7 +80,24 @@ internal static class PlanCommand
         ["workers"] = request.Workers,
     };
 
-    private static JsonObject DescribePlan(RunPlan plan, int concatScale)
+    /// <summary>
+    /// The dataset as if every concat key's files were like the first key's: the concat dimension (and every array
+    /// along it) grows to keys × the first length, so the planned shapes, chunks, objects and memory are the full run's.
+    /// </summary>
+    private static TargetDataset Extrapolate(TargetDataset first, int keys)
+    {
+        var length = first.ConcatLength;
+        return first with
+        {
+            Dimensions = [.. first.Dimensions.Select(d => d.Name == first.ConcatDim ? d with { Length = length * keys } : d)],
+            Variables = [.. first.Variables.Select(v => v.ConcatAxis(first.ConcatDim) is var axis and >= 0
+                ? v with { Shape = v.Shape.SetItem(axis, v.Shape[axis] * keys) }
+                : v)],
+            Segments = [.. Enumerable.Range(0, keys).SelectMany(k => first.Segments.Select(s => s with { ConcatIndex = k, Start = s.Start + (k * length) }))],
+        };
+    }
+
+    private static JsonObject DescribePlan(RunPlan plan, bool estimated)
     {
         var arrays = new JsonArray();
         foreach (var a in plan.Arrays)
@@ -94,8 +116,8 @@ internal static class PlanCommand
 
         return new JsonObject
         {
-            ["estimated_from_first_input"] = concatScale > 1,
-            ["concat_length"] = plan.Dataset.ConcatLength * concatScale,
+            ["estimated_from_first_input"] = estimated,
+            ["concat_length"] = plan.Dataset.ConcatLength,
             ["arrays"] = arrays,
             ["work_units"] = plan.Units.Length,
             ["memory_estimate_bytes"] = plan.EstimatedPeakBytes,

@@ -46,7 +46,11 @@ internal static class RunCommand
         var targetUrl = TargetUrl(recipe, overrides);
         var started = DateTime.UtcNow;
         var temp = Directory.CreateTempSubdirectory("forge-");
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        // Log lines go to stderr: stdout carries only the `--progress json` lines.
+        using var loggers = LoggerFactory.Create(b => b
+            .AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddSimpleConsole(c => c.SingleLine = true)
+            .SetMinimumLevel(LogLevel.Warning));
         try
         {
             var store = StoreFactory.Open(targetUrl, recipe.Target.S3);

@@ -1,0 +1,75 @@
+using Forge.Integration.Tests.Infrastructure;
+using Forge.Storage.S3;
+
+namespace Forge.Integration.Tests.Cli;
+
+/// <summary>
+/// The target-state rules of `forge run` on the offline quickstart: a target written from other inputs, or a folder
+/// Forge did not write, is exit 1 and left untouched unless <c>--overwrite</c>; a chunk larger than the memory share
+/// is a plan error (exit 2) naming the array, before anything is written.
+/// </summary>
+public sealed class TargetStateTests : IDisposable
+{
+    private readonly string _work = CliWork.TempDir("forge-target-");
+
+    public void Dispose() => CliWork.Delete(_work);
+
+    private static string Quickstart => Repo.PathOf("recipes", "quickstart");
+
+    [Fact]
+    public async Task Other_inputs_are_a_conflict_until_overwrite()
+    {
+        var store = Path.Combine(_work, "q.zarr");
+        var first = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--prune", "4", "--progress", "none");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var before = CliWork.Files(store).ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(store, f)));
+
+        var conflict = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--prune", "6", "--progress", "none");
+        Assert.True(conflict.ExitCode == 1, $"exit {conflict.ExitCode}\n{conflict.Stderr}");
+        Assert.Contains(store, conflict.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--overwrite", conflict.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before.Keys, CliWork.Files(store));
+        Assert.All(before, kv => Assert.Equal(kv.Value, File.ReadAllBytes(Path.Combine(store, kv.Key))));
+
+        var replaced = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--prune", "6", "--overwrite", "--progress", "none");
+        Assert.True(replaced.ExitCode == 0, replaced.Stderr);
+        var fresh = Path.Combine(_work, "fresh.zarr");
+        var full = await ForgeCli.RunAsync("run", Quickstart, "--target", fresh, "--prune", "6", "--progress", "none");
+        Assert.True(full.ExitCode == 0, full.Stderr);
+        await StoreComparison.AssertSameArraysAsync(StoreLocator.Open(fresh), StoreLocator.Open(store));
+        Assert.Equal(CliWork.Files(fresh).Where(f => !f.StartsWith(".forge/", StringComparison.Ordinal)),
+                     CliWork.Files(store).Where(f => !f.StartsWith(".forge/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_folder_forge_did_not_write_is_kept_unless_overwrite()
+    {
+        var store = Path.Combine(_work, "foreign.zarr");
+        Directory.CreateDirectory(store);
+        File.WriteAllText(Path.Combine(store, "notes.txt"), "mine");
+
+        var refused = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--progress", "none");
+        Assert.True(refused.ExitCode == 1, $"exit {refused.ExitCode}\n{refused.Stderr}");
+        Assert.Contains("notes.txt", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(["notes.txt"], CliWork.Files(store));
+
+        var replaced = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--overwrite", "--progress", "none");
+        Assert.True(replaced.ExitCode == 0, replaced.Stderr);
+        Assert.DoesNotContain("notes.txt", CliWork.Files(store));
+        Assert.True(File.Exists(Path.Combine(store, "zarr.json")));
+    }
+
+    [Fact]
+    public async Task A_chunk_larger_than_the_memory_share_is_exit_2_naming_the_array_and_writes_nothing()
+    {
+        var store = Path.Combine(_work, "small-memory.zarr");
+        var (code, _, stderr) = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--max-memory", "1KiB", "--progress", "none");
+        Assert.True(code == 2, $"exit {code}\n{stderr}");
+        Assert.Contains("array '", stderr, StringComparison.Ordinal);
+        Assert.Contains("max_memory", stderr, StringComparison.Ordinal);
+        CliWork.AssertNothingWritten(store);
+
+        var plan = await ForgeCli.RunAsync("plan", Quickstart, "--max-memory", "1KiB");
+        Assert.Equal(2, plan.ExitCode);
+    }
+}
