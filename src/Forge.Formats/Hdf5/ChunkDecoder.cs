@@ -77,7 +77,7 @@ internal static class ChunkDecoder
         }
         catch (InvalidDataException ex)
         {
-            throw new DataException($"{where}: cannot inflate a deflated chunk: {ex.Message}", ex);
+            throw new DataException($"{where}: corrupt deflated chunk (zlib could not inflate it: {ex.Message})", ex);
         }
     }
 
