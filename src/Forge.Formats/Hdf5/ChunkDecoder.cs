@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
 using Forge.Core.Datasets;
+using Forge.Core.Kernels;
 using Forge.Formats.Kernels;
 using Forge.Native.Hdf5;
 
@@ -42,7 +43,7 @@ internal static class ChunkDecoder
                     break;
                 case Hdf5Native.H5Z_FILTER_SHUFFLE:
                     var size = filter.Parameters.Length > 0 ? (int)filter.Parameters[0] : dataset.ElementSize;
-                    ByteUnshuffle.Unshuffle(current.AsSpan(0, length), spare.AsSpan(0, length), size);
+                    ByteShuffle.Unshuffle(current.AsSpan(0, length), spare.AsSpan(0, length), size);
                     (current, spare) = (spare, current);
                     break;
                 case Hdf5Native.H5Z_FILTER_FLETCHER32:

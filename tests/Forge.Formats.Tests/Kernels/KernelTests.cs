@@ -7,41 +7,6 @@ namespace Forge.Formats.Tests.Kernels;
 /// <summary>Unshuffle (SIMD and forced scalar), Fletcher-32 and the overlap copy against straightforward references.</summary>
 public sealed class KernelTests
 {
-    public static TheoryData<int, int> UnshuffleCases()
-    {
-        var data = new TheoryData<int, int>();
-        foreach (var size in new[] { 1, 2, 3, 4, 8, 16 })
-            foreach (var length in new[] { 0, 1, 7, 16, 31, 64, 100, 200, 257, 400, 1024, 4099, 65536 + 13 })
-                data.Add(size, length);
-        return data;
-    }
-
-    [Theory]
-    [MemberData(nameof(UnshuffleCases))]
-    public void Unshuffle_inverts_the_hdf5_shuffle_on_every_path(int elementSize, int length)
-    {
-        var original = new byte[length];
-        new Random((elementSize * 31) + length).NextBytes(original);
-        var shuffled = Shuffle(original, elementSize);
-
-        // Each path in turn: AVX2 (where the CPU has it), SSE2/AdvSimd only, scalar only.
-        foreach (var bits in new[] { 256, 128, 0 })
-        {
-            var actual = new byte[length];
-            ByteUnshuffle.MaxVectorBits = bits;
-            try
-            {
-                ByteUnshuffle.Unshuffle(shuffled, actual, elementSize);
-            }
-            finally
-            {
-                ByteUnshuffle.MaxVectorBits = 256;
-            }
-
-            Assert.True(original.AsSpan().SequenceEqual(actual), $"{bits}-bit path, element size {elementSize}, {length} bytes");
-        }
-    }
-
     [Fact]
     public void Fletcher32_matches_the_hdf5_definition_and_accepts_the_pre_1_6_3_order()
     {
