@@ -11,7 +11,7 @@ internal sealed class SharedRunOptions
     public Option<string?> RecipeId { get; } = new("--recipe") { Description = "Run only the recipe with this id from a feedstock." };
     public Option<string?> Target { get; } = new("--target") { Description = "Target store URL (local path, file:// or s3://bucket/prefix); overrides target.url." };
     public Option<int?> Prune { get; } = new("--prune") { Description = "Keep only the first N concat keys (all merge keys): a quick test of a recipe." };
-    public Option<string?> Shard { get; } = new("--shard") { Description = "Run the K-th of N disjoint slices of the work (K/N, 0-based)." };
+    public Option<string?> Shard { get; } = new("--shard") { Description = "Run the K-th of N disjoint slices of the work (K/N, 0-based); not supported yet." };
     public Option<string?> MaxMemory { get; } = new("--max-memory") { Description = "Memory bound for array data, e.g. 512MiB or 4GiB; overrides run.max_memory." };
     public Option<int?> Workers { get; } = new("--workers") { Description = "Decode/encode parallelism; overrides run.workers." };
     public Option<string?> Cache { get; } = new("--cache") { Description = "Input cache folder or s3:// URL; overrides inputs.cache." };
