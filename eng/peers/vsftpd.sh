@@ -3,6 +3,7 @@
 #   eng/peers/vsftpd.sh start DIR [PORT]   serves DIR/root (anonymous and the local user), prints the port
 #   eng/peers/vsftpd.sh stop DIR           kills the vsftpd started for DIR (by its PID file)
 # Env: FORGE_FTP_USER / FORGE_FTP_PASSWORD create or update that local user for authenticated logins.
+#      FORGE_FTP_CHROOT=NO logs that user in without a chroot, so its login directory is DIR/root, not / (RFC 1738 tests).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cmd="${1:?usage: vsftpd.sh start|stop DIR [PORT]}"
@@ -27,6 +28,7 @@ start)
   fi
   chmod -R a+rX "$dir" && chmod 555 "$dir/root"   # a chroot/anon root must not be writable
   sed -e "s#@DIR@#$dir#g" -e "s#@PORT@#$port#g" -e "s#@PASV_MIN@#$pasv_min#g" -e "s#@PASV_MAX@#$pasv_max#g" \
+    -e "s#@CHROOT@#${FORGE_FTP_CHROOT:-YES}#g" \
     "$here/vsftpd.conf.in" > "$dir/vsftpd.conf"
   touch "$dir/vsftpd.log" "$dir/xferlog"
   /usr/sbin/vsftpd "$dir/vsftpd.conf" > "$dir/vsftpd.out" 2>&1 < /dev/null &

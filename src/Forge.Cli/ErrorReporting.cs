@@ -7,7 +7,7 @@ using Forge.Recipes;
 namespace Forge.Cli;
 
 /// <summary>Maps failures to the documented exit codes and prints one clear message naming the culprit.</summary>
-internal static class ErrorReporting
+internal static partial class ErrorReporting
 {
     public static int Report(Exception ex, TextWriter err, bool cancelled)
     {
@@ -37,12 +37,23 @@ internal static class ErrorReporting
             case AggregateException { InnerExceptions.Count: > 0 } agg:
                 return Report(agg.InnerExceptions[0], err, cancelled);
             default:
-                // S3 and other unexpected failures: the message, and the type for a bug report; never a stack dump by default.
-                err.WriteLine($"forge: {ex.GetType().Name}: {ex.Message}");
+                // S3 and other unexpected failures: the message only (no .NET type names); FORGE_DEBUG=1 adds the
+                // full exception for a bug report. Both pass the secret scrubber on their way out.
+                err.WriteLine($"forge: {Plain(ex.Message)}");
                 if (Environment.GetEnvironmentVariable("FORGE_DEBUG") == "1") err.WriteLine(ex);
+                else err.WriteLine("forge: set FORGE_DEBUG=1 for the details of this error");
                 return ExitCodes.RunFailed;
         }
     }
+}
+
+internal static partial class ErrorReporting
+{
+    // ArgumentException appends " (Parameter 'name')", a .NET detail that means nothing to a user.
+    private static string Plain(string message) => ParameterSuffix().Replace(message, "");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@" \(Parameter '[^']*'\)$")]
+    private static partial System.Text.RegularExpressions.Regex ParameterSuffix();
 }
 
 /// <summary>An invalid command line (bad flag value, unsupported combination). Exit code 2.</summary>

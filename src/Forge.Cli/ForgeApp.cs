@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Forge.Cli.Commands;
+using Forge.Cli.Composition;
+using Forge.Cli.Output;
+using Forge.Core.Telemetry;
 
 namespace Forge.Cli;
 
@@ -8,6 +11,13 @@ public static class ForgeApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
     {
+        // Every line this program prints passes the secret scrubber (rule: secrets never appear in output).
+        SecretRegistration.FromEnvironment(SecretScrubber.Shared, Environment.GetEnvironmentVariable);
+        await using var scrubbedOut = new ScrubbingWriter(stdout, SecretScrubber.Shared);
+        await using var scrubbedErr = new ScrubbingWriter(stderr, SecretScrubber.Shared);
+        stdout = TextWriter.Synchronized(scrubbedOut);
+        stderr = TextWriter.Synchronized(scrubbedErr);
+
         // HelpName: help says "forge" even when hosted in-process (tests, a renamed binary), not the host's file name.
         var root = new RootCommand("Forge: turn archival NetCDF/GRIB files into analysis-ready Zarr (a pangeo-forge recipe runner).") { HelpName = "forge" };
         var ctx = new CommandContext(stdout, stderr);

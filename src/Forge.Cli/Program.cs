@@ -5,6 +5,11 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // Console loggers and the live display write to Console directly; they pass the scrubber too.
+        var stdout = new Output.ScrubbingWriter(Console.Out, Core.Telemetry.SecretScrubber.Shared);
+        var stderr = new Output.ScrubbingWriter(Console.Error, Core.Telemetry.SecretScrubber.Shared);
+        Console.SetOut(TextWriter.Synchronized(stdout));
+        Console.SetError(TextWriter.Synchronized(stderr));
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -13,6 +18,14 @@ public static class Program
             e.Cancel = true;
             cts.Cancel();
         };
-        return await ForgeApp.RunAsync(args, Console.Out, Console.Error, cts.Token);
+        try
+        {
+            return await ForgeApp.RunAsync(args, Console.Out, Console.Error, cts.Token);
+        }
+        finally
+        {
+            Console.Out.Flush();
+            Console.Error.Flush();
+        }
     }
 }

@@ -1,4 +1,6 @@
+using Forge.Core.Arrays;
 using Forge.Core.Datasets;
+using Forge.Core.Zarr;
 using Forge.Formats.NetCdf;
 
 namespace Forge.Formats;
@@ -17,6 +19,42 @@ public sealed class DatasetOpener : IDatasetOpener
 
     /// <exception cref="DataException">The file is missing, of an unknown kind, of a different kind than <paramref name="format"/>, or unreadable.</exception>
     public async ValueTask<IDatasetReader> OpenAsync(string path, string format, IReadOnlyDictionary<string, object?>? options = null, CancellationToken ct = default)
+    {
+        var reader = await OpenUncheckedAsync(path, format, options, ct).ConfigureAwait(false);
+        if (NameProblem(reader.Schema) is not { } problem) return reader;
+        await reader.DisposeAsync().ConfigureAwait(false);
+        throw new DataException($"{path}: {problem}");
+    }
+
+    /// <summary>Names from the file become Zarr node names and store keys: a hostile one is refused here, naming the file.</summary>
+    internal static string? NameProblem(DatasetSchema schema)
+    {
+        foreach (var dim in schema.Dimensions)
+        {
+            if (ZarrNodeName.Problem(dim.Name) is { } why) return $"dimension name '{ZarrNodeName.Show(dim.Name)}' {why}; it cannot name a Zarr array";
+        }
+
+        foreach (var variable in schema.Variables)
+        {
+            var bytes = (long)variable.DataType.ElementSize();
+            foreach (var length in variable.Shape)
+            {
+                if (length < 0 || (length != 0 && bytes > long.MaxValue / length))
+                    return $"variable '{ZarrNodeName.Show(variable.Name)}': its declared size ({string.Join(" x ", variable.Shape)}) overflows 64 bits; the header is corrupt";
+                bytes *= length;
+            }
+
+            if (ZarrNodeName.Problem(variable.Name) is { } why) return $"variable name '{ZarrNodeName.Show(variable.Name)}' {why}; it cannot name a Zarr array";
+            foreach (var dim in variable.Dimensions)
+            {
+                if (ZarrNodeName.Problem(dim) is { } dimWhy) return $"dimension name '{ZarrNodeName.Show(dim)}' of variable '{ZarrNodeName.Show(variable.Name)}' {dimWhy}; it cannot name a Zarr array";
+            }
+        }
+
+        return null;
+    }
+
+    private async ValueTask<IDatasetReader> OpenUncheckedAsync(string path, string format, IReadOnlyDictionary<string, object?>? options, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ct.ThrowIfCancellationRequested();

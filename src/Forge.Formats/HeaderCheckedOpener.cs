@@ -16,10 +16,11 @@ public sealed class HeaderCheckedOpener : IDatasetOpener
     private readonly DatasetOpener _trusted;
     private readonly ConcurrentDictionary<(string Path, long Length, DateTime Modified), bool> _checked = new();
 
-    public HeaderCheckedOpener(Func<string, IReadOnlyDictionary<string, object?>?, CancellationToken, ValueTask<IDatasetReader>>? gribOpener)
+    public HeaderCheckedOpener(Func<string, IReadOnlyDictionary<string, object?>?, CancellationToken, ValueTask<IDatasetReader>>? gribOpener, NetCdfReadOptions? defaults = null)
     {
-        _checking = new DatasetOpener { GribOpener = gribOpener, NetCdfOptions = NetCdfReadOptions.Default with { HeaderCheck = HeaderCheck.ChildProcess } };
-        _trusted = new DatasetOpener { GribOpener = gribOpener, NetCdfOptions = NetCdfReadOptions.Default with { HeaderCheck = HeaderCheck.InProcess } };
+        var options = defaults ?? NetCdfReadOptions.Default;
+        _checking = new DatasetOpener { GribOpener = gribOpener, NetCdfOptions = options with { HeaderCheck = HeaderCheck.ChildProcess } };
+        _trusted = new DatasetOpener { GribOpener = gribOpener, NetCdfOptions = options with { HeaderCheck = HeaderCheck.InProcess } };
     }
 
     public async ValueTask<IDatasetReader> OpenAsync(string path, string format, IReadOnlyDictionary<string, object?>? options = null, CancellationToken ct = default)

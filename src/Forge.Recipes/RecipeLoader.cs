@@ -87,6 +87,9 @@ public static class RecipeLoader
     {
         try
         {
+            var length = new FileInfo(path).Length;
+            if (length > YamlLimits.MaxFileBytes)
+                throw new RecipeException(path, 1, 1, $"the {what} is {length:N0} bytes; recipe files are limited to {YamlLimits.MaxFileBytes >> 20} MiB");
             return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -106,6 +106,10 @@ public static class RecipeSchema
             "concurrency": { "description": "Simultaneous downloads per host.", "type": "integer", "minimum": 1, "maximum": 1024, "default": 4 },
             "retries": { "description": "Retries per input, exponential backoff with jitter.", "type": "integer", "minimum": 0, "maximum": 100, "default": 5 },
             "timeout": { "description": "Per-request timeout: 120s, 5m, 1h, 1h30m, 500ms or plain seconds.", "$ref": "#/$defs/duration", "default": "120s" },
+            "deadline": { "description": "Total time one request may take, headers and body (no limit by default).", "$ref": "#/$defs/duration" },
+            "min_rate": { "description": "Slowest body accepted, averaged over each timeout-long window, e.g. 1KiB/s; 0 turns the floor off.", "type": "string", "pattern": "^(0|[0-9]+(\\.[0-9]+)?\\s*([kKMGT]i?B|B)?(/s)?)$", "default": "1KiB/s" },
+            "max_size": { "description": "Largest input accepted (declared length and bytes received), e.g. 20GiB.", "$ref": "#/$defs/size", "default": "64GiB" },
+            "max_redirects": { "description": "Redirects followed per request; a loop is an error that shows the chain.", "type": "integer", "minimum": 0, "maximum": 100, "default": 10 },
             "auth": {
               "description": "Authentication; secrets come from environment variables, never from the file. One of bearer_env, basic, netrc.",
               "type": "object",

@@ -38,6 +38,34 @@ public sealed record FetchOptions(
     /// <summary>Upper bound applied to a server's Retry-After (a server asking for an hour gets this instead).</summary>
     public TimeSpan RetryAfterCap { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>Default slowest body accepted: 1 KiB/s averaged over each <see cref="EffectiveTimeout"/>-long window.</summary>
+    public const long DefaultMinRate = 1024;
+
+    /// <summary>Default largest input: 64 GiB (declared length and bytes received).</summary>
+    public const long DefaultMaxSize = 64L << 30;
+
+    /// <summary>Total time one attempt may take, response headers and body (recipe <c>fetch.deadline</c>); null = no limit.</summary>
+    public TimeSpan? Deadline { get; init; }
+
+    /// <summary>
+    /// Slowest body accepted in bytes per second, averaged over each window as long as the response timeout (recipe
+    /// <c>fetch.min_rate</c>); 0 turns the floor off. A body that trickles a byte every few seconds never stalls,
+    /// so without a floor it would hold a download open for ever.
+    /// </summary>
+    public long MinRate { get; init; } = DefaultMinRate;
+
+    /// <summary>Largest input accepted (recipe <c>fetch.max_size</c>): a larger declared length is refused, a longer body is cut.</summary>
+    public long MaxSize { get; init; } = DefaultMaxSize;
+
+    /// <summary>Redirects followed per http request (recipe <c>fetch.max_redirects</c>).</summary>
+    public int MaxRedirects { get; init; } = 10;
+
+    /// <summary>The window over which <see cref="MinRate"/> is averaged; by default the response timeout.</summary>
+    public TimeSpan? RateWindow { get; init; }
+
+    /// <summary>The effective rate window.</summary>
+    public TimeSpan EffectiveRateWindow => RateWindow ?? EffectiveTimeout;
+
     /// <summary>The effective response timeout.</summary>
     public TimeSpan EffectiveTimeout => Timeout ?? DefaultTimeout;
 

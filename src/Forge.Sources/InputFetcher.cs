@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Forge.Core.Sources;
+using Forge.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Polly;
 
@@ -10,13 +11,13 @@ namespace Forge.Sources;
 /// Fetches inputs over http(s), ftp, s3 and file with retries, resume, per-host limits, auth from the environment
 /// and an optional verified <see cref="InputCache"/>. Every URL it shows is redacted.
 /// </summary>
-public sealed class InputFetcher : IInputFetcher, IDisposable
+public sealed partial class InputFetcher : IInputFetcher, IDisposable
 {
     private readonly FetchOptions _options;
     private readonly InputCache? _cache;
     private readonly ILogger _logger;
     private readonly string _tempDirectory;
-    private readonly SecretScrubber _scrubber = new();
+    private readonly SecretScrubber _scrubber;
     private readonly CredentialResolver _credentials;
     private readonly ResiliencePipeline _pipeline;
     private readonly HostLimiter _hosts;
@@ -29,8 +30,10 @@ public sealed class InputFetcher : IInputFetcher, IDisposable
     /// <param name="logger">Receives redacted messages only.</param>
     /// <param name="tempDirectory">Where downloads land when they are not cache entries (created if missing).</param>
     /// <param name="environment">Environment lookup for secrets; defaults to <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
-    public InputFetcher(FetchOptions options, InputCache? cache, ILogger logger, string tempDirectory, Func<string, string?>? environment = null)
+    /// <param name="scrubber">Where resolved secrets are registered for masking; defaults to the process-wide <see cref="SecretScrubber.Shared"/>.</param>
+    public InputFetcher(FetchOptions options, InputCache? cache, ILogger logger, string tempDirectory, Func<string, string?>? environment = null, SecretScrubber? scrubber = null)
     {
+        _scrubber = scrubber ?? SecretScrubber.Shared;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentException.ThrowIfNullOrEmpty(tempDirectory);
@@ -59,6 +62,7 @@ public sealed class InputFetcher : IInputFetcher, IDisposable
         }
 
         var redacted = Redact(url);
+        RegisterUserInfo(url);
         try
         {
             using var urlLock = await _urlLocks.AcquireAsync(redacted, ct).ConfigureAwait(false);
@@ -70,6 +74,13 @@ public sealed class InputFetcher : IInputFetcher, IDisposable
             Log.Failed(_logger, redacted, reason);
             if (reason == e.Reason && e.Url == redacted) throw;
             throw new FetchException(redacted, reason, e.StatusCode);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && !ct.IsCancellationRequested)
+        {
+            // Disk full or a read-only temp folder: the URL is the culprit to name, not the temporary .part file.
+            var reason = $"cannot store the download in {_tempDirectory}: {QuotedPath().Replace(e.Message, "").TrimEnd(' ', ':', '.')}";
+            Log.Failed(_logger, redacted, reason);
+            throw new FetchException(redacted, _scrubber.Scrub(reason), inner: e);
         }
     }
 
@@ -218,6 +229,15 @@ public sealed class InputFetcher : IInputFetcher, IDisposable
         }
     }
 
+    // A password written into the URL (ftp://user:pass@host/) is a credential in use like any other.
+    private void RegisterUserInfo(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.UserInfo.Length == 0) return;
+        var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0) return;
+        _scrubber.AddBasic(Uri.UnescapeDataString(uri.UserInfo[..colon]), Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]));
+    }
+
     private static string StripUserInfo(string url, Uri uri) =>
         uri.UserInfo.Length == 0 ? url : new UriBuilder(uri) { UserName = "", Password = "" }.Uri.AbsoluteUri;
 
@@ -225,4 +245,7 @@ public sealed class InputFetcher : IInputFetcher, IDisposable
     {
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s*:?\s*'[^']*'")]
+    private static partial System.Text.RegularExpressions.Regex QuotedPath();
 }

@@ -29,7 +29,7 @@ public sealed class RecipeErrorTests
 
     [Fact]
     public void Unknown_nested_key_is_named() =>
-        Fails(Minimal + "  fetch: { retry: 3 }\n", 9, 12, "unknown key 'retry' in 'inputs.fetch'; allowed: concurrency, retries, timeout, auth, query_secrets (did you mean 'retries'?)");
+        Fails(Minimal + "  fetch: { retry: 3 }\n", 9, 12, "unknown key 'retry' in 'inputs.fetch'; allowed: concurrency, retries, timeout, deadline, min_rate, max_size, max_redirects, auth, query_secrets (did you mean 'retries'?)");
 
     [Fact]
     public void Missing_id_points_at_the_mapping() => Fails(Minimal.Replace("id: minimal\n", "", StringComparison.Ordinal), 1, 1, "missing required key 'id' in the top level");

@@ -55,7 +55,7 @@ internal static class RunCommand
         {
             var store = StoreFactory.Open(targetUrl, recipe.Target.S3);
             using var fetcher = FetcherFactory.Create(recipe, overrides, loggers.CreateLogger("forge.sources"), temp.FullName);
-            var runner = new RecipeRunner(fetcher, Readers.CreateOpener(), sink);
+            var runner = new RecipeRunner(fetcher, Readers.CreateOpener(request.MaxMemory), sink);
             sink.Stage("recipe", $"{recipe.Id}: {request.Inputs.Length} inputs → {store.Url}");
             await using var prepared = await runner.PrepareAsync(request, ct);
             var format = recipe.Target.ZarrFormat == 2 ? ZarrFormat.V2 : ZarrFormat.V3;

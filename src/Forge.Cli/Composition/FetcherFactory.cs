@@ -10,6 +10,7 @@ internal static class FetcherFactory
     public static InputFetcher Create(Recipe recipe, RunOverrides o, ILogger logger, string tempDirectory)
     {
         var fetch = recipe.Inputs.Fetch;
+        SecretRegistration.FromRecipe(Core.Telemetry.SecretScrubber.Shared, recipe, Environment.GetEnvironmentVariable);
         var options = new FetchOptions(fetch.Concurrency, fetch.Retries, fetch.Timeout)
         {
             Auth = fetch.Auth switch
@@ -21,6 +22,10 @@ internal static class FetcherFactory
             },
             QuerySecrets = fetch.QuerySecrets,
             Offline = o.Offline,
+            Deadline = fetch.Deadline,
+            MinRate = fetch.MinRate ?? FetchOptions.DefaultMinRate,
+            MaxSize = fetch.MaxSize ?? FetchOptions.DefaultMaxSize,
+            MaxRedirects = fetch.MaxRedirects,
             S3 = new S3InputOptions(recipe.Target.S3?.Endpoint, recipe.Target.S3?.Region, recipe.Target.S3?.Anonymous ?? false),
         };
         var cacheUrl = o.Cache ?? recipe.Inputs.Cache;

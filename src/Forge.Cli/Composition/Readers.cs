@@ -2,6 +2,7 @@ using Forge.Core.Codecs;
 using Forge.Core.Datasets;
 using Forge.Formats;
 using Forge.Formats.Grib;
+using Forge.Formats.NetCdf;
 using Forge.Native.Compression;
 
 namespace Forge.Cli.Composition;
@@ -11,11 +12,13 @@ internal static class Readers
 {
     private static int _registered;
 
-    public static IDatasetOpener CreateOpener()
+    /// <param name="maxMemory">run.max_memory: bounds the memory chunk decoding may take (a hostile input declaring a huge chunk is refused).</param>
+    public static IDatasetOpener CreateOpener(long? maxMemory = null)
     {
         RegisterNativeCodecs();
+        var netcdf = maxMemory is { } m ? NetCdfReadOptions.Default.FromMaxMemory(m) : NetCdfReadOptions.Default;
         // Each NetCDF-4/HDF5 input's header is first read in a child process (ncdump), so a corrupt file cannot crash forge.
-        return new HeaderCheckedOpener(async (path, options, ct) => await GribDatasetReader.OpenAsync(path, GribFilter.FromOptions(options), ct));
+        return new HeaderCheckedOpener(async (path, options, ct) => await GribDatasetReader.OpenAsync(path, GribFilter.FromOptions(options), ct), netcdf);
     }
 
     public static void RegisterNativeCodecs()

@@ -9,6 +9,8 @@ internal static class StoreFactory
 {
     public static IStore Open(string url, S3Options? s3)
     {
+        url = StoreUrl.Normalize(url, out var problem) ?? throw new UsageException($"store URL '{url}' is refused: {problem}");
+        CheckLocalFolder(url);
         S3StoreOptions? options = null;
         if (url.StartsWith("s3://", StringComparison.Ordinal))
         {
@@ -24,6 +26,24 @@ internal static class StoreFactory
         }
 
         return StoreLocator.Open(url, options);
+    }
+
+    /// <summary>A local store is a folder: a regular file at its path (or at a parent's) is named clearly, before anything is written.</summary>
+    private static void CheckLocalFolder(string url)
+    {
+        if (url.Contains("://", StringComparison.Ordinal) && !url.StartsWith("file://", StringComparison.Ordinal)) return;
+        var path = url.StartsWith("file://", StringComparison.Ordinal) ? new Uri(url).LocalPath : url;
+        if (path.Length == 0) return;
+        for (var dir = Path.GetFullPath(path); !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
+        {
+            if (Directory.Exists(dir)) return;
+            if (File.Exists(dir))
+            {
+                throw new UsageException(dir == Path.GetFullPath(path)
+                    ? $"store '{url}' is a regular file, not a folder; give a folder path for the Zarr store"
+                    : $"store '{url}' cannot be created: '{dir}' is a regular file, not a folder");
+            }
+        }
     }
 
     /// <summary>AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL (the AWS CLI's variables) select an S3-compatible endpoint when the recipe names none.</summary>

@@ -99,7 +99,7 @@ internal sealed class ClassicLayout
                     var dimId = reader.NonNeg();
                     if (dimId < 0 || dimId >= dimLengths.Count) throw new DataException($"{path}: variable '{name}' names dimension id {dimId}, which does not exist");
                     if (d == 0 && dimId == recordDim) isRecord = true;
-                    else product = checked(product * dimLengths[(int)dimId]);
+                    else product = Multiply(path, name, product, dimLengths[(int)dimId]);
                 }
 
                 SkipAttributes(reader);
@@ -113,13 +113,13 @@ internal sealed class ClassicLayout
                 };
                 reader.NonNeg(); // vsize: recomputed below, as netCDF-C does
                 var begin = version == 1 ? reader.Int32() : reader.Int64();
-                var bytes = checked(product * elementSize);
+                var bytes = Multiply(path, name, product, elementSize);
                 var entry = new Entry(begin, isRecord, bytes);
                 variables[name] = entry;
                 if (isRecord)
                 {
                     lastRecordPadded = (bytes + 3) & ~3L;
-                    recordSize += lastRecordPadded;
+                    recordSize = Multiply(path, name, 1, recordSize + lastRecordPadded < 0 ? -1 : recordSize + lastRecordPadded);
                     lastRecord = entry;
                 }
             }
@@ -147,11 +147,19 @@ internal sealed class ClassicLayout
                 _ => 8,
             };
             var count = reader.Count(size);
-            reader.Skip(Pad(checked(count * size)));
+            reader.Skip(Pad(count * size)); // Count bounded it by the bytes left in the file
         }
     }
 
     private static long Pad(long n) => (n + 3) & ~3L;
+
+    // Huge CDF-5 dimension lengths overflow 64 bits: a corrupt header, named with the file and variable.
+    private static long Multiply(string path, string variable, long a, long b)
+    {
+        if (b < 0 || (a != 0 && b > long.MaxValue / a))
+            throw new DataException($"{path}: variable '{variable}': its declared size overflows 64 bits (dimension lengths too large); the header is corrupt");
+        return a * b;
+    }
 
     /// <summary>Big-endian header fields (XDR), with the CDF-5 64-bit counts.</summary>
     private sealed class HeaderReader(Stream stream, string path)

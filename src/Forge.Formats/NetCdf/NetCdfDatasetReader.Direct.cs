@@ -119,6 +119,13 @@ public sealed partial class NetCdfDatasetReader
         }
 
         var workers = Math.Min(Options.EffectiveWorkers, origins.Count);
+        if (Options.DecodeBudget is { } budget)
+        {
+            // Parallel decoders each hold a stored and a decoded chunk: only as many as the budget holds.
+            var perChunk = Math.Max(1, 2 * (long)ChunkDecoder.Capacity(dataset, 0));
+            workers = (int)Math.Max(1, Math.Min(workers, budget / perChunk));
+        }
+
         if (workers <= 1)
         {
             for (var i = 0; i < origins.Count; i++)

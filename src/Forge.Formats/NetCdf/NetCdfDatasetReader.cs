@@ -89,6 +89,7 @@ public sealed partial class NetCdfDatasetReader : IDatasetReader
             ct.ThrowIfCancellationRequested();
             var v = Validate(variable, start.Span, count.Span, destination.Length);
             if (destination.IsEmpty) return ValueTask.CompletedTask;
+            CheckDecodeBudget(v);
             var direct = DirectDataset(v);
             if (direct is not null) return ReadDirectAsync(v, direct, start.ToArray(), count.ToArray(), destination, ct);
             ReadThroughNetCdf(v, start.Span, count.Span, destination.Span);
@@ -98,6 +99,36 @@ public sealed partial class NetCdfDatasetReader : IDatasetReader
         {
             return ValueTask.FromException(ex);
         }
+    }
+
+    /// <summary>
+    /// Bytes one stored chunk of <paramref name="v"/> needs while it is decoded (stored plus decoded copy; netCDF-C
+    /// holds the same in its chunk cache), from the header: a hostile file can declare a 1 GiB chunk in 1 MiB.
+    /// </summary>
+    internal static long DecodeBytes(VariableSchema v)
+    {
+        if (!v.Layout.IsChunked) return 0;
+        var bytes = (long)v.DataType.ElementSize();
+        foreach (var length in v.Layout.Chunks)
+        {
+            if (length <= 0 || bytes > long.MaxValue / 2 / length) return long.MaxValue;
+            bytes *= length;
+        }
+
+        return 2 * bytes;
+    }
+
+    private void CheckDecodeBudget(NetCdfVariable v)
+    {
+        if (Options.DecodeBudget is not { } budget) return;
+        var needed = DecodeBytes(v.Schema);
+        if (needed <= budget) return;
+        var chunk = string.Join(" x ", v.Schema.Layout.Chunks);
+        throw new DataException(
+            $"{Source}: variable '{v.Schema.Name}': one stored chunk ({chunk} {v.Schema.DataType.ZarrV3Name()}) decodes to " +
+            $"{Forge.Core.Planning.Sizes.Format(needed / 2)} and needs {Forge.Core.Planning.Sizes.Format(needed)} while decoding, more than the " +
+            $"{Forge.Core.Planning.Sizes.Format(budget)} allowed for decoding ({Options.DecodeBudgetSource ?? "NetCdfReadOptions.DecodeBudget"}); " +
+            "raise run.max_memory or rechunk the input (nccopy -c)");
     }
 
     /// <summary>Checks the request against the schema; returns the variable.</summary>

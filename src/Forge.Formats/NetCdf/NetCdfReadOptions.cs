@@ -34,6 +34,21 @@ public sealed record NetCdfReadOptions(
 {
     public static readonly NetCdfReadOptions Default = new();
 
+    /// <summary>
+    /// Bytes the reader may hold at once for decoding stored chunks (a chunk needs its stored and its decoded copy),
+    /// or null for no bound. A chunk whose decode needs more is refused before anything is allocated, naming the
+    /// file, variable, chunk size and budget; parallel decoders are limited to what fits. The run wires it from
+    /// <c>run.max_memory</c> (half of it: see <see cref="FromMaxMemory"/>); the engine's memory account can pass its own share.
+    /// </summary>
+    public long? DecodeBudget { get; init; }
+
+    /// <summary>Why the budget is what it is, for messages (e.g. "run.max_memory 512 MiB").</summary>
+    public string? DecodeBudgetSource { get; init; }
+
+    /// <summary>Options whose <see cref="DecodeBudget"/> is half of <paramref name="maxMemory"/> (the other half holds target chunks).</summary>
+    public NetCdfReadOptions FromMaxMemory(long maxMemory) =>
+        this with { DecodeBudget = maxMemory / 2, DecodeBudgetSource = $"half of run.max_memory {Forge.Core.Planning.Sizes.Format(maxMemory)}" };
+
     internal int EffectiveWorkers => MaxDecodeWorkers > 0 ? MaxDecodeWorkers : Environment.ProcessorCount;
 
     /// <summary>

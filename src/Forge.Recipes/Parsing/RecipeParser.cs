@@ -17,7 +17,7 @@ internal static partial class RecipeParser
     public static readonly string[] ConcatKeys = ["dim", "keys", "items_per_file"];
     public static readonly string[] MergeKeys = ["dim", "keys"];
     public static readonly string[] GribKeys = ["filter"];
-    public static readonly string[] FetchKeys = ["concurrency", "retries", "timeout", "auth", "query_secrets"];
+    public static readonly string[] FetchKeys = ["concurrency", "retries", "timeout", "deadline", "min_rate", "max_size", "max_redirects", "auth", "query_secrets"];
     public static readonly string[] AuthKeys = ["bearer_env", "basic", "netrc"];
     public static readonly string[] BasicKeys = ["username_env", "password_env"];
     public static readonly string[] RunKeys = ["max_memory", "workers"];
@@ -214,6 +214,10 @@ internal static partial class RecipeParser
         var concurrency = ctx.Int(map.Get("concurrency"), "inputs.fetch.concurrency", 1, 1024);
         var retries = ctx.Int(map.Get("retries"), "inputs.fetch.retries", 0, 100);
         var timeout = ctx.Duration(map.Get("timeout"), "inputs.fetch.timeout");
+        var deadline = ctx.Duration(map.Get("deadline"), "inputs.fetch.deadline");
+        var minRate = map.Get("min_rate") is { } rateNode ? ParseRate(ctx, rateNode) : null;
+        var maxSize = ctx.Size(map.Get("max_size"), "inputs.fetch.max_size");
+        var maxRedirects = ctx.Int(map.Get("max_redirects"), "inputs.fetch.max_redirects", 0, 100);
         var auth = map.Get("auth") is { } authNode ? ParseAuth(ctx, authNode) : null;
         var querySecrets = ImmutableDictionary<string, string>.Empty;
         if (map.Get("query_secrets") is { } secretsNode)
@@ -229,7 +233,28 @@ internal static partial class RecipeParser
         }
 
         return new FetchSpec(concurrency ?? FetchSpec.DefaultConcurrency, retries ?? FetchSpec.DefaultRetries,
-            timeout ?? FetchSpec.DefaultTimeout, auth, querySecrets);
+            timeout ?? FetchSpec.DefaultTimeout, auth, querySecrets)
+        {
+            Deadline = deadline,
+            MinRate = minRate,
+            MaxSize = maxSize,
+            MaxRedirects = maxRedirects ?? FetchSpec.DefaultMaxRedirects,
+        };
+    }
+
+    // A rate is a size per second: "1KiB/s", "500kB/s", or a size alone (per second implied); "0" turns the floor off.
+    private static long? ParseRate(YamlContext ctx, YamlNode node)
+    {
+        if (node is YamlScalarNode { Value: { } text })
+        {
+            var size = text.Trim();
+            if (size.EndsWith("/s", StringComparison.Ordinal)) size = size[..^2].TrimEnd();
+            if (size == "0") return 0;
+            if (Units.TryParseSize(size, out var bytes) && bytes >= 0) return bytes;
+        }
+
+        ctx.Error(node, "'inputs.fetch.min_rate' must be a rate such as 1KiB/s, 100kB/s or 0 (no floor)");
+        return null;
     }
 
     private static AuthSpec? ParseAuth(YamlContext ctx, YamlNode node)
@@ -275,7 +300,14 @@ internal static partial class RecipeParser
         var scheme = url.IndexOf("://", StringComparison.Ordinal);
         if (scheme < 0) return url;
         if (url.StartsWith("file://", StringComparison.Ordinal) && url.Length > "file://".Length) return url;
-        if (url.StartsWith("s3://", StringComparison.Ordinal) && url.Length > "s3://".Length && url[5] != '/') return url;
+        if (url.StartsWith("s3://", StringComparison.Ordinal) && url.Length > "s3://".Length && url[5] != '/')
+        {
+            var normalized = Forge.Core.Storage.StoreUrl.Normalize(url, out var problem);
+            if (normalized is not null) return normalized;
+            ctx.Error(node, $"{YamlContext.Describe(path)} '{url}' is refused: {problem}");
+            return null;
+        }
+
         ctx.Error(node, $"{what} must be a local path, a file:// URL or s3://bucket/prefix, found '{url}'");
         return null;
     }

@@ -72,6 +72,7 @@ internal static class TargetParser
             ok &= variablesMap is not null;
             foreach (var entry in variablesMap?.Entries ?? [])
             {
+                if (!ctx.CheckNodeName(entry.KeyNode, entry.Key, "target.variables")) { ok = false; continue; }
                 var parsed = ParseVariable(ctx, entry.Value, variablesMap!.Child(entry.Key));
                 if (parsed is null) { ok = false; continue; }
                 variables[entry.Key] = parsed.Value.Override;

@@ -39,11 +39,11 @@ internal static class TransformParser
             var valuePath = map.Child(entry.Key);
             TransformSpec? transform = entry.Key switch
             {
-                "squeeze" => ctx.Names(entry.Value, valuePath) is { } dims ? new SqueezeTransform(dims, location) : null,
-                "drop" => ctx.Names(entry.Value, valuePath) is { } drop ? new DropTransform(drop, location) : null,
-                "select" => ctx.Names(entry.Value, valuePath) is { } select ? new SelectTransform(select, location) : null,
-                "set_coords" => ctx.Names(entry.Value, valuePath) is { } coords ? new SetCoordsTransform(coords, location) : null,
-                "decode_cf" => ctx.Names(entry.Value, valuePath) is { } decode ? new DecodeCfTransform(decode, location) : null,
+                "squeeze" => ctx.NodeNames(entry.Value, valuePath) is { } dims ? new SqueezeTransform(dims, location) : null,
+                "drop" => ctx.NodeNames(entry.Value, valuePath) is { } drop ? new DropTransform(drop, location) : null,
+                "select" => ctx.NodeNames(entry.Value, valuePath) is { } select ? new SelectTransform(select, location) : null,
+                "set_coords" => ctx.NodeNames(entry.Value, valuePath) is { } coords ? new SetCoordsTransform(coords, location) : null,
+                "decode_cf" => ctx.NodeNames(entry.Value, valuePath) is { } decode ? new DecodeCfTransform(decode, location) : null,
                 "rename" => ParseRename(ctx, entry.Value, valuePath, location),
                 _ => ParseAttrs(ctx, entry.Value, valuePath, location),
             };
@@ -66,6 +66,7 @@ internal static class TransformParser
         {
             var newName = ctx.Text(entry.Value, map.Child(entry.Key));
             if (newName is null) { ok = false; continue; }
+            if (!ctx.CheckNodeName(entry.KeyNode, entry.Key, path) || !ctx.CheckNodeName(entry.Value, newName, map.Child(entry.Key))) { ok = false; continue; }
             if (targets.TryGetValue(newName, out var other))
             {
                 ctx.Error(entry.Value, $"'{entry.Key}' and '{other}' are both renamed to '{newName}'");
@@ -90,6 +91,7 @@ internal static class TransformParser
         var ok = true;
         foreach (var entry in map.Entries)
         {
+            if (entry.Key != "global" && !ctx.CheckNodeName(entry.KeyNode, entry.Key, path)) { ok = false; continue; }
             var attrs = AttributeParser.ParseMap(ctx, entry.Value, map.Child(entry.Key));
             if (attrs is null) { ok = false; continue; }
             if (entry.Key == "global") global = attrs;

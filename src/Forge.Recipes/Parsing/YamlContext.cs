@@ -199,6 +199,29 @@ internal sealed partial class YamlContext(string file)
         return ok ? names.ToImmutable() : null;
     }
 
+    /// <summary><see cref="Names"/> whose every item must be a valid Zarr node name (variables, dimensions).</summary>
+    public ImmutableArray<string>? NodeNames(YamlNode? node, string path)
+    {
+        var names = Names(node, path);
+        if (names is null) return null;
+        var ok = true;
+        for (var i = 0; i < names.Value.Length; i++)
+        {
+            var item = node is YamlSequenceNode list ? list.Children[i] : node!;
+            ok &= CheckNodeName(item, names.Value[i], path);
+        }
+
+        return ok ? names : null;
+    }
+
+    /// <summary>Reports a name that cannot become a Zarr node (an array name and store key segment); true when it can.</summary>
+    public bool CheckNodeName(YamlNode node, string name, string path)
+    {
+        if (Forge.Core.Zarr.ZarrNodeName.Problem(name) is not { } why) return true;
+        Error(node, $"name '{Forge.Core.Zarr.ZarrNodeName.Show(name)}' in {Describe(path)} {why}; it cannot name a Zarr array");
+        return false;
+    }
+
     /// <summary>An environment variable name (never the secret itself; the value is not echoed in errors).</summary>
     public string? EnvName(YamlNode? node, string path)
     {

@@ -9,10 +9,22 @@ internal static class YamlLoading
 {
     public static YamlNode? LoadRoot(YamlContext ctx, byte[] bytes)
     {
+        if (bytes.LongLength > YamlLimits.MaxFileBytes)
+        {
+            ctx.ErrorAtFileStart($"the file is {bytes.LongLength:N0} bytes; recipe files are limited to {YamlLimits.MaxFileBytes >> 20} MiB");
+            return null;
+        }
+
         var stream = new YamlStream();
         try
         {
-            using var reader = new StreamReader(new MemoryStream(bytes), new UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: true);
+            // Limits first, on the event stream: building the tree of a hostile file is what costs stack and memory.
+            using (var scan = Open(bytes))
+            {
+                if (!YamlLimits.Check(ctx, scan)) return null;
+            }
+
+            using var reader = Open(bytes);
             stream.Load(reader);
         }
         catch (YamlException e)
@@ -40,6 +52,9 @@ internal static class YamlLoading
 
         return stream.Documents[0].RootNode;
     }
+
+    private static StreamReader Open(byte[] bytes) =>
+        new(new MemoryStream(bytes), new UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: true);
 
     // YamlDotNet wraps the real cause ("duplicate key", "mapping values are not allowed here") in inner exceptions.
     private static string Describe(YamlException e)

@@ -1,4 +1,5 @@
 using System.Text;
+using Forge.Core.Telemetry;
 
 namespace Forge.Sources;
 
@@ -13,7 +14,7 @@ internal sealed class CredentialResolver(FetchOptions options, Func<string, stri
     {
         null => Credentials.None,
         FetchAuth.BearerEnv b => new Credentials(Require(redactedUrl, b.TokenEnv, "fetch.auth.bearer_env"), null, null),
-        FetchAuth.Basic b => new Credentials(null, Require(redactedUrl, b.UsernameEnv, "fetch.auth.basic.username_env"),
+        FetchAuth.Basic b => Basic(Require(redactedUrl, b.UsernameEnv, "fetch.auth.basic.username_env", secret: false),
             Require(redactedUrl, b.PasswordEnv, "fetch.auth.basic.password_env")),
         FetchAuth.Netrc n => FromNetrc(redactedUrl, n, host),
         _ => Credentials.None,
@@ -43,12 +44,19 @@ internal sealed class CredentialResolver(FetchOptions options, Func<string, stri
         return sb.Append(tail).ToString();
     }
 
-    private string Require(string redactedUrl, string variable, string recipeKey)
+    private Credentials Basic(string? user, string? password)
+    {
+        scrubber.AddBasic(user, password);
+        return new Credentials(null, user, password);
+    }
+
+    // A user name is an identity, not a secret (it would mask ordinary words); it is masked inside user:password.
+    private string Require(string redactedUrl, string variable, string recipeKey, bool secret = true)
     {
         var value = environment(variable);
         if (string.IsNullOrEmpty(value))
             throw new FetchException(redactedUrl, $"environment variable {variable} (named by {recipeKey}) is not set");
-        scrubber.Add(value);
+        if (secret) scrubber.Add(value);
         return value;
     }
 
@@ -73,8 +81,6 @@ internal sealed class CredentialResolver(FetchOptions options, Func<string, stri
 
         var entry = _netrc.Find(host);
         if (entry is not { } e) return Credentials.None;
-        scrubber.Add(e.Login);
-        scrubber.Add(e.Password);
-        return new Credentials(null, e.Login, e.Password);
+        return Basic(e.Login, e.Password);
     }
 }

@@ -10,8 +10,11 @@ internal sealed class FtpInputSource(FetchOptions options) : IInputSource
 
     public async Task DownloadAttemptAsync(InputRequest request, DownloadFile file, TransferState state, CancellationToken ct)
     {
-        var path = Uri.UnescapeDataString(request.Uri.AbsolutePath);
+        var (directories, name) = FtpPath.Parse(request.RequestUrl, request.RedactedUrl);
+        if (name.Length == 0) throw new FetchException(request.RedactedUrl, "the ftp:// URL names a directory, not a file");
         await using var ftp = await OpenAsync(request, ct).ConfigureAwait(false);
+        await ChangeDirectoriesAsync(ftp, directories, request, ct).ConfigureAwait(false);
+        var path = name;
 
         var size = await ftp.CommandAsync($"SIZE {path}", ct).ConfigureAwait(false);
         if (size.Code == 213 && long.TryParse(size.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var total)) state.ExpectedSize = total;
@@ -44,7 +47,7 @@ internal sealed class FtpInputSource(FetchOptions options) : IInputSource
         var stream = data.GetStream();
         await using (stream.ConfigureAwait(false))
         {
-            await BodyCopier.CopyAsync(stream, file, options.EffectiveStallTimeout, ct).ConfigureAwait(false);
+            await BodyCopier.CopyAsync(stream, file, BodyLimits.From(options, state.ExpectedSize), ct).ConfigureAwait(false);
         }
 
         var done = retr.IsPositiveCompletion ? retr : await ftp.ReadReplyAsync(ct).ConfigureAwait(false);
@@ -56,10 +59,11 @@ internal sealed class FtpInputSource(FetchOptions options) : IInputSource
     /// <summary>Lists a directory (NLST names, or LIST lines when <paramref name="details"/>).</summary>
     public async Task<IReadOnlyList<string>> ListAsync(InputRequest request, bool details, CancellationToken ct)
     {
-        var path = Uri.UnescapeDataString(request.Uri.AbsolutePath);
+        var (directories, name) = FtpPath.Parse(request.RequestUrl, request.RedactedUrl);
         await using var ftp = await OpenAsync(request, ct).ConfigureAwait(false);
+        await ChangeDirectoriesAsync(ftp, name.Length == 0 ? directories : [.. directories, name], request, ct).ConfigureAwait(false);
         using var data = await ftp.OpenPassiveDataAsync(ct).ConfigureAwait(false);
-        var reply = await ftp.CommandAsync($"{(details ? "LIST" : "NLST")} {path}", ct).ConfigureAwait(false);
+        var reply = await ftp.CommandAsync(details ? "LIST" : "NLST", ct).ConfigureAwait(false);
         if (!reply.IsPositivePreliminary && !reply.IsPositiveCompletion) throw FtpConnection.Failure("LIST", reply, request.RedactedUrl);
         var lines = new List<string>();
         using (var reader = new StreamReader(data.GetStream()))
@@ -77,6 +81,18 @@ internal sealed class FtpInputSource(FetchOptions options) : IInputSource
 
     public void Dispose()
     {
+    }
+
+    // RFC 1738 §3.2.2, as curl does by default: one CWD per path segment, relative to the login directory.
+    private static async Task ChangeDirectoriesAsync(FtpConnection ftp, IReadOnlyList<string> directories, InputRequest request, CancellationToken ct)
+    {
+        foreach (var directory in directories)
+        {
+            var cwd = await ftp.CommandAsync($"CWD {directory}", ct).ConfigureAwait(false);
+            if (cwd.IsPositiveCompletion) continue;
+            if (cwd.Code == 550) throw new FetchException(request.RedactedUrl, $"no such directory '{directory}' on the FTP server ({cwd})", 550);
+            throw FtpConnection.Failure("CWD", cwd, request.RedactedUrl);
+        }
     }
 
     private async Task<FtpConnection> OpenAsync(InputRequest request, CancellationToken ct)

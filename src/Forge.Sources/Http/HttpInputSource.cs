@@ -17,8 +17,8 @@ internal sealed class HttpInputSource : IInputSource
         {
             // Raw bytes only: a transparently gunzipped body would not match Content-Length or the server's file.
             AutomaticDecompression = DecompressionMethods.None,
-            AllowAutoRedirect = true,
-            MaxAutomaticRedirections = 10,
+            // Redirects are followed here, not by the handler: a loop is reported with its chain and every hop is bounded.
+            AllowAutoRedirect = false,
             UseCookies = true,
             ConnectTimeout = options.EffectiveTimeout,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
@@ -30,20 +30,38 @@ internal sealed class HttpInputSource : IInputSource
 
     public async Task DownloadAttemptAsync(InputRequest request, DownloadFile file, TransferState state, CancellationToken ct)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Get, request.RequestUrl);
-        AddAuthorization(message, request.Credentials);
-        var resuming = file.Length > 0;
-        if (resuming)
+        if (_options.Deadline is not { } deadline)
         {
+            await AttemptAsync(request, file, state, ct).ConfigureAwait(false);
+            return;
+        }
+
+        // fetch.deadline bounds the whole attempt, headers and body; a resumed attempt gets a fresh deadline.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(deadline);
+        try
+        {
+            await AttemptAsync(request, file, state, bounded.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TransientFetchException && bounded.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new TransientFetchException($"not finished within fetch.deadline {deadline.TotalSeconds:0.###}s ({file.Length} bytes received)", inner: e);
+        }
+    }
+
+    private async Task AttemptAsync(InputRequest request, DownloadFile file, TransferState state, CancellationToken ct)
+    {
+        var resuming = file.Length > 0;
+        using var response = await SendFollowingRedirectsAsync(request, new Uri(request.RequestUrl), message =>
+        {
+            if (!resuming) return;
             message.Headers.Range = new RangeHeaderValue(file.Length, null);
             // If the file changed since the first attempt the server answers 200 with the new content.
             if (state.ETag is { } etag && EntityTagHeaderValue.TryParse(etag, out var tag) && !tag.IsWeak)
                 message.Headers.IfRange = new RangeConditionHeaderValue(tag);
             else if (state.LastModified is { } lm)
                 message.Headers.IfRange = new RangeConditionHeaderValue(lm);
-        }
-
-        using var response = await SendAsync(message, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
         var status = (int)response.StatusCode;
         if (status == 416 && resuming)
         {
@@ -75,6 +93,13 @@ internal sealed class HttpInputSource : IInputSource
             state.ExpectedSize = headers.ContentLength;
         }
 
+        var declaredTotal = response.StatusCode == HttpStatusCode.PartialContent ? state.ExpectedSize : headers.ContentLength;
+        if (declaredTotal > _options.MaxSize)
+        {
+            throw new FetchException(request.RedactedUrl,
+                $"the server declares {declaredTotal} bytes, more than fetch.max_size ({BodyLimits.Sizes(_options.MaxSize)})");
+        }
+
         var etagNow = response.Headers.ETag?.ToString();
         if (etagNow is not null) state.ETag = etagNow;
         if (headers.LastModified is { } modified) state.LastModified = modified;
@@ -82,7 +107,7 @@ internal sealed class HttpInputSource : IInputSource
         var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
-            await BodyCopier.CopyAsync(body, file, _options.EffectiveStallTimeout, ct).ConfigureAwait(false);
+            await BodyCopier.CopyAsync(body, file, BodyLimits.From(_options, state.ExpectedSize), ct).ConfigureAwait(false);
         }
 
         if (state.ExpectedSize is { } expected && file.Length != expected)
@@ -90,6 +115,43 @@ internal sealed class HttpInputSource : IInputSource
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>
+    /// Sends a GET and follows up to fetch.max_redirects redirects. Credentials go only to the origin of the request
+    /// URL (as browsers and curl do); a URL seen twice is a redirect loop, reported with the chain (redacted).
+    /// </summary>
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(InputRequest request, Uri url, Action<HttpRequestMessage> prepare, CancellationToken ct)
+    {
+        var origin = url.GetLeftPart(UriPartial.Authority);
+        var chain = new List<Uri> { url };
+        string Chain() => string.Join(" -> ", chain.Select((u, i) => i == 0 ? request.RedactedUrl : UrlRedactor.Redact(u.OriginalString)));
+        while (true)
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Get, url);
+            if (string.Equals(url.GetLeftPart(UriPartial.Authority), origin, StringComparison.OrdinalIgnoreCase)) AddAuthorization(message, request.Credentials);
+            prepare(message);
+            var response = await SendAsync(message, ct).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (status is not (301 or 302 or 303 or 307 or 308)) return response;
+
+            var location = response.Headers.Location;
+            response.Dispose();
+            if (location is null) throw new FetchException(request.RedactedUrl, $"HTTP {status} redirect without a Location header");
+            var next = location.IsAbsoluteUri ? location : new Uri(url, location);
+            if (next.Scheme is not ("http" or "https"))
+                throw new FetchException(request.RedactedUrl, $"HTTP {status} redirects to a {next.Scheme}: URL, which is not followed");
+            if (chain.Contains(next))
+            {
+                chain.Add(next);
+                throw new FetchException(request.RedactedUrl, $"redirect loop: {Chain()}");
+            }
+
+            chain.Add(next);
+            if (chain.Count - 1 > _options.MaxRedirects)
+                throw new FetchException(request.RedactedUrl, $"more than {_options.MaxRedirects} redirects (fetch.max_redirects): {Chain()}");
+            url = next;
+        }
+    }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken ct)
     {
@@ -102,6 +164,11 @@ internal sealed class HttpInputSource : IInputSource
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new TransientFetchException($"no response within {_options.EffectiveTimeout.TotalSeconds:0.###}s");
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.InvalidResponse)
+        {
+            // Not HTTP at all (no status line, no headers): retrying will not change what the server speaks.
+            throw new FetchException("", "the server did not answer with an HTTP response (no status line or headers)", inner: e);
         }
         catch (HttpRequestException e)
         {

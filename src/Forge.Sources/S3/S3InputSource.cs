@@ -66,7 +66,9 @@ internal sealed class S3InputSource : IInputSource
                 file.Reset();
                 state.ExpectedSize = response.ContentLength;
             }
-            await BodyCopier.CopyAsync(response.ResponseStream, file, _options.EffectiveStallTimeout, ct).ConfigureAwait(false);
+            if (state.ExpectedSize > _options.MaxSize)
+                throw new FetchException(request.RedactedUrl, $"the object is {state.ExpectedSize} bytes, more than fetch.max_size ({BodyLimits.Sizes(_options.MaxSize)})");
+            await BodyCopier.CopyAsync(response.ResponseStream, file, BodyLimits.From(_options, state.ExpectedSize), ct).ConfigureAwait(false);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
         {
