@@ -2,6 +2,7 @@
 # Installs what Forge needs on a Debian 12 machine, idempotently.
 #   eng/setup.sh runtime   native libraries the forge binary loads (netCDF-C, HDF5, ecCodes, blosc, zstd)
 #   eng/setup.sh test      runtime + the test peers (netCDF tools, cdo, xarray/zarr/cfgrib, vsftpd, zarrita)
+#   eng/setup.sh fuzz      runtime + afl++ for eng/fuzz.sh (never needed by CI)
 set -euo pipefail
 mode=${1:-runtime}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,6 +14,7 @@ test_pkgs=(libnetcdf-dev netcdf-bin libhdf5-dev hdf5-tools libeccodes-dev libecc
 
 pkgs=("${runtime_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
+[ "$mode" = fuzz ] && pkgs+=(afl++)
 
 missing=()
 for p in "${pkgs[@]}"; do

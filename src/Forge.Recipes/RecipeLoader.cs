@@ -21,6 +21,9 @@ public static class RecipeLoader
     /// <summary>Parses recipe text as if it were the file <paramref name="path"/> (for tests and editors; no file access).</summary>
     public static Recipe ParseRecipe(string path, string yaml) => RecipeParser.Parse(path, System.Text.Encoding.UTF8.GetBytes(yaml));
 
+    /// <summary>Parses recipe bytes as if they were the file <paramref name="path"/> (invalid UTF-8 included; for fuzzing and editors).</summary>
+    public static Recipe ParseRecipeBytes(string path, byte[] bytes) => RecipeParser.Parse(path, bytes);
+
     /// <summary>
     /// Loads a feedstock folder: meta.yaml (required) and every recipe it lists. Each listed path must exist and its
     /// recipe id must equal the id in meta.yaml. Errors of all files are reported together.

@@ -12,9 +12,16 @@ internal static class SecretRegistration
     /// <summary>Environment variables the AWS SDK reads for S3 targets, caches and inputs.</summary>
     private static readonly string[] CloudSecrets = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
 
+    // Real AWS secret keys are 40 characters and session tokens longer; placeholder values such as "test" (used
+    // with moto and MinIO) would otherwise mask that word in every message.
+    private const int CloudSecretMinimumLength = 16;
+
     public static void FromEnvironment(SecretScrubber scrubber, Func<string, string?> environment)
     {
-        foreach (var name in CloudSecrets) scrubber.Add(environment(name));
+        foreach (var name in CloudSecrets)
+        {
+            if (environment(name) is { Length: >= CloudSecretMinimumLength } value) scrubber.Add(value);
+        }
     }
 
     public static void FromRecipe(SecretScrubber scrubber, Recipe recipe, Func<string, string?> environment)

@@ -45,9 +45,20 @@ public sealed record NetCdfReadOptions(
     /// <summary>Why the budget is what it is, for messages (e.g. "run.max_memory 512 MiB").</summary>
     public string? DecodeBudgetSource { get; init; }
 
-    /// <summary>Options whose <see cref="DecodeBudget"/> is half of <paramref name="maxMemory"/> (the other half holds target chunks).</summary>
-    public NetCdfReadOptions FromMaxMemory(long maxMemory) =>
-        this with { DecodeBudget = maxMemory / 2, DecodeBudgetSource = $"half of run.max_memory {Forge.Core.Planning.Sizes.Format(maxMemory)}" };
+    /// <summary>The smallest decode budget: chunks this small are never a memory problem, and a tiny max_memory is the planner's to refuse.</summary>
+    public const long MinimumDecodeBudget = 64L << 20;
+
+    /// <summary>
+    /// Options whose <see cref="DecodeBudget"/> is half of <paramref name="maxMemory"/> (the other half holds target
+    /// chunks), at least <see cref="MinimumDecodeBudget"/>.
+    /// </summary>
+    public NetCdfReadOptions FromMaxMemory(long maxMemory) => this with
+    {
+        DecodeBudget = Math.Max(MinimumDecodeBudget, maxMemory / 2),
+        DecodeBudgetSource = maxMemory / 2 >= MinimumDecodeBudget
+            ? $"half of run.max_memory {Forge.Core.Planning.Sizes.Format(maxMemory)}"
+            : $"the {Forge.Core.Planning.Sizes.Format(MinimumDecodeBudget)} floor under run.max_memory {Forge.Core.Planning.Sizes.Format(maxMemory)}",
+    };
 
     internal int EffectiveWorkers => MaxDecodeWorkers > 0 ? MaxDecodeWorkers : Environment.ProcessorCount;
 

@@ -28,9 +28,22 @@ internal static class YamlLimits
         var parser = new Parser(reader);
         var open = new Stack<(Mark Start, bool IsList, int Items)>();
         long nodes = 0;
-        while (parser.MoveNext())
+        var last = Mark.Empty;
+        while (true)
         {
+            try
+            {
+                if (!parser.MoveNext()) break;
+            }
+            catch (Exception e) when (e is not System.Text.DecoderFallbackException && e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+            {
+                // YamlDotNet's scanner fails on some malformed text with these instead of a YamlException (found by fuzzing).
+                ctx.Error(last, "invalid YAML: the text after this point is malformed and cannot be read");
+                return false;
+            }
+
             var current = parser.Current!;
+            last = current.End;
             if (current is not (NodeEvent or MappingEnd or SequenceEnd)) continue;
             if (current is MappingEnd or SequenceEnd)
             {

@@ -37,6 +37,12 @@ internal static class YamlLoading
             ctx.ErrorAtFileStart("the file is not valid UTF-8 text");
             return null;
         }
+        catch (Exception e) when (e is not DecoderFallbackException && e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // YamlDotNet fails on some malformed text with these instead of a YamlException (found by fuzzing).
+            ctx.ErrorAtFileStart("invalid YAML: the file is malformed and cannot be read");
+            return null;
+        }
 
         if (stream.Documents.Count == 0 || YamlContext.IsNull(stream.Documents[0].RootNode))
         {

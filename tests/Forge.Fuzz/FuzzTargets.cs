@@ -1,0 +1,84 @@
+using System.Text;
+using Forge.Core.Datasets;
+using Forge.Core.Zarr;
+using Forge.Formats.Grib;
+using Forge.Formats.NetCdf;
+using Forge.Recipes;
+
+namespace Forge.Fuzz;
+
+/// <summary>
+/// The fuzzed entry points. Each takes the raw input bytes; the exception a parser documents for bad input
+/// (RecipeException, DataException, ZarrMetadataException) is a pass, anything else (or a hang) is a crash.
+/// The regression tests replay every saved crash through the same methods.
+/// </summary>
+public static class FuzzTargets
+{
+    public static readonly IReadOnlyDictionary<string, Action<byte[]>> All = new Dictionary<string, Action<byte[]>>(StringComparer.Ordinal)
+    {
+        ["recipe"] = Recipe,
+        ["classic"] = ClassicHeader,
+        ["grib"] = GribFraming,
+        ["zarr"] = ZarrMetadata,
+    };
+
+    /// <summary>The recipe parser: YAML structure limits, schema checks, keys, placeholders.</summary>
+    public static void Recipe(byte[] input)
+    {
+        try
+        {
+            RecipeLoader.ParseRecipeBytes("fuzz.yaml", input);
+        }
+        catch (RecipeException)
+        {
+        }
+    }
+
+    /// <summary>The classic netCDF header parser Forge runs before netCDF-C sees a CDF-1/2/5 file.</summary>
+    public static void ClassicHeader(byte[] input) => WithFile(input, path =>
+    {
+        try
+        {
+            ClassicLayout.Read(path);
+        }
+        catch (DataException)
+        {
+        }
+    });
+
+    /// <summary>The GRIB framer: finds messages by "GRIB", edition and declared length, as ecCodes does.</summary>
+    public static void GribFraming(byte[] input) => WithFile(input, path =>
+    {
+        try
+        {
+            using var framer = new GribMessageFramer(path);
+            for (var n = 1; framer.Next(n) is { } message; n++) message.Dispose();
+        }
+        catch (DataException)
+        {
+        }
+    });
+
+    /// <summary>The Zarr metadata parser (.zarray + .zattrs, zarr.json).</summary>
+    public static void ZarrMetadata(byte[] input)
+    {
+        var text = Encoding.UTF8.GetString(input);
+        var split = text.IndexOf('\u0001', StringComparison.Ordinal);
+        try
+        {
+            if (split < 0) ZarrArrayMetadata.Parse(text, "fuzz/zarr.json");
+            else ZarrArrayMetadata.Parse(text[..split], "fuzz/.zarray", text[(split + 1)..]);
+        }
+        catch (ZarrMetadataException)
+        {
+        }
+    }
+
+    private static readonly string Scratch = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), $"forge-fuzz-{Environment.ProcessId}");
+
+    private static void WithFile(byte[] input, Action<string> parse)
+    {
+        File.WriteAllBytes(Scratch, input);
+        parse(Scratch);
+    }
+}
