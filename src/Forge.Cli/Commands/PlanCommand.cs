@@ -31,7 +31,7 @@ internal static class PlanCommand
         cmd.Options.Add(probe);
         cmd.SetAction((parse, ct) => CommandGuard.RunAsync(ctx, ct, async () =>
         {
-            var overrides = o.Read(parse);
+            var overrides = o.Read(parse, ctx.Settings);
             foreach (var recipe in SharedRunOptions.Select(RecipeLoader.Load(parse.GetValue(recipeArg)!), parse.GetValue(o.RecipeId)))
             {
                 var request = RecipeMapping.ToRequest(recipe, overrides);
