@@ -14,7 +14,7 @@ internal sealed class SharedRunOptions
 {
     public Option<string?> RecipeId { get; } = new("--recipe") { Description = "Run only the recipe with this id from a feedstock." };
     public Option<string?> Target { get; } = new("--target") { Description = "Target store URL (local path, file:// or s3://bucket/prefix); overrides target.url. Setting: target, FORGE_TARGET." };
-    public Option<int?> Prune { get; } = new("--prune") { Description = "Keep only the first N concat keys (all merge keys): a quick test of a recipe.", CustomParser = OptionParsers.PositiveInt };
+    public Option<int?> Prune { get; } = new("--prune") { Description = "Keep only the first N concat keys (all merge keys): a quick test of a recipe. Writes to <target>.prune-N unless --target is given.", CustomParser = OptionParsers.PositiveInt };
     public Option<string?> Shard { get; } = new("--shard") { Description = "Run the K-th of N disjoint slices of the work (K/N, 0-based); not supported yet." };
     public Option<string?> MaxMemory { get; } = new("--max-memory") { Description = "Memory bound for array data, e.g. 512MiB or 4GiB; overrides run.max_memory. Setting: max_memory, FORGE_MAX_MEMORY." };
     public Option<string?> Workers { get; } = new("--workers") { Description = "Decode/encode parallelism; overrides run.workers. Setting: workers, FORGE_WORKERS." };
@@ -31,7 +31,11 @@ internal sealed class SharedRunOptions
     {
         if (parse.GetValue(Shard) is { } shard)
             throw new UsageException($"--shard {shard}: sharded runs are not supported yet");
-        return new RunOverrides(settings.Target, parse.GetValue(Prune), settings.MaxMemory, settings.Workers, settings.Cache, parse.GetValue(Offline), parse.GetValue(Overwrite));
+        return new RunOverrides(settings.Target, parse.GetValue(Prune), settings.MaxMemory, settings.Workers, settings.Cache, parse.GetValue(Offline), parse.GetValue(Overwrite))
+        {
+            // Only an explicit --target opts a pruned run out of its scratch target; a configured target is the real one.
+            TargetFromFlag = settings.Sources.GetValueOrDefault("target") == "--target",
+        };
     }
 
     public static ImmutableArray<Recipe> Select(ImmutableArray<Recipe> recipes, string? id)
