@@ -124,8 +124,9 @@ public sealed class ConfigurationTests : IDisposable
             Assert.Contains("info: forge.run: write:", run.Stderr, StringComparison.Ordinal);
         }
 
-        Assert.True(File.Exists(Path.Combine(feedstock, "env-target.zarr", "zarr.json")));
-        Assert.False(Directory.Exists(Path.Combine(feedstock, "file-target.zarr")));
+        // A pruned run with a configured (not flagged) target writes the scratch twin of that target.
+        Assert.True(File.Exists(Path.Combine(feedstock, "env-target.zarr.prune-1", "zarr.json")));
+        Assert.False(Directory.Exists(Path.Combine(feedstock, "file-target.zarr.prune-1")));
 
         // Flags beat both: the flag's target, and --quiet silences the environment's debug level.
         using (var run = ForgeProcess.Start(["run", feedstock, "--prune", "1", "--progress", "none", "--target", "flag-target.zarr", "-q"], env, workingDirectory: feedstock))
