@@ -1,26 +1,21 @@
+using Forge.Cli.Hosting;
+using Forge.Cli.Output;
+using Forge.Core.Telemetry;
+
 namespace Forge.Cli;
 
-/// <summary>Process entry: wires Ctrl-C to cancellation (exit code 130) and runs the command line.</summary>
+/// <summary>Process entry: the real console host, with SIGINT/SIGTERM/SIGHUP handled by its lifetime (exit code 130).</summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        // Console loggers and the live display write to Console directly; they pass the scrubber too.
-        var stdout = new Output.ScrubbingWriter(Console.Out, Core.Telemetry.SecretScrubber.Shared);
-        var stderr = new Output.ScrubbingWriter(Console.Error, Core.Telemetry.SecretScrubber.Shared);
-        Console.SetOut(TextWriter.Synchronized(stdout));
-        Console.SetError(TextWriter.Synchronized(stderr));
-        using var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            // First Ctrl-C cancels cleanly; a second one kills the process as usual.
-            if (cts.IsCancellationRequested) return;
-            e.Cancel = true;
-            cts.Cancel();
-        };
+        // Every byte forge prints passes the secret scrubber: Console.Out/Error themselves are replaced, so the live
+        // display and anything else writing to the console are covered (and stay the same objects for it).
+        Console.SetOut(TextWriter.Synchronized(new ScrubbingWriter(Console.Out, SecretScrubber.Shared)));
+        Console.SetError(TextWriter.Synchronized(new ScrubbingWriter(Console.Error, SecretScrubber.Shared)));
         try
         {
-            return await ForgeApp.RunAsync(args, Console.Out, Console.Error, cts.Token);
+            return await ForgeApp.RunAsync(args, new ForgeHostOptions(Console.Out, Console.Error) { HandleSignals = true });
         }
         finally
         {
