@@ -38,7 +38,33 @@ public static class ZarrJson
             throw new ZarrMetadataException(key, $"is not valid JSON: {e.Message}", e);
         }
 
-        return node as JsonObject ?? throw new ZarrMetadataException(key, "must be a JSON object");
+        var obj = node as JsonObject ?? throw new ZarrMetadataException(key, "must be a JSON object");
+        try
+        {
+            // JsonObject builds its dictionary lazily: a duplicate key would throw later, at the first lookup,
+            // as a bare ArgumentException (found by fuzzing). Build every level now.
+            Materialize(obj);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ZarrMetadataException(key, "is not valid metadata: an object has the same key twice", e);
+        }
+
+        return obj;
+    }
+
+    private static void Materialize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                _ = o.Count;
+                foreach (var (_, child) in o) Materialize(child);
+                break;
+            case JsonArray a:
+                foreach (var child in a) Materialize(child);
+                break;
+        }
     }
 
     // Python's json module writes bare NaN/Infinity/-Infinity (zarr-python 2 attributes); read them as the strings they mean.

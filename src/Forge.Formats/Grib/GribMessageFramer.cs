@@ -64,7 +64,10 @@ internal sealed class GribMessageFramer : IDisposable
         }
 
         var headerLength = header[7] == 2 ? 16 : 8;
-        if (length < headerLength + 4 || length > int.MaxValue)
+
+        // The header read took up to 16 bytes: a message declaring fewer cannot be real (found by fuzzing: a GRIB1
+        // length of 12 made the copy below run backwards).
+        if (length < Math.Max(headerLength + 4, 4 + got) || length > int.MaxValue)
         {
             throw new DataException($"{_path}: GRIB message {number} at byte {offset} declares an impossible length of {length} bytes");
         }
