@@ -42,7 +42,7 @@ public sealed class TargetStateTests : IDisposable
     }
 
     [Fact]
-    public async Task A_folder_forge_did_not_write_is_kept_unless_overwrite()
+    public async Task A_folder_forge_did_not_write_is_kept_even_with_overwrite()
     {
         var store = Path.Combine(_work, "foreign.zarr");
         Directory.CreateDirectory(store);
@@ -53,10 +53,29 @@ public sealed class TargetStateTests : IDisposable
         Assert.Contains("notes.txt", refused.Stderr, StringComparison.Ordinal);
         Assert.Equal(["notes.txt"], CliWork.Files(store));
 
-        var replaced = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--overwrite", "--progress", "none");
-        Assert.True(replaced.ExitCode == 0, replaced.Stderr);
-        Assert.DoesNotContain("notes.txt", CliWork.Files(store));
-        Assert.True(File.Exists(Path.Combine(store, "zarr.json")));
+        // --overwrite only removes what Forge or Zarr wrote (issue #9: it used to empty any folder).
+        var stillRefused = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--overwrite", "--progress", "none");
+        Assert.True(stillRefused.ExitCode == 1, $"exit {stillRefused.ExitCode}\n{stillRefused.Stderr}");
+        Assert.Contains("notes.txt", stillRefused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(["notes.txt"], CliWork.Files(store));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(store, "notes.txt")));
+    }
+
+    [Fact]
+    public async Task Overwrite_of_a_forge_store_inside_a_git_repository_deletes_nothing()
+    {
+        var store = Path.Combine(_work, "versioned.zarr");
+        var first = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--prune", "4", "--progress", "none");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Processes.Check("git", "-C", store, "init", "-q");
+        var before = CliWork.Files(store).ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(store, f)));
+        Assert.Contains(before.Keys, k => k.StartsWith(".git/", StringComparison.Ordinal));
+
+        var refused = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--prune", "6", "--overwrite", "--progress", "none");
+        Assert.True(refused.ExitCode == 1, $"exit {refused.ExitCode}\n{refused.Stderr}");
+        Assert.Contains(".git/", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before.Keys, CliWork.Files(store));
+        Assert.All(before, kv => Assert.Equal(kv.Value, File.ReadAllBytes(Path.Combine(store, kv.Key))));
     }
 
     [Fact]
