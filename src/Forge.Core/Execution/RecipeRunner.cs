@@ -55,7 +55,11 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
 
         if (state == LedgerState.Incompatible && !request.Overwrite)
             throw new TargetConflictException($"{writer.Url}: {detail}; use --overwrite to replace it");
-        await ledger.BeginAsync(fingerprint, $"recipe {request.RecipeId} ({request.Inputs.Length} inputs)", wipe: request.Overwrite && state != LedgerState.Empty, ct);
+        // An interrupted --overwrite is finished whether or not this run asks for one: it was the user's decision.
+        var wipe = state == LedgerState.Replacing || (request.Overwrite && state != LedgerState.Empty);
+        if (state == LedgerState.Replacing) progress.Stage("replace", $"{writer.Url}: {detail}");
+        await ledger.BeginAsync(fingerprint, $"recipe {request.RecipeId} ({request.Inputs.Length} inputs)", wipe, ct);
+        if (wipe) state = LedgerState.Empty;
 
         var executor = new UnitExecutor(run, opener, writer, progress);
         int skipped = 0;
