@@ -20,29 +20,39 @@ internal static class RunCommand
         var o = new SharedRunOptions();
         var progress = new Option<string>("--progress") { Description = "Progress display: auto (live on a terminal, else plain lines), plain, json (JSON lines on stdout), none.", DefaultValueFactory = _ => "auto" };
         progress.AcceptOnlyFromAmong(ProgressFactory.Modes);
+        var failFast = new Option<bool>("--fail-fast") { Description = "In a feedstock, stop at the first recipe that fails (default: run every recipe, then report)." };
+        var feedstock = new FeedstockOptions();
         var cmd = new Command("run", "Fetch the inputs, rechunk them and write the Zarr target. Resumes an interrupted run; a finished run is a no-op.") { recipeArg };
         o.AddTo(cmd);
+        feedstock.AddTo(cmd);
+        cmd.Options.Add(failFast);
         cmd.Options.Add(progress);
         cmd.SetAction((parse, ct) => CommandGuard.RunAsync(ctx, ct, async () =>
         {
             var overrides = o.Read(parse);
-            var recipes = SharedRunOptions.Select(RecipeLoader.Load(parse.GetValue(recipeArg)!), parse.GetValue(o.RecipeId));
+            var source = feedstock.Open(parse, parse.GetValue(recipeArg)!);
+            var recipes = SharedRunOptions.Select(source.Recipes, parse.GetValue(o.RecipeId));
             var sink = ProgressFactory.Create(parse.GetValue(progress)!, ctx);
-            int exit = ExitCodes.Success;
+            var outcomes = new List<RecipeOutcome>();
             foreach (var recipe in recipes)
             {
-                exit = await RunOneAsync(recipe, overrides, sink, ctx, ct);
-                if (exit != ExitCodes.Success) break;
+                var outcome = await RunOneAsync(recipe, overrides, sink, ctx, ct);
+                outcomes.Add(outcome);
+                if (outcome.Exit == ExitCodes.Cancelled) return ExitCodes.Cancelled;
+                if (outcome.Exit != ExitCodes.Success && parse.GetValue(failFast)) break;
             }
 
-            return exit;
+            // One recipe keeps its own exit code (2 for an invalid recipe); a feedstock run fails (1) when any recipe did.
+            if (recipes.Length == 1) return outcomes[0].Exit;
+            FeedstockSummary.Write(recipes, outcomes, sink, ctx);
+            return outcomes.Any(r => r.Exit != ExitCodes.Success) ? ExitCodes.RunFailed : ExitCodes.Success;
         }));
         return cmd;
     }
 
-    private static async Task<int> RunOneAsync(Recipe recipe, RunOverrides overrides, IProgressSink sink, CommandContext ctx, CancellationToken ct)
+    private static async Task<RecipeOutcome> RunOneAsync(Recipe recipe, RunOverrides overrides, IProgressSink sink, CommandContext ctx, CancellationToken ct)
     {
-        var request = RecipeMapping.ToRequest(recipe, overrides);
+        RunRequest? request = null;
         var targetUrl = TargetUrl(recipe, overrides);
         var started = DateTime.UtcNow;
         var temp = Directory.CreateTempSubdirectory("forge-");
@@ -53,6 +63,7 @@ internal static class RunCommand
             .SetMinimumLevel(LogLevel.Warning));
         try
         {
+            request = RecipeMapping.ToRequest(recipe, overrides);
             var store = StoreFactory.Open(targetUrl, recipe.Target.S3);
             using var fetcher = FetcherFactory.Create(recipe, overrides, loggers.CreateLogger("forge.sources"), temp.FullName);
             var runner = new RecipeRunner(fetcher, Readers.CreateOpener(), sink);
@@ -72,13 +83,16 @@ internal static class RunCommand
                       $", {summary.Elapsed.TotalSeconds:0.0} s");
             }
 
-            return ExitCodes.Success;
+            return new RecipeOutcome(recipe.Id, summary.Target, ExitCodes.Success, summary.UpToDate ? "up to date" : null, DateTime.UtcNow - started);
         }
         catch (Exception ex)
         {
             (sink as TerminalProgressSink)?.Finish();
-            Summarize(sink, recipe.Id, "failed", targetUrl, request.Inputs.Length, 0, 0, 0, DateTime.UtcNow - started);
-            return ErrorReporting.Report(ex, ctx.Stderr, ct.IsCancellationRequested);
+            Summarize(sink, recipe.Id, "failed", targetUrl, request?.Inputs.Length ?? 0, 0, 0, 0, DateTime.UtcNow - started);
+            using var message = new StringWriter();
+            var exit = ErrorReporting.Report(ex, message, ct.IsCancellationRequested);
+            ctx.Stderr.Write(message.ToString());
+            return new RecipeOutcome(recipe.Id, targetUrl, exit, message.ToString().Split('\n')[0].Trim(), DateTime.UtcNow - started);
         }
         finally
         {
@@ -86,7 +100,8 @@ internal static class RunCommand
         }
     }
 
-    internal static string TargetUrl(Recipe recipe, RunOverrides o) => o.Target ?? recipe.Target.Url;
+    /// <summary>The store a run writes: --target or target.url, or its scratch twin for a pruned run (see <see cref="ScratchTarget"/>).</summary>
+    internal static string TargetUrl(Recipe recipe, RunOverrides o) => ScratchTarget.Resolve(o.Target ?? recipe.Target.Url, o);
 
     private static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed)
     {

@@ -10,7 +10,7 @@ internal sealed class SharedRunOptions
 {
     public Option<string?> RecipeId { get; } = new("--recipe") { Description = "Run only the recipe with this id from a feedstock." };
     public Option<string?> Target { get; } = new("--target") { Description = "Target store URL (local path, file:// or s3://bucket/prefix); overrides target.url." };
-    public Option<int?> Prune { get; } = new("--prune") { Description = "Keep only the first N concat keys (all merge keys): a quick test of a recipe." };
+    public Option<int?> Prune { get; } = new("--prune") { Description = "Keep only the first N concat keys (all merge keys): a quick test of a recipe. Writes to <target>.prune-N unless --target is given." };
     public Option<string?> Shard { get; } = new("--shard") { Description = "Run the K-th of N disjoint slices of the work (K/N, 0-based); not supported yet." };
     public Option<string?> MaxMemory { get; } = new("--max-memory") { Description = "Memory bound for array data, e.g. 512MiB or 4GiB; overrides run.max_memory." };
     public Option<int?> Workers { get; } = new("--workers") { Description = "Decode/encode parallelism; overrides run.workers." };
@@ -34,7 +34,7 @@ internal sealed class SharedRunOptions
         if (prune is < 1) throw new UsageException("--prune must be at least 1");
         var workers = parse.GetValue(Workers);
         if (workers is < 1) throw new UsageException("--workers must be at least 1");
-        return new RunOverrides(parse.GetValue(Target), prune, maxMemory, workers, parse.GetValue(Cache), parse.GetValue(Offline), parse.GetValue(Overwrite));
+        return new RunOverrides(parse.GetValue(Target), prune, maxMemory, workers, parse.GetValue(Cache), parse.GetValue(Offline), parse.GetValue(Overwrite)) { TargetFromFlag = parse.GetValue(Target) is not null };
     }
 
     public static ImmutableArray<Recipe> Select(ImmutableArray<Recipe> recipes, string? id)

@@ -108,7 +108,9 @@ public sealed class ProcessCliTests(ServedInputs inputs) : IDisposable
             Assert.True(code == 0, byDefault.Stderr);
         }
 
-        Assert.True(File.Exists(Path.Combine(cwd, "output", "quickstart-oisst.zarr", "zarr.json")), "the default target is ./output/<id>.zarr in the working directory");
+        // A pruned run writes the scratch twin of the default target ./output/<id>.zarr, in the working directory.
+        Assert.True(File.Exists(Path.Combine(cwd, "output", "quickstart-oisst.zarr.prune-3", "zarr.json")), "the default target is ./output/<id>.zarr in the working directory");
+        Assert.False(Directory.Exists(Path.Combine(cwd, "output", "quickstart-oisst.zarr")), "a pruned run never writes the production target");
 
         using (var relative = ForgeProcess.Start(["run", Path.Combine(feedstock, "oisst.yaml"), "--prune", "2", "--target", "rel/t.zarr", "--cache", "rel/cache", "--progress", "none"], workingDirectory: cwd))
         {
