@@ -22,6 +22,12 @@ public enum LedgerState
 /// <summary>The one place that records what is done, kept in the target under <c>.forge/</c>.</summary>
 public interface IRunLedger
 {
+    /// <summary>
+    /// Takes the target's lease (a second concurrent run gets <see cref="TargetConflictException"/>) and removes what
+    /// killed runs left behind. Re-entrant on one ledger; the lease is released when the outermost handle is disposed.
+    /// </summary>
+    ValueTask<IAsyncDisposable> AcquireAsync(string purpose, CancellationToken ct);
+
     ValueTask<(LedgerState State, string? Detail)> InspectAsync(string fingerprint, CancellationToken ct);
 
     /// <summary>

@@ -45,6 +45,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
     {
         var clock = Stopwatch.StartNew();
         var request = run.Request;
+        await using var lease = await ledger.AcquireAsync($"forge run {request.RecipeId}", ct);
         var fingerprint = Fingerprint(run);
         var (state, detail) = await ledger.InspectAsync(fingerprint, ct);
         if (state == LedgerState.Complete && !request.Overwrite)

@@ -21,7 +21,53 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private readonly Lock _doneGate = new();
+    private readonly SemaphoreSlim _leaseGate = new(1, 1);
     private Task<ConcurrentDictionary<string, byte>>? _done;
+    private TargetLease? _lease;
+    private int _leaseHolders;
+
+    public async ValueTask<IAsyncDisposable> AcquireAsync(string purpose, CancellationToken ct)
+    {
+        await _leaseGate.WaitAsync(ct);
+        try
+        {
+            if (_lease is null)
+            {
+                _lease = await TargetLease.AcquireAsync(store, purpose, ct);
+                // Holding the lease, every partial object in the target is a killed run's.
+                if (store is ITemporaryObjectSweeper sweeper) await sweeper.SweepTemporaryObjectsAsync(DateTimeOffset.UtcNow, ct);
+            }
+
+            _leaseHolders++;
+            return new LeaseHandle(this);
+        }
+        finally
+        {
+            _leaseGate.Release();
+        }
+    }
+
+    private async ValueTask ReleaseAsync()
+    {
+        await _leaseGate.WaitAsync();
+        try
+        {
+            if (--_leaseHolders > 0 || _lease is null) return;
+            await _lease.DisposeAsync();
+            _lease = null;
+        }
+        finally
+        {
+            _leaseGate.Release();
+        }
+    }
+
+    private sealed class LeaseHandle(StoreRunLedger ledger) : IAsyncDisposable
+    {
+        private int _disposed;
+
+        public ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposed, 1) == 0 ? ledger.ReleaseAsync() : ValueTask.CompletedTask;
+    }
 
     public async ValueTask<(LedgerState State, string? Detail)> InspectAsync(string fingerprint, CancellationToken ct)
     {
@@ -32,7 +78,11 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
         if (run is null)
         {
             await foreach (var key in store.ListAsync("", ct))
+            {
+                if (key == TargetLease.Key) continue;
                 return (LedgerState.Incompatible, $"the target is not empty and was not written by Forge (found '{key}')");
+            }
+
             return (LedgerState.Empty, null);
         }
 
@@ -71,7 +121,7 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
 
         var marker = new JsonObject { ["description"] = description, ["started"] = DateTimeOffset.UtcNow.ToString("O") };
         await store.SetAsync(ReplacingKey, Encoding.UTF8.GetBytes(marker.ToJsonString(Indented)), ct);
-        foreach (var key in keys.Where(k => k != ReplacingKey).OrderBy(DeletionRank).ThenBy(k => k.Value, StringComparer.Ordinal))
+        foreach (var key in keys.Where(k => k != ReplacingKey && k != TargetLease.Key).OrderBy(DeletionRank).ThenBy(k => k.Value, StringComparer.Ordinal))
             await store.DeleteAsync(key, ct);
         lock (_doneGate) _done = null;
         await store.DeleteAsync(ReplacingKey, ct);

@@ -89,6 +89,7 @@ public sealed class OverwriteSafetyTests
 
         var dying = new DyingStore(store, deletesBeforeKill);
         await Assert.ThrowsAsync<SimulatedKill>(() => RunAsync(dying, RecipeRunnerTests.Request("sha-2") with { Overwrite = true }));
+        await ForgetKilledLeaseAsync(store);
 
         var rerun = await RunAsync(store, RecipeRunnerTests.Request("sha-2") with { Overwrite = rerunWithOverwrite });
         Assert.False(rerun.UpToDate, "an interrupted replacement must never be reported as up to date");
@@ -112,10 +113,18 @@ public sealed class OverwriteSafetyTests
         var store = new MemoryStore();
         await RunAsync(store, RecipeRunnerTests.Request("sha-1"));
         await Assert.ThrowsAsync<SimulatedKill>(() => RunAsync(new DyingStore(store, 4), RecipeRunnerTests.Request("sha-2") with { Overwrite = true }));
+        await ForgetKilledLeaseAsync(store);
 
         var rerun = await RunAsync(store, RecipeRunnerTests.Request("sha-1"));
         Assert.False(rerun.UpToDate);
         await RecipeRunnerTests.AssertDatasetAsync(store, ZarrFormat.V2);
+    }
+
+    /// <summary>A killed process's lease is stale (its pid is gone, see TargetLeaseTests); this process is alive, so drop it.</summary>
+    private static async Task ForgetKilledLeaseAsync(IStore store)
+    {
+        Assert.True(await store.ExistsAsync(new StoreKey(".forge/lease")), "the killed run held the lease");
+        await store.DeleteAsync(new StoreKey(".forge/lease"));
     }
 
     private sealed class SimulatedKill : Exception

@@ -79,6 +79,45 @@ public sealed class TargetStateTests : IDisposable
     }
 
     [Fact]
+    public async Task A_target_in_use_by_another_run_is_refused_with_exit_1_until_that_run_ends()
+    {
+        var store = Path.Combine(_work, "busy.zarr");
+        using var other = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "120") { UseShellExecute = false })!;
+        try
+        {
+            // What a live `forge run` on this machine holds: .forge/lease naming its pid.
+            Directory.CreateDirectory(Path.Combine(store, ".forge"));
+            File.WriteAllText(Path.Combine(store, ".forge", "lease"), new System.Text.Json.Nodes.JsonObject
+            {
+                ["owner"] = "other-run",
+                ["host"] = Environment.MachineName,
+                ["pid"] = other.Id,
+                ["process_started"] = other.StartTime.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["purpose"] = "forge run quickstart",
+                ["started"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["renewed"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            }.ToJsonString());
+
+            var refused = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--prune", "4", "--progress", "none");
+            Assert.True(refused.ExitCode == 1, $"exit {refused.ExitCode}\n{refused.Stderr}");
+            Assert.Contains("in use by another forge run", refused.Stderr, StringComparison.Ordinal);
+            Assert.Contains($"pid {other.Id}", refused.Stderr, StringComparison.Ordinal);
+            Assert.Equal([".forge/lease"], CliWork.Files(store));
+        }
+        finally
+        {
+            other.Kill();
+            await other.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        // That run is gone: its lease is stale and the next run takes it over, then releases it.
+        var run = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--prune", "4", "--progress", "none");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.False(File.Exists(Path.Combine(store, ".forge", "lease")), "a finished run releases its lease");
+        Assert.True(File.Exists(Path.Combine(store, "zarr.json")));
+    }
+
+    [Fact]
     public async Task A_chunk_larger_than_the_memory_share_is_exit_2_naming_the_array_and_writes_nothing()
     {
         var store = Path.Combine(_work, "small-memory.zarr");
