@@ -19,6 +19,7 @@ mkdir -p "$out"
 [ -x "$tools/sharpfuzz" ] || dotnet tool install SharpFuzz.CommandLine --version 2.3.0 --tool-path "$tools" >/dev/null
 
 # A Release build of the harness, then SharpFuzz rewrites the parser assemblies with afl coverage probes.
+rm -rf "$out/bin"   # sharpfuzz refuses an already instrumented assembly, and publish may skip unchanged files
 dotnet publish "$here/tests/Forge.Fuzz/Forge.Fuzz.csproj" -c Release -o "$out/bin" -v quiet -nologo >/dev/null
 for dll in Forge.Core.dll Forge.Recipes.dll Forge.Formats.dll YamlDotNet.dll; do
   "$tools/sharpfuzz" "$out/bin/$dll" >/dev/null
