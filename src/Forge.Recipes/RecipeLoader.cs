@@ -75,13 +75,53 @@ public static class RecipeLoader
     /// The recipes to run for a command-line argument: a recipe file gives that recipe (meta.yaml optional then); a
     /// folder, or a path to a meta.yaml, gives every recipe the feedstock lists.
     /// </summary>
-    public static ImmutableArray<Recipe> Load(string pathOrDir)
+    public static ImmutableArray<Recipe> Load(string pathOrDir, string? feedstockSubdir = null) => Open(pathOrDir, feedstockSubdir).Recipes;
+
+    /// <summary>
+    /// Like <see cref="Load"/>, and says whether the argument was a feedstock (its meta.yaml) or one recipe file.
+    /// A folder without meta.yaml is read from its <paramref name="feedstockSubdir"/> (default <c>feedstock</c>, the
+    /// pangeo-forge feedstock repository layout) when that subfolder has one.
+    /// </summary>
+    public static RecipeSource Open(string pathOrDir, string? feedstockSubdir = null)
     {
-        if (Directory.Exists(pathOrDir)) return LoadFeedstock(pathOrDir).Recipes;
+        if (Directory.Exists(pathOrDir))
+        {
+            var feedstock = LoadFeedstock(FeedstockFolder(pathOrDir, feedstockSubdir));
+            return new RecipeSource(feedstock.Recipes, feedstock.Meta);
+        }
+
+        if (feedstockSubdir is not null)
+            throw new RecipeException(pathOrDir, 1, 1, $"--feedstock-subdir {feedstockSubdir} needs a feedstock folder, not the file '{pathOrDir}'");
         if (File.Exists(pathOrDir) && Path.GetFileName(pathOrDir) == MetaFileName)
-            return LoadFeedstock(Path.GetDirectoryName(Path.GetFullPath(pathOrDir))!).Recipes;
-        return [LoadRecipe(pathOrDir)];
+        {
+            var feedstock = LoadFeedstock(Path.GetDirectoryName(Path.GetFullPath(pathOrDir))!);
+            return new RecipeSource(feedstock.Recipes, feedstock.Meta);
+        }
+
+        return new RecipeSource([LoadRecipe(pathOrDir)], null);
     }
+
+    /// <summary>
+    /// The folder whose meta.yaml describes the feedstock: <paramref name="dir"/>/<paramref name="subdir"/> when a
+    /// subfolder is named; else <paramref name="dir"/> itself when it has meta.yaml; else <c>dir/feedstock</c> when that has one.
+    /// </summary>
+    public static string FeedstockFolder(string dir, string? subdir = null)
+    {
+        if (subdir is not null)
+        {
+            var named = Path.Combine(dir, subdir);
+            if (!File.Exists(Path.Combine(named, MetaFileName)))
+                throw new RecipeException(Path.Combine(named, MetaFileName), 1, 1, $"--feedstock-subdir {subdir}: '{named}' has no {MetaFileName}");
+            return named;
+        }
+
+        if (File.Exists(Path.Combine(dir, MetaFileName))) return dir;
+        var conventional = Path.Combine(dir, DefaultFeedstockSubdir);
+        return File.Exists(Path.Combine(conventional, MetaFileName)) ? conventional : dir;
+    }
+
+    /// <summary>Where a feedstock repository keeps meta.yaml and its recipes (pangeo-forge's convention).</summary>
+    public const string DefaultFeedstockSubdir = "feedstock";
 
     private static byte[] ReadFile(string path, string what)
     {

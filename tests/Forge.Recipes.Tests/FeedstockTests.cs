@@ -103,7 +103,9 @@ public sealed class FeedstockTests : IDisposable
     }
 
     [Theory]
-    [InlineData("maintainers:\n  - name: Jane Doe\n", "bakery: {}\n", 19, 1, "unknown key 'bakery' in the top level")]
+    [InlineData("maintainers:\n  - name: Jane Doe\n", "bakeries: {}\n", 19, 1, "unknown key 'bakeries' in the top level")]
+    [InlineData("maintainers:\n  - name: Jane Doe\n", "bakery: {}\n", 19, 1, "'bakery' is a pangeo-forge key: delete it")]
+    [InlineData("    path: minimal.yaml\n", "    object: \"recipe:recipe\"\n", 5, 5, "'object' names a Python recipe (module:attribute), a pangeo-forge key")]
     [InlineData("roles: [producer, licensor, host]", "roles: [producer, owner]", 12, 25, "unknown provider role 'owner'; allowed (STAC): producer, licensor, processor, host")]
     [InlineData("orcid: 0000-0000-0000-000X", "orcid: 1234", 18, 12, "invalid ORCID iD '1234'")]
     [InlineData("  - id: other\n", "  - id: minimal\n", 6, 9, "recipe id 'minimal' is listed twice")]

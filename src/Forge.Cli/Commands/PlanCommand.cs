@@ -25,14 +25,18 @@ internal static class PlanCommand
         var probe = new Option<string>("--probe") { Description = "Which inputs to open: none, first or all.", DefaultValueFactory = _ => "all" };
         probe.AcceptOnlyFromAmong("none", "first", "all");
         var o = new SharedRunOptions();
+        var feedstock = new FeedstockOptions();
         var cmd = new Command("plan", "Show what `forge run` would do, without writing anything.") { recipeArg };
         o.AddTo(cmd);
+        feedstock.AddTo(cmd);
         cmd.Options.Add(json);
         cmd.Options.Add(probe);
         cmd.SetAction((parse, ct) => CommandGuard.RunAsync(ctx, ct, async () =>
         {
-            var overrides = o.Read(parse);
-            foreach (var recipe in SharedRunOptions.Select(RecipeLoader.Load(parse.GetValue(recipeArg)!), parse.GetValue(o.RecipeId)))
+            var overrides = o.Read(parse, ctx.Settings);
+            var source = feedstock.Open(parse, parse.GetValue(recipeArg)!);
+            var plans = new JsonArray();
+            foreach (var recipe in SharedRunOptions.Select(source.Recipes, parse.GetValue(o.RecipeId)))
             {
                 var request = RecipeMapping.ToRequest(recipe, overrides);
                 var doc = Describe(recipe, request, RunCommand.TargetUrl(recipe, overrides));
@@ -58,8 +62,21 @@ internal static class PlanCommand
                     }
                 }
 
-                if (parse.GetValue(json)) ctx.Stdout.WriteLine(doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                if (parse.GetValue(json)) plans.Add(doc);
                 else WriteText(ctx.Stdout, doc);
+            }
+
+            // One JSON document: a recipe file's plan, or for a feedstock { "feedstock": ..., "recipes": [plan, ...] }.
+            if (parse.GetValue(json))
+            {
+                JsonNode output = source.Feedstock is { } meta
+                    ? new JsonObject
+                    {
+                        ["feedstock"] = new JsonObject { ["title"] = meta.Title, ["meta"] = meta.SourcePath },
+                        ["recipes"] = plans,
+                    }
+                    : plans[0]!.DeepClone();
+                ctx.Stdout.WriteLine(output.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             }
 
             return ExitCodes.Success;

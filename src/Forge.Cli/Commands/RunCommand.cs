@@ -18,44 +18,53 @@ internal static class RunCommand
     {
         var recipeArg = new Argument<string>("recipe") { Description = "A recipe file, or a feedstock folder with meta.yaml (runs every recipe it lists)." };
         var o = new SharedRunOptions();
-        var progress = new Option<string>("--progress") { Description = "Progress display: auto (live on a terminal, else plain lines), plain, json (JSON lines on stdout), none.", DefaultValueFactory = _ => "auto" };
+        var progress = new Option<string?>("--progress") { Description = "Progress display: auto (live on a terminal, else plain lines), plain, json (JSON lines on stdout), none. Setting: progress, FORGE_PROGRESS." };
         progress.AcceptOnlyFromAmong(ProgressFactory.Modes);
+        var failFast = new Option<bool>("--fail-fast") { Description = "In a feedstock, stop at the first recipe that fails (default: run every recipe, then report)." };
+        var feedstock = new FeedstockOptions();
         var cmd = new Command("run", "Fetch the inputs, rechunk them and write the Zarr target. Resumes an interrupted run; a finished run is a no-op.") { recipeArg };
         o.AddTo(cmd);
+        feedstock.AddTo(cmd);
+        cmd.Options.Add(failFast);
         cmd.Options.Add(progress);
         cmd.SetAction((parse, ct) => CommandGuard.RunAsync(ctx, ct, async () =>
         {
-            var overrides = o.Read(parse);
-            var recipes = SharedRunOptions.Select(RecipeLoader.Load(parse.GetValue(recipeArg)!), parse.GetValue(o.RecipeId));
-            var sink = ProgressFactory.Create(parse.GetValue(progress)!, ctx);
-            int exit = ExitCodes.Success;
+            var overrides = o.Read(parse, ctx.Settings);
+            var source = feedstock.Open(parse, parse.GetValue(recipeArg)!);
+            var recipes = SharedRunOptions.Select(source.Recipes, parse.GetValue(o.RecipeId));
+            var sink = ProgressFactory.Create(ctx.Settings.Progress, ctx);
+            var outcomes = new List<RecipeOutcome>();
             foreach (var recipe in recipes)
             {
-                exit = await RunOneAsync(recipe, overrides, sink, ctx, ct);
-                if (exit != ExitCodes.Success) break;
+                var outcome = await RunOneAsync(recipe, overrides, sink, ctx, ct);
+                outcomes.Add(outcome);
+                if (outcome.Exit == ExitCodes.Cancelled) return ExitCodes.Cancelled;
+                if (outcome.Exit != ExitCodes.Success && parse.GetValue(failFast)) break;
             }
 
-            return exit;
+            // One recipe keeps its own exit code (2 for an invalid recipe); a feedstock run fails (1) when any recipe did.
+            if (recipes.Length == 1) return outcomes[0].Exit;
+            FeedstockSummary.Write(recipes, outcomes, sink, ctx);
+            return outcomes.Any(r => r.Exit != ExitCodes.Success) ? ExitCodes.RunFailed : ExitCodes.Success;
         }));
         return cmd;
     }
 
-    private static async Task<int> RunOneAsync(Recipe recipe, RunOverrides overrides, IProgressSink sink, CommandContext ctx, CancellationToken ct)
+    private static async Task<RecipeOutcome> RunOneAsync(Recipe recipe, RunOverrides overrides, IProgressSink sink, CommandContext ctx, CancellationToken ct)
     {
-        var request = RecipeMapping.ToRequest(recipe, overrides);
+        RunRequest? request = null;
         var targetUrl = TargetUrl(recipe, overrides);
         var started = DateTime.UtcNow;
         var temp = Directory.CreateTempSubdirectory("forge-");
-        // Log lines go to stderr: stdout carries only the `--progress json` lines.
-        using var loggers = LoggerFactory.Create(b => b
-            .AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace)
-            .AddSimpleConsole(c => c.SingleLine = true)
-            .SetMinimumLevel(LogLevel.Warning));
         try
         {
+            request = RecipeMapping.ToRequest(recipe, overrides);
             var store = StoreFactory.Open(targetUrl, recipe.Target.S3);
-            using var fetcher = FetcherFactory.Create(recipe, overrides, loggers.CreateLogger("forge.sources"), temp.FullName);
-            var runner = new RecipeRunner(fetcher, Readers.CreateOpener(), sink);
+            using var fetcher = FetcherFactory.Create(recipe, overrides, ctx.Loggers.CreateLogger("forge.sources"), temp.FullName);
+            var log = ctx.Loggers.CreateLogger("forge.run");
+            foreach (var (key, source) in ctx.Settings.Sources.Where(kv => kv.Value != "default"))
+                RunLog.Setting(log, key, SettingText(ctx.Settings, key), source);
+            var runner = new RecipeRunner(fetcher, Readers.CreateOpener(), new LoggingProgressSink(sink, log));
             sink.Stage("recipe", $"{recipe.Id}: {request.Inputs.Length} inputs → {store.Url}");
             await using var prepared = await runner.PrepareAsync(request, ct);
             var format = recipe.Target.ZarrFormat == 2 ? ZarrFormat.V2 : ZarrFormat.V3;
@@ -73,13 +82,16 @@ internal static class RunCommand
                       (summary.PeakResidentBytes is { } peak ? $", peak memory {Sizes.Format(peak)} (max_memory {Sizes.Format(request.MaxMemory)})" : ""));
             }
 
-            return ExitCodes.Success;
+            return new RecipeOutcome(recipe.Id, summary.Target, ExitCodes.Success, summary.UpToDate ? "up to date" : null, DateTime.UtcNow - started);
         }
         catch (Exception ex)
         {
             (sink as TerminalProgressSink)?.Finish();
-            Summarize(sink, recipe.Id, "failed", targetUrl, request.Inputs.Length, 0, 0, 0, DateTime.UtcNow - started);
-            return ErrorReporting.Report(ex, ctx.Stderr, ct.IsCancellationRequested);
+            Summarize(sink, recipe.Id, "failed", targetUrl, request?.Inputs.Length ?? 0, 0, 0, 0, DateTime.UtcNow - started);
+            using var message = new StringWriter();
+            var exit = ErrorReporting.Report(ex, message, ct.IsCancellationRequested);
+            ctx.Stderr.Write(message.ToString());
+            return new RecipeOutcome(recipe.Id, targetUrl, exit, message.ToString().Split('\n')[0].Trim(), DateTime.UtcNow - started);
         }
         finally
         {
@@ -87,7 +99,19 @@ internal static class RunCommand
         }
     }
 
-    internal static string TargetUrl(Recipe recipe, RunOverrides o) => o.Target ?? recipe.Target.Url;
+    private static string SettingText(Hosting.ForgeSettings s, string key) => key switch
+    {
+        "target" => s.Target ?? "",
+        "cache" => s.Cache ?? "",
+        "max_memory" => s.MaxMemory is { } m ? Sizes.Format(m) : "",
+        "workers" => s.Workers?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        "progress" => s.Progress,
+        "log_level" => s.LogLevel.ToString().ToLowerInvariant(),
+        _ => s.LogFile ?? "",
+    };
+
+    /// <summary>The store a run writes: --target or target.url, or its scratch twin for a pruned run (see <see cref="ScratchTarget"/>).</summary>
+    internal static string TargetUrl(Recipe recipe, RunOverrides o) => ScratchTarget.Resolve(o.Target ?? recipe.Target.Url, o);
 
     private static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed, RunSummary? summary = null)
     {

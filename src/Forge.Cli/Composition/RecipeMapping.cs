@@ -12,7 +12,11 @@ using Forge.Recipes.Patterns;
 namespace Forge.Cli.Composition;
 
 /// <summary>Command-line overrides of recipe settings.</summary>
-internal sealed record RunOverrides(string? Target, int? Prune, long? MaxMemory, int? Workers, string? Cache, bool Offline, bool Overwrite);
+internal sealed record RunOverrides(string? Target, int? Prune, long? MaxMemory, int? Workers, string? Cache, bool Offline, bool Overwrite)
+{
+    /// <summary>The target came from the --target flag itself: a pruned run then writes there, not to a scratch store.</summary>
+    public bool TargetFromFlag { get; init; }
+}
 
 /// <summary>Turns a parsed recipe (plus command-line overrides) into the engine's <see cref="RunRequest"/>.</summary>
 internal static class RecipeMapping

@@ -13,6 +13,23 @@ internal static partial class FeedstockMetaParser
     public static readonly string[] ProviderKeys = ["name", "description", "roles", "url"];
     public static readonly string[] MaintainerKeys = ["name", "github", "orcid"];
 
+    /// <summary>
+    /// pangeo-forge meta.yaml keys Forge does not use, each with what to write instead, so a feedstock moved from
+    /// pangeo-forge gets a list of the edits to make rather than "unknown key" errors.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> PangeoForgeTopKeys = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["pangeo_forge_version"] = "'pangeo_forge_version' is a pangeo-forge key: delete it (each Forge recipe file says its format with 'forge: 1'; see docs/moving-from-pangeo-forge.md)",
+        ["pangeo_notebook_version"] = "'pangeo_notebook_version' is a pangeo-forge key: delete it (Forge is one binary; no notebook image is involved)",
+        ["bakery"] = "'bakery' is a pangeo-forge key: delete it; Forge bakes where it is run (command line, GitHub Actions, cron) and writes to each recipe's 'target.url' or to --target",
+    };
+
+    public static readonly IReadOnlyDictionary<string, string> PangeoForgeRecipeKeys = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["object"] = "'object' names a Python recipe (module:attribute), a pangeo-forge key: write the recipe as a Forge YAML file and replace 'object' with 'path: <file>.yaml' (see docs/moving-from-pangeo-forge.md)",
+        ["dict_object"] = "'dict_object' names a Python dict of recipes, a pangeo-forge key: list each recipe as '- id: <id>' with 'path: <file>.yaml', one Forge YAML file per recipe (see docs/moving-from-pangeo-forge.md)",
+    };
+
     /// <summary>STAC provider roles.</summary>
     public static readonly string[] Roles = ["producer", "licensor", "processor", "host"];
 
@@ -21,7 +38,7 @@ internal static partial class FeedstockMetaParser
     {
         var nodes = ImmutableDictionary.CreateBuilder<RecipeRef, (YamlNode, YamlNode)>();
         var root = YamlLoading.LoadRoot(ctx, bytes);
-        var top = root is null ? null : ctx.Map(root, "", TopKeys);
+        var top = root is null ? null : ctx.Map(root, "", TopKeys, PangeoForgeTopKeys);
         if (top is null) return (null, nodes.ToImmutable());
 
         var title = ctx.Text(top.Required("title"), "title");
@@ -38,7 +55,7 @@ internal static partial class FeedstockMetaParser
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 for (var i = 0; i < list.Children.Count; i++)
                 {
-                    var entry = ctx.Map(list.Children[i], $"recipes[{i}]", RecipeKeys);
+                    var entry = ctx.Map(list.Children[i], $"recipes[{i}]", RecipeKeys, PangeoForgeRecipeKeys);
                     if (entry is null) continue;
                     var idNode = entry.Required("id");
                     var pathNode = entry.Required("path");
