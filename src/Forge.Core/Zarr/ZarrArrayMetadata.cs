@@ -157,14 +157,23 @@ public sealed record ZarrArrayMetadata(ZarrFormat Format, ImmutableArray<long> S
         registry ??= CodecRegistry.Default;
         var format = doc["zarr_format"] is JsonValue fv && fv.TryGetValue<int>(out var f) ? f
             : throw new ZarrMetadataException(key, $"'zarr_format' must be 2 or 3, not {doc["zarr_format"]?.ToJsonString() ?? "missing"}");
-        var meta = format switch
+        try
         {
-            2 => ParseV2(doc, key, attributes, registry),
-            3 => ParseV3(doc, key, registry),
-            _ => throw new ZarrMetadataException(key, $"'zarr_format' must be 2 or 3, not {f}"),
-        };
-        meta.Validate(key);
-        return meta;
+            var meta = format switch
+            {
+                2 => ParseV2(doc, key, attributes, registry),
+                3 => ParseV3(doc, key, registry),
+                _ => throw new ZarrMetadataException(key, $"'zarr_format' must be 2 or 3, not {f}"),
+            };
+            meta.Validate(key);
+            return meta;
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidCastException or OverflowException or KeyNotFoundException)
+        {
+            // A field of the wrong JSON kind (an object where a string belongs, 1E0 where an integer belongs) found by
+            // fuzzing: System.Text.Json's typed getters throw these; the document is what is wrong, so say so.
+            throw new ZarrMetadataException(key, "is not valid Zarr metadata: a field has the wrong JSON type or an out-of-range value", e);
+        }
     }
 
     private static ZarrArrayMetadata ParseV2(JsonObject doc, string key, JsonObject? attributes, CodecRegistry registry)
@@ -220,7 +229,7 @@ public sealed record ZarrArrayMetadata(ZarrFormat Format, ImmutableArray<long> S
         if (String(doc, "node_type", key) != "array") throw new ZarrMetadataException(key, "'node_type' is not \"array\"");
         var shape = Longs(doc, "shape", key);
         var type = ZarrDataTypes.ParseV3(String(doc, "data_type", key), key);
-        if (doc["chunk_grid"] is not JsonObject grid || grid["name"]?.GetValue<string>() != "regular" || grid["configuration"]?["chunk_shape"] is not JsonArray)
+        if (doc["chunk_grid"] is not JsonObject grid || !(grid["name"] is JsonValue gridName && gridName.TryGetValue<string>(out var gridNameText) && gridNameText == "regular") || grid["configuration"]?["chunk_shape"] is not JsonArray)
             throw new ZarrMetadataException(key, $"'chunk_grid' must be {{\"name\":\"regular\",\"configuration\":{{\"chunk_shape\":[...]}}}}, not {doc["chunk_grid"]?.ToJsonString() ?? "missing"}");
         var chunks = Longs((JsonObject)grid["configuration"]!, "chunk_shape", key);
         var encoding = ZarrChunkKeyEncoding.ParseV3(doc["chunk_key_encoding"], key);

@@ -1,4 +1,5 @@
 using Forge.Core.Datasets;
+using Forge.Formats.NetCdf;
 using Forge.Testing.Files;
 
 namespace Forge.Formats.Tests.NetCdf;
@@ -37,6 +38,33 @@ public sealed class HostileHeaderTests : IDisposable
         var e = await Assert.ThrowsAsync<DataException>(async () => await new DatasetOpener().OpenAsync(path, "auto"));
         Assert.StartsWith($"{path}: ", e.Message, StringComparison.Ordinal);
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_deflate_bomb_chunk_over_the_decode_budget_is_refused_before_allocating_naming_file_variable_and_budget()
+    {
+        // 1 MiB on disk, one zlib chunk of 1 GiB (float32 16384 x 16384), made without holding the chunk in memory.
+        var path = PathOf("bomb.nc");
+        var script = Path.Combine(RepoRoot(), "tests", "Forge.Integration.Tests", "Hostile", "make_deflate_bomb.py");
+        using (var p = System.Diagnostics.Process.Start("/usr/bin/python3", [script, path]))
+        {
+            Assert.True(p!.WaitForExit(120_000) && p.ExitCode == 0, "make_deflate_bomb.py failed");
+        }
+
+        var options = NetCdfReadOptions.Default.FromMaxMemory(512L << 20);
+        await using var reader = await new DatasetOpener { NetCdfOptions = options }.OpenAsync(path, "auto");
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var e = await Assert.ThrowsAsync<DataException>(async () => await reader.ReadAsync("bomb", new long[] { 0, 0, 0 }, new long[] { 1, 16, 16 }, new byte[16 * 16 * 4]));
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 64L << 20, "the chunk was allocated before the refusal");
+        Assert.StartsWith($"{path}: variable 'bomb': one stored chunk (1 x 16384 x 16384 float32) decodes to 1 GiB", e.Message, StringComparison.Ordinal);
+        Assert.Contains("256 MiB allowed for decoding (half of run.max_memory 512 MiB)", e.Message, StringComparison.Ordinal);
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Forge.sln"))) return dir.FullName;
+        throw new InvalidOperationException("no Forge.sln above the test folder");
     }
 
     [Fact]
