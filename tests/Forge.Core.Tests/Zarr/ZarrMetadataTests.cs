@@ -162,7 +162,7 @@ public sealed class ZarrMetadataTests
     }
 
     [Fact]
-    public void Nan_float_attribute_reads_back_as_a_float_in_zarr_python_including_consolidated()
+    public async Task Nan_float_attribute_reads_back_as_a_float_in_zarr_python_including_consolidated()
     {
         var dir = Directory.CreateTempSubdirectory("forge-nan-attrs-").FullName;
         try
@@ -186,9 +186,9 @@ public sealed class ZarrMetadataTests
             psi.ArgumentList.Add(dir);
             using var p = System.Diagnostics.Process.Start(psi)!;
             var err = p.StandardError.ReadToEndAsync();
-            var output = p.StandardOutput.ReadToEnd().Trim();
+            var output = (await p.StandardOutput.ReadToEndAsync()).Trim();
             Assert.True(p.WaitForExit(60_000), "zarr-python did not finish within 60 s");
-            Assert.True(p.ExitCode == 0, err.Result);
+            Assert.True(p.ExitCode == 0, await err);
             Assert.Equal("float nan float str", output);
         }
         finally
