@@ -22,6 +22,19 @@ public static class FormatSniffer
     /// <summary>How far into the file a GRIB message may start (WMO bulletin headers precede some).</summary>
     private const int GribSearchWindow = 1024;
 
+    /// <summary>"GRIB" followed (at byte 7 of the message) by edition 1 or 2; the word alone, as in a README, is not GRIB.</summary>
+    private static bool IsGrib(ReadOnlySpan<byte> head)
+    {
+        for (var at = head.IndexOf("GRIB"u8); at >= 0;)
+        {
+            if (at + 7 < head.Length && head[at + 7] is 1 or 2) return true;
+            var next = head[(at + 4)..].IndexOf("GRIB"u8);
+            at = next < 0 ? -1 : at + 4 + next;
+        }
+
+        return false;
+    }
+
     public static ContainerKind Sniff(string path)
     {
         try
@@ -32,7 +45,7 @@ public static class FormatSniffer
             head = head[..n];
             if (n >= 4 && head[0] == 'C' && head[1] == 'D' && head[2] == 'F' && head[3] is 1 or 2 or 5) return ContainerKind.NetCdf3;
             if (head.StartsWith(HdfMagic)) return ContainerKind.Hdf5;
-            if (head.IndexOf("GRIB"u8) >= 0) return ContainerKind.Grib;
+            if (IsGrib(head)) return ContainerKind.Grib;
 
             // The HDF5 superblock may follow a user block at 512, 1024, 2048, ... bytes.
             Span<byte> probe = stackalloc byte[8];

@@ -66,19 +66,21 @@ internal static class RunCommand
                 RunLog.Setting(log, key, SettingText(ctx.Settings, key), source);
             var runner = new RecipeRunner(fetcher, Readers.CreateOpener(), new LoggingProgressSink(sink, log));
             sink.Stage("recipe", $"{recipe.Id}: {request.Inputs.Length} inputs → {store.Url}");
-            await using var prepared = await runner.PrepareAsync(request, ct);
+            await using var prepared = await RecipeNameCheck.PrepareAsync(runner, recipe, request, ct);
             var format = recipe.Target.ZarrFormat == 2 ? ZarrFormat.V2 : ZarrFormat.V3;
             var writer = new ZarrTargetWriter(store, format, a => RecipeMapping.Codecs(recipe, a));
             var summary = await runner.ExecuteAsync(prepared, writer, new StoreRunLedger(store), ct);
             (sink as TerminalProgressSink)?.Finish();
-            Summarize(sink, recipe.Id, "succeeded", summary.Target, summary.Inputs, summary.BytesIn, summary.BytesOut, summary.ChunksWritten, summary.Elapsed);
+            // The time is the whole run (fetching and the schema pass included), not only the data pass.
+            var elapsed = DateTime.UtcNow - started;
+            Summarize(sink, recipe.Id, "succeeded", summary.Target, summary.Inputs, summary.BytesIn, summary.BytesOut, summary.ChunksWritten, elapsed, null);
             if (sink is not JsonProgressSink)
             {
                 ctx.Stderr.WriteLine(summary.UpToDate
                     ? $"forge: {recipe.Id}: {summary.Target} is up to date; nothing to do"
                     : $"forge: {recipe.Id} succeeded: {summary.Inputs} inputs ({Sizes.Format(summary.BytesIn)}) → {summary.ChunksWritten} objects ({Sizes.Format(summary.BytesOut)}) in {summary.Target}" +
                       (summary.UnitsSkipped > 0 ? $" ({summary.UnitsSkipped} work units already done)" : "") +
-                      $", {summary.Elapsed.TotalSeconds:0.0} s");
+                      $", {elapsed.TotalSeconds:0.0} s");
             }
 
             return new RecipeOutcome(recipe.Id, summary.Target, ExitCodes.Success, summary.UpToDate ? "up to date" : null, DateTime.UtcNow - started);
@@ -86,7 +88,7 @@ internal static class RunCommand
         catch (Exception ex)
         {
             (sink as TerminalProgressSink)?.Finish();
-            Summarize(sink, recipe.Id, "failed", targetUrl, request?.Inputs.Length ?? 0, 0, 0, 0, DateTime.UtcNow - started);
+            Summarize(sink, recipe.Id, "failed", targetUrl, request?.Inputs.Length ?? 0, 0, 0, 0, DateTime.UtcNow - started, ErrorReporting.Classify(ex, ct.IsCancellationRequested));
             using var message = new StringWriter();
             var exit = ErrorReporting.Report(ex, message, ct.IsCancellationRequested);
             ctx.Stderr.Write(message.ToString());
@@ -112,7 +114,7 @@ internal static class RunCommand
     /// <summary>The store a run writes: --target or target.url, or its scratch twin for a pruned run (see <see cref="ScratchTarget"/>).</summary>
     internal static string TargetUrl(Recipe recipe, RunOverrides o) => ScratchTarget.Resolve(o.Target ?? recipe.Target.Url, o);
 
-    private static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed)
+    private static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed, ErrorReport? error)
     {
         if (sink is not JsonProgressSink json) return;
         json.Emit(new JsonObject
@@ -126,6 +128,7 @@ internal static class RunCommand
             ["bytes_out"] = bytesOut,
             ["chunks_written"] = chunks,
             ["seconds"] = Math.Round(elapsed.TotalSeconds, 3),
+            ["error"] = error is null ? null : new JsonObject { ["kind"] = error.Kind, ["exit_code"] = error.ExitCode, ["message"] = error.Message, ["culprit"] = error.Culprit },
         });
     }
 }
