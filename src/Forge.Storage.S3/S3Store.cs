@@ -15,7 +15,7 @@ namespace Forge.Storage.S3;
 /// uploads above it, ranged GETs, paged listings, conditional creates (If-None-Match: *); every request
 /// shares one concurrency bound.
 /// </summary>
-public sealed class S3Store : IStore, IConditionalWritableStore, IDisposable
+public sealed class S3Store : IStore, IConditionalWritableStore, ITemporaryObjectSweeper, IDisposable
 {
     private readonly IAmazonS3 _client;
     private readonly bool _ownsClient;
@@ -175,6 +175,35 @@ public sealed class S3Store : IStore, IConditionalWritableStore, IDisposable
             request.ContinuationToken = response.NextContinuationToken;
         }
         while (response.IsTruncated == true && !string.IsNullOrEmpty(request.ContinuationToken));
+    }
+
+    /// <summary>Aborts the incomplete multipart uploads under this store's prefix initiated before <paramref name="olderThan"/> (a killed writer's parts).</summary>
+    public async ValueTask<int> SweepTemporaryObjectsAsync(DateTimeOffset olderThan, CancellationToken ct = default)
+    {
+        var request = new ListMultipartUploadsRequest { BucketName = _options.Bucket, Prefix = _keyPrefix };
+        var stale = new List<(string Key, string UploadId)>();
+        ListMultipartUploadsResponse response;
+        do
+        {
+            response = await CallAsync("list multipart uploads", "", token => _client.ListMultipartUploadsAsync(request, token), ct);
+            foreach (var upload in response.MultipartUploads ?? [])
+            {
+                if (upload.Initiated is { } initiated && new DateTimeOffset(initiated.ToUniversalTime(), TimeSpan.Zero) >= olderThan) continue;
+                stale.Add((upload.Key, upload.UploadId));
+            }
+
+            request.KeyMarker = response.NextKeyMarker;
+            request.UploadIdMarker = response.NextUploadIdMarker;
+        }
+        while (response.IsTruncated == true);
+
+        foreach (var (key, uploadId) in stale)
+        {
+            await CallAsync("abort multipart upload", key[_keyPrefix.Length..], token =>
+                _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _options.Bucket, Key = key, UploadId = uploadId }, token), ct);
+        }
+
+        return stale.Count;
     }
 
     public void Dispose()

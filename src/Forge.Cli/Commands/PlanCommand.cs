@@ -44,10 +44,10 @@ internal static class PlanCommand
                 if (mode != "none")
                 {
                     var probed = mode == "first" ? request with { Inputs = [.. request.Inputs.Where(i => i.ConcatIndex == 0)] } : request;
-                    var temp = Directory.CreateTempSubdirectory("forge-plan-");
+                    var temp = Forge.Sources.TempDownloadFolder.Create("plan");
                     try
                     {
-                        using var fetcher = FetcherFactory.Create(recipe, overrides, NullLogger.Instance, temp.FullName);
+                        using var fetcher = FetcherFactory.Create(recipe, overrides, NullLogger.Instance, temp.Path);
                         var runner = new RecipeRunner(fetcher, Readers.CreateOpener(), NullProgressSink.Instance);
                         await using var prepared = await RecipeNameCheck.PrepareAsync(runner, recipe, probed, ct);
                         var keys = mode == "first" ? request.Inputs.Max(i => i.ConcatIndex) + 1 : 1;
@@ -58,7 +58,7 @@ internal static class PlanCommand
                     }
                     finally
                     {
-                        try { temp.Delete(true); } catch (IOException) { }
+                        temp.Dispose();
                     }
                 }
 

@@ -7,6 +7,7 @@ using Forge.Core.Planning;
 using Forge.Core.Telemetry;
 using Forge.Core.Zarr;
 using Forge.Recipes;
+using Forge.Sources;
 using Microsoft.Extensions.Logging;
 
 namespace Forge.Cli.Commands;
@@ -55,12 +56,15 @@ internal static class RunCommand
         RunRequest? request = null;
         var targetUrl = TargetUrl(recipe, overrides);
         var started = DateTime.UtcNow;
-        var temp = Directory.CreateTempSubdirectory("forge-");
+        using var temp = TempDownloadFolder.Create("run");
         try
         {
             request = RecipeMapping.ToRequest(recipe, overrides);
             var store = StoreFactory.Open(targetUrl, recipe.Target.S3);
-            using var fetcher = FetcherFactory.Create(recipe, overrides, ctx.Loggers.CreateLogger("forge.sources"), temp.FullName);
+            var ledger = new StoreRunLedger(store);
+            // The lease first: a second run on this target refuses before it downloads anything.
+            await using var lease = await ledger.AcquireAsync($"forge run {recipe.Id}", ct);
+            using var fetcher = FetcherFactory.Create(recipe, overrides, ctx.Loggers.CreateLogger("forge.sources"), temp.Path);
             var log = ctx.Loggers.CreateLogger("forge.run");
             foreach (var (key, source) in ctx.Settings.Sources.Where(kv => kv.Value != "default"))
                 RunLog.Setting(log, key, SettingText(ctx.Settings, key), source);
@@ -69,7 +73,7 @@ internal static class RunCommand
             await using var prepared = await RecipeNameCheck.PrepareAsync(runner, recipe, request, ct);
             var format = recipe.Target.ZarrFormat == 2 ? ZarrFormat.V2 : ZarrFormat.V3;
             var writer = new ZarrTargetWriter(store, format, a => RecipeMapping.Codecs(recipe, a));
-            var summary = await runner.ExecuteAsync(prepared, writer, new StoreRunLedger(store), ct);
+            var summary = await runner.ExecuteAsync(prepared, writer, ledger, ct);
             (sink as TerminalProgressSink)?.Finish();
             // The time is the whole run (fetching and the schema pass included), not only the data pass.
             var elapsed = DateTime.UtcNow - started;
@@ -93,10 +97,6 @@ internal static class RunCommand
             var exit = ErrorReporting.Report(ex, message, ct.IsCancellationRequested);
             ctx.Stderr.Write(message.ToString());
             return new RecipeOutcome(recipe.Id, targetUrl, exit, message.ToString().Split('\n')[0].Trim(), DateTime.UtcNow - started);
-        }
-        finally
-        {
-            try { temp.Delete(recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 

@@ -45,6 +45,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
     {
         var clock = Stopwatch.StartNew();
         var request = run.Request;
+        await using var lease = await ledger.AcquireAsync($"forge run {request.RecipeId}", ct);
         var fingerprint = Fingerprint(run);
         var (state, detail) = await ledger.InspectAsync(fingerprint, ct);
         if (state == LedgerState.Complete && !request.Overwrite)
@@ -55,7 +56,11 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
 
         if (state == LedgerState.Incompatible && !request.Overwrite)
             throw new TargetConflictException($"{writer.Url}: {detail}; use --overwrite to replace it");
-        await ledger.BeginAsync(fingerprint, $"recipe {request.RecipeId} ({request.Inputs.Length} inputs)", wipe: request.Overwrite && state != LedgerState.Empty, ct);
+        // An interrupted --overwrite is finished whether or not this run asks for one: it was the user's decision.
+        var wipe = state == LedgerState.Replacing || (request.Overwrite && state != LedgerState.Empty);
+        if (state == LedgerState.Replacing) progress.Stage("replace", $"{writer.Url}: {detail}");
+        await ledger.BeginAsync(fingerprint, $"recipe {request.RecipeId} ({request.Inputs.Length} inputs)", wipe, ct);
+        if (wipe) state = LedgerState.Empty;
 
         var executor = new UnitExecutor(run, opener, writer, progress);
         int skipped = 0;

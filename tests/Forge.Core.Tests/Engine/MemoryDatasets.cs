@@ -63,7 +63,7 @@ internal sealed class MemoryFetcher(IReadOnlyDictionary<string, MemoryDataset> f
 }
 
 /// <summary>A store that records the order of its writes.</summary>
-internal sealed class RecordingStore(IStore inner) : IStore
+internal sealed class RecordingStore(IStore inner) : IStore, IConditionalWritableStore
 {
     public ConcurrentQueue<string> Sets { get; } = new();
 
@@ -78,6 +78,10 @@ internal sealed class RecordingStore(IStore inner) : IStore
         Sets.Enqueue(key.Value);
         return inner.SetAsync(key, value, ct);
     }
+
+    /// <summary>Not recorded: the only conditional create is the run's lease, which is gone when the run ends.</summary>
+    public ValueTask<bool> SetIfAbsentAsync(StoreKey key, ReadOnlyMemory<byte> value, CancellationToken ct = default) =>
+         ((IConditionalWritableStore)inner).SetIfAbsentAsync(key, value, ct);
 
     public ValueTask DeleteAsync(StoreKey key, CancellationToken ct = default) => inner.DeleteAsync(key, ct);
 

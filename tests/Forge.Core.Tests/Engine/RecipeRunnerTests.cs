@@ -25,7 +25,7 @@ public sealed class RecipeRunnerTests
 
     private static float Decoded(int t, int y, int x) => Raw(t, y, x) == -32767 ? float.NaN : (float)(Raw(t, y, x) * 0.01 + 273.15);
 
-    private static Dictionary<string, MemoryDataset> Files()
+    internal static Dictionary<string, MemoryDataset> Files()
     {
         var files = new Dictionary<string, MemoryDataset>();
         int t0 = 0;
@@ -56,7 +56,7 @@ public sealed class RecipeRunnerTests
         return files;
     }
 
-    private static RunRequest Request(string recipeSha = "sha-1") => new(
+    internal static RunRequest Request(string recipeSha = "sha-1") => new(
         "monthly-tas", recipeSha, "time",
         [.. Months.Select((m, i) => new RunInput(i, 0, m.Url))],
         "auto", null,
@@ -66,7 +66,7 @@ public sealed class RecipeRunnerTests
         Attrs(("project", "forge-tests")),
         MaxMemory: 64L << 20, Workers: 2, FetchConcurrency: 2);
 
-    private sealed class Harness
+    internal sealed class Harness
     {
         public Dictionary<string, MemoryDataset> Files { get; } = RecipeRunnerTests.Files();
 
@@ -85,7 +85,7 @@ public sealed class RecipeRunnerTests
         }
     }
 
-    private static async Task AssertDatasetAsync(IStore store, ZarrFormat format)
+    internal static async Task AssertDatasetAsync(IStore store, ZarrFormat format)
     {
         var group = await ZarrGroupReader.OpenAsync(store);
         Assert.Equal(format, group.Format);
@@ -219,9 +219,10 @@ public sealed class RecipeRunnerTests
         Assert.Contains("precious/data.bin", ex.Message);
         Assert.NotNull(await h.Store.GetAsync(new StoreKey("precious/data.bin")));
 
-        await h.RunAsync(Request() with { Overwrite = true });
-        Assert.Null(await h.Store.GetAsync(new StoreKey("precious/data.bin")));
-        await AssertDatasetAsync(h.Store, ZarrFormat.V2);
+        // --overwrite only replaces what Forge or Zarr wrote: a user's file is never deleted (contract change, issue #9).
+        var refused = await Assert.ThrowsAsync<TargetConflictException>(() => h.RunAsync(Request() with { Overwrite = true }));
+        Assert.Contains("precious/data.bin", refused.Message);
+        Assert.NotNull(await h.Store.GetAsync(new StoreKey("precious/data.bin")));
     }
 
     [Fact]
