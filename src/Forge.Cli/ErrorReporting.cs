@@ -23,6 +23,7 @@ internal static class ErrorReporting
         UsageException u => new("usage", ExitCodes.Invalid, u.Message, null),
         RecipeException r => new("recipe", ExitCodes.Invalid, r.Message, $"{r.File}:{r.Line}:{r.Column}"),
         PlanException p => new("layout", ExitCodes.Invalid, $"invalid target layout: {p.Message}", null),
+        Forge.Core.Execution.Memory.MemoryBudgetException m => new("memory", ExitCodes.Invalid, $"memory budget: {m.Message}", null),
         FetchException f => new("fetch", ExitCodes.RunFailed, f.Message, f.Url.Length > 0 ? f.Url : null),
         TargetConflictException t => new("target-conflict", ExitCodes.RunFailed, t.Message, null),
         DataException d => new("data", ExitCodes.RunFailed, d.Message, d.Message.Split(": ")[0]),

@@ -77,14 +77,15 @@ internal static class RunCommand
             (sink as TerminalProgressSink)?.Finish();
             // The time is the whole run (fetching and the schema pass included), not only the data pass.
             var elapsed = DateTime.UtcNow - started;
-            Summarize(sink, recipe.Id, "succeeded", summary.Target, summary.Inputs, summary.BytesIn, summary.BytesOut, summary.ChunksWritten, elapsed, null);
+            Summarize(sink, recipe.Id, "succeeded", summary.Target, summary.Inputs, summary.BytesIn, summary.BytesOut, summary.ChunksWritten, elapsed, null, summary);
             if (sink is not JsonProgressSink)
             {
                 ctx.Stderr.WriteLine(summary.UpToDate
                     ? $"forge: {recipe.Id}: {summary.Target} is up to date; nothing to do"
                     : $"forge: {recipe.Id} succeeded: {summary.Inputs} inputs ({Sizes.Format(summary.BytesIn)}) → {summary.ChunksWritten} objects ({Sizes.Format(summary.BytesOut)}) in {summary.Target}" +
-                      (summary.UnitsSkipped > 0 ? $" ({summary.UnitsSkipped} work units already done)" : "") +
-                      $", {elapsed.TotalSeconds:0.0} s");
+                      (summary.ObjectsSkipped > 0 ? $" ({summary.ObjectsSkipped} objects already done)" : "") +
+                      $", {elapsed.TotalSeconds:0.0} s; {PlanCommand.StrategyName(summary.Strategy)}, {summary.Passes} pass(es)" +
+                      (summary.PeakResidentBytes is { } peak ? $", peak memory {Sizes.Format(peak)} (max_memory {Sizes.Format(request.MaxMemory)})" : ""));
             }
 
             return new RecipeOutcome(recipe.Id, summary.Target, ExitCodes.Success, summary.UpToDate ? "up to date" : null, DateTime.UtcNow - started);
@@ -114,10 +115,10 @@ internal static class RunCommand
     /// <summary>The store a run writes: --target or target.url, or its scratch twin for a pruned run (see <see cref="ScratchTarget"/>).</summary>
     internal static string TargetUrl(Recipe recipe, RunOverrides o) => ScratchTarget.Resolve(o.Target ?? recipe.Target.Url, o);
 
-    private static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed, ErrorReport? error)
+    private static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed, ErrorReport? error, RunSummary? summary = null)
     {
         if (sink is not JsonProgressSink json) return;
-        json.Emit(new JsonObject
+        var doc = new JsonObject
         {
             ["event"] = "summary",
             ["recipe"] = id,
@@ -129,6 +130,18 @@ internal static class RunCommand
             ["chunks_written"] = chunks,
             ["seconds"] = Math.Round(elapsed.TotalSeconds, 3),
             ["error"] = error is null ? null : new JsonObject { ["kind"] = error.Kind, ["exit_code"] = error.ExitCode, ["message"] = error.Message, ["culprit"] = error.Culprit },
-        });
+        };
+        if (summary is not null)
+        {
+            doc["objects_skipped"] = summary.ObjectsSkipped;
+            doc["strategy"] = PlanCommand.StrategyName(summary.Strategy);
+            doc["passes"] = summary.Passes;
+            doc["bytes_decoded"] = summary.BytesDecoded;
+            doc["spill_bytes"] = summary.SpillBytes;
+            doc["peak_accounted_bytes"] = summary.PeakAccountedBytes;
+            doc["peak_rss_bytes"] = summary.PeakResidentBytes;
+        }
+
+        json.Emit(doc);
     }
 }
