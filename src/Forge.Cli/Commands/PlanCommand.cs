@@ -33,7 +33,7 @@ internal static class PlanCommand
         cmd.Options.Add(probe);
         cmd.SetAction((parse, ct) => CommandGuard.RunAsync(ctx, ct, async () =>
         {
-            var overrides = o.Read(parse);
+            var overrides = o.Read(parse, ctx.Settings);
             var source = feedstock.Open(parse, parse.GetValue(recipeArg)!);
             var plans = new JsonArray();
             var recipes = SharedRunOptions.Select(source.Recipes, parse.GetValue(o.RecipeId));

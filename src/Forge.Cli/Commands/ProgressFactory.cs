@@ -6,7 +6,7 @@ namespace Forge.Cli.Commands;
 /// <summary>Chooses the progress display for <c>--progress auto|plain|json|none</c>.</summary>
 internal static class ProgressFactory
 {
-    public static readonly string[] Modes = ["auto", "plain", "json", "none"];
+    public static readonly string[] Modes = Hosting.ForgeConfiguration.ProgressModes;
 
     public static IProgressSink Create(string mode, CommandContext ctx) => mode switch
     {

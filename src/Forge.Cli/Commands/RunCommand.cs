@@ -18,7 +18,7 @@ internal static class RunCommand
     {
         var recipeArg = new Argument<string>("recipe") { Description = "A recipe file, or a feedstock folder with meta.yaml (runs every recipe it lists)." };
         var o = new SharedRunOptions();
-        var progress = new Option<string>("--progress") { Description = "Progress display: auto (live on a terminal, else plain lines), plain, json (JSON lines on stdout), none.", DefaultValueFactory = _ => "auto" };
+        var progress = new Option<string?>("--progress") { Description = "Progress display: auto (live on a terminal, else plain lines), plain, json (JSON lines on stdout), none. Setting: progress, FORGE_PROGRESS." };
         progress.AcceptOnlyFromAmong(ProgressFactory.Modes);
         var failFast = new Option<bool>("--fail-fast") { Description = "In a feedstock, stop at the first recipe that fails (default: run every recipe, then report)." };
         var feedstock = new FeedstockOptions();
@@ -29,11 +29,11 @@ internal static class RunCommand
         cmd.Options.Add(progress);
         cmd.SetAction((parse, ct) => CommandGuard.RunAsync(ctx, ct, async () =>
         {
-            var overrides = o.Read(parse);
+            var overrides = o.Read(parse, ctx.Settings);
             var source = feedstock.Open(parse, parse.GetValue(recipeArg)!);
             var recipes = SharedRunOptions.Select(source.Recipes, parse.GetValue(o.RecipeId));
             SharedRunOptions.CheckOneTargetPerRecipe(recipes, overrides);
-            var sink = ProgressFactory.Create(parse.GetValue(progress)!, ctx);
+            var sink = ProgressFactory.Create(ctx.Settings.Progress, ctx);
             var outcomes = new List<RecipeOutcome>();
             foreach (var recipe in recipes)
             {
@@ -57,17 +57,15 @@ internal static class RunCommand
         var targetUrl = TargetUrl(recipe, overrides);
         var started = DateTime.UtcNow;
         var temp = Directory.CreateTempSubdirectory("forge-");
-        // Log lines go to stderr: stdout carries only the `--progress json` lines.
-        using var loggers = LoggerFactory.Create(b => b
-            .AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace)
-            .AddSimpleConsole(c => c.SingleLine = true)
-            .SetMinimumLevel(LogLevel.Warning));
         try
         {
             request = RecipeMapping.ToRequest(recipe, overrides);
             var store = StoreFactory.Open(targetUrl, recipe.Target.S3);
-            using var fetcher = FetcherFactory.Create(recipe, overrides, loggers.CreateLogger("forge.sources"), temp.FullName);
-            var runner = new RecipeRunner(fetcher, Readers.CreateOpener(), sink);
+            using var fetcher = FetcherFactory.Create(recipe, overrides, ctx.Loggers.CreateLogger("forge.sources"), temp.FullName);
+            var log = ctx.Loggers.CreateLogger("forge.run");
+            foreach (var (key, source) in ctx.Settings.Sources.Where(kv => kv.Value != "default"))
+                RunLog.Setting(log, key, SettingText(ctx.Settings, key), source);
+            var runner = new RecipeRunner(fetcher, Readers.CreateOpener(), new LoggingProgressSink(sink, log));
             sink.Stage("recipe", $"{recipe.Id}: {request.Inputs.Length} inputs → {store.Url}");
             await using var prepared = await runner.PrepareAsync(request, ct);
             var format = recipe.Target.ZarrFormat == 2 ? ZarrFormat.V2 : ZarrFormat.V3;
@@ -100,6 +98,17 @@ internal static class RunCommand
             try { temp.Delete(recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
+
+    private static string SettingText(Hosting.ForgeSettings s, string key) => key switch
+    {
+        "target" => s.Target ?? "",
+        "cache" => s.Cache ?? "",
+        "max_memory" => s.MaxMemory is { } m ? Sizes.Format(m) : "",
+        "workers" => s.Workers?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        "progress" => s.Progress,
+        "log_level" => s.LogLevel.ToString().ToLowerInvariant(),
+        _ => s.LogFile ?? "",
+    };
 
     /// <summary>The store a run writes: --target or target.url, or its scratch twin for a pruned run (see <see cref="ScratchTarget"/>).</summary>
     internal static string TargetUrl(Recipe recipe, RunOverrides o) =>

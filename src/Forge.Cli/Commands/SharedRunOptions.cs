@@ -1,20 +1,24 @@
 using System.Collections.Immutable;
 using System.CommandLine;
 using Forge.Cli.Composition;
+using Forge.Cli.Hosting;
 using Forge.Recipes;
 
 namespace Forge.Cli.Commands;
 
-/// <summary>The options `run` and `plan` share, and their parsing (sizes like 2GiB, K/N shards).</summary>
+/// <summary>
+/// The options `run` and `plan` share. Target, cache, max memory and workers are settings: their flags are layered
+/// over FORGE_* variables and forge.yaml by the host (see <see cref="ForgeConfiguration"/>), and read back from there.
+/// </summary>
 internal sealed class SharedRunOptions
 {
     public Option<string?> RecipeId { get; } = new("--recipe") { Description = "Run only the recipe with this id from a feedstock." };
-    public Option<string?> Target { get; } = new("--target") { Description = "Target store URL (local path, file:// or s3://bucket/prefix); overrides target.url. {id} is replaced by the recipe id (needed for a feedstock of several recipes)." };
-    public Option<int?> Prune { get; } = new("--prune") { Description = "Keep only the first N concat keys (all merge keys): a quick test of a recipe. Writes to <target>.prune-N unless --target is given." };
+    public Option<string?> Target { get; } = new("--target") { Description = "Target store URL (local path, file:// or s3://bucket/prefix); overrides target.url. {id} is replaced by the recipe id (needed for a feedstock of several recipes). Setting: target, FORGE_TARGET." };
+    public Option<int?> Prune { get; } = new("--prune") { Description = "Keep only the first N concat keys (all merge keys): a quick test of a recipe. Writes to <target>.prune-N unless --target is given.", CustomParser = OptionParsers.PositiveInt };
     public Option<string?> Shard { get; } = new("--shard") { Description = "Run the K-th of N disjoint slices of the work (K/N, 0-based); not supported yet." };
-    public Option<string?> MaxMemory { get; } = new("--max-memory") { Description = "Memory bound for array data, e.g. 512MiB or 4GiB; overrides run.max_memory." };
-    public Option<int?> Workers { get; } = new("--workers") { Description = "Decode/encode parallelism; overrides run.workers." };
-    public Option<string?> Cache { get; } = new("--cache") { Description = "Input cache folder or s3:// URL; overrides inputs.cache." };
+    public Option<string?> MaxMemory { get; } = new("--max-memory") { Description = "Memory bound for array data, e.g. 512MiB or 4GiB; overrides run.max_memory. Setting: max_memory, FORGE_MAX_MEMORY." };
+    public Option<string?> Workers { get; } = new("--workers") { Description = "Decode/encode parallelism; overrides run.workers. Setting: workers, FORGE_WORKERS." };
+    public Option<string?> Cache { get; } = new("--cache") { Description = "Input cache folder or s3:// URL; overrides inputs.cache. Setting: cache, FORGE_CACHE." };
     public Option<bool> Offline { get; } = new("--offline") { Description = "Fetch nothing: every remote input must come from the cache." };
     public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "Replace a target that holds something else (another recipe or other inputs)." };
 
@@ -23,18 +27,15 @@ internal sealed class SharedRunOptions
         foreach (var o in new Option[] { RecipeId, Target, Prune, Shard, MaxMemory, Workers, Cache, Offline, Overwrite }) cmd.Options.Add(o);
     }
 
-    public RunOverrides Read(ParseResult parse)
+    public RunOverrides Read(ParseResult parse, ForgeSettings settings)
     {
         if (parse.GetValue(Shard) is { } shard)
             throw new UsageException($"--shard {shard}: sharded runs are not supported yet");
-        long? maxMemory = null;
-        if (parse.GetValue(MaxMemory) is { } m)
-            maxMemory = Units.TryParseSize(m, out var bytes) && bytes > 0 ? bytes : throw new UsageException($"--max-memory '{m}' is not a size such as 512MiB or 4GiB");
-        var prune = parse.GetValue(Prune);
-        if (prune is < 1) throw new UsageException("--prune must be at least 1");
-        var workers = parse.GetValue(Workers);
-        if (workers is < 1) throw new UsageException("--workers must be at least 1");
-        return new RunOverrides(parse.GetValue(Target), prune, maxMemory, workers, parse.GetValue(Cache), parse.GetValue(Offline), parse.GetValue(Overwrite)) { TargetFromFlag = parse.GetValue(Target) is not null };
+        return new RunOverrides(settings.Target, parse.GetValue(Prune), settings.MaxMemory, settings.Workers, settings.Cache, parse.GetValue(Offline), parse.GetValue(Overwrite))
+        {
+            // Only an explicit --target opts a pruned run out of its scratch target; a configured target is the real one.
+            TargetFromFlag = settings.Sources.GetValueOrDefault("target") == "--target",
+        };
     }
 
     /// <summary>In --target, replaced by each recipe's id, so one flag places every recipe of a feedstock.</summary>
@@ -44,7 +45,7 @@ internal sealed class SharedRunOptions
     public static void CheckOneTargetPerRecipe(ImmutableArray<Recipe> recipes, RunOverrides o)
     {
         if (recipes.Length > 1 && o.Target is { } target && !target.Contains(IdPlaceholder, StringComparison.Ordinal))
-            throw new UsageException($"--target {target} would put {recipes.Length} recipes ({string.Join(", ", recipes.Select(r => r.Id))}) in one store; write {IdPlaceholder} in it (e.g. {target.TrimEnd('/')}/{IdPlaceholder}.zarr) or choose one with --recipe");
+            throw new UsageException($"target {target} (--target or FORGE_TARGET) would put {recipes.Length} recipes ({string.Join(", ", recipes.Select(r => r.Id))}) in one store; write {IdPlaceholder} in it (e.g. {target.TrimEnd('/')}/{IdPlaceholder}.zarr) or choose one with --recipe");
     }
 
     public static ImmutableArray<Recipe> Select(ImmutableArray<Recipe> recipes, string? id)
@@ -52,7 +53,7 @@ internal sealed class SharedRunOptions
         if (id is null) return recipes;
         var match = recipes.Where(r => r.Id == id).ToImmutableArray();
         return match.IsEmpty
-            ? throw new UsageException($"--recipe {id}: no such recipe (have: {string.Join(", ", recipes.Select(r => r.Id))})")
+            ? throw new UsageException($"--recipe {id}: no such recipe{DidYouMean.Hint(id, [.. recipes.Select(r => r.Id)])}")
             : match;
     }
 }

@@ -34,8 +34,8 @@ public static class FillPattern
         if (BitwiseUniform(data, element)) return true;
         return dataType switch
         {
-            DataType.Float32 when float.IsNaN(MemoryMarshal.Read<float>(element)) => AllNaN(MemoryMarshal.Cast<byte, float>(data)),
-            DataType.Float64 when double.IsNaN(MemoryMarshal.Read<double>(element)) => AllNaN(MemoryMarshal.Cast<byte, double>(data)),
+            DataType.Float32 when float.IsNaN(MemoryMarshal.Read<float>(element)) => FillMask.AllNaN(MemoryMarshal.Cast<byte, float>(data)),
+            DataType.Float64 when double.IsNaN(MemoryMarshal.Read<double>(element)) => FillMask.AllNaN(MemoryMarshal.Cast<byte, double>(data)),
             _ => false,
         };
     }
@@ -52,20 +52,6 @@ public static class FillPattern
             data = data[n..];
         }
 
-        return true;
-    }
-
-    private static bool AllNaN(ReadOnlySpan<float> values)
-    {
-        foreach (var v in values)
-            if (!float.IsNaN(v)) return false;
-        return true;
-    }
-
-    private static bool AllNaN(ReadOnlySpan<double> values)
-    {
-        foreach (var v in values)
-            if (!double.IsNaN(v)) return false;
         return true;
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Forge.Core.Arrays;
 using Forge.Core.Datasets;
+using Forge.Core.Kernels;
 using Forge.Formats.Hdf5;
 using Forge.Formats.Kernels;
 using Forge.Native.Hdf5;
@@ -109,7 +110,7 @@ public sealed partial class NetCdfDatasetReader
 
                 var where = new ChunkLocation(Source, name, origins[i]);
                 var decoded = ChunkDecoder.Decode(dataset, stored, storedLength, scratch, mask, where);
-                HyperslabCopy.CopyOverlap(decoded, origins[i], dataset.ChunkShape.AsSpan(), destination.Span, start, count, elementSize);
+                BlockCopy.CopyOverlap(decoded, origins[i], dataset.ChunkShape.AsSpan(), destination.Span, start, count, elementSize);
             }
             finally
             {

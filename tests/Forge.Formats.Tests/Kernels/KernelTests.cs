@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Forge.Core.Kernels;
 using Forge.Formats.Kernels;
 using Forge.Formats.Tests.NetCdf;
 
@@ -51,7 +52,7 @@ public sealed class KernelTests
         var chunk = Slab.Extract(fullBytes, full, chunkOrigin, chunkShape, elementSize);
         var expected = Slab.Extract(fullBytes, full, regionStart, regionCount, elementSize);
         var region = new byte[expected.Length];
-        HyperslabCopy.CopyOverlap(chunk, chunkOrigin, chunkShape, region, regionStart, regionCount, elementSize);
+        BlockCopy.CopyOverlap(chunk, chunkOrigin, chunkShape, region, regionStart, regionCount, elementSize);
 
         // Only the overlap is written; compare it element by element against the reference.
         var rank = full.Length;

@@ -6,7 +6,7 @@ namespace Forge.Integration.Tests.Cli;
 
 /// <summary>
 /// The real program in a child process: with <c>--progress json</c> stdout is JSON lines only (no log lines mixed
-/// in), secrets from the environment appear nowhere, and SIGINT (Ctrl-C) is exit 130 with a resumable target.
+/// in), secrets from the environment appear nowhere, and SIGINT (Ctrl-C), SIGTERM and SIGHUP are exit 130 with a resumable target.
 /// </summary>
 [Collection(ServedInputsCollection.Name)]
 public sealed class ProcessCliTests(ServedInputs inputs) : IDisposable
@@ -59,10 +59,13 @@ public sealed class ProcessCliTests(ServedInputs inputs) : IDisposable
         }
     }
 
-    [Fact]
-    public async Task Sigint_during_the_data_pass_is_exit_130_and_a_rerun_completes()
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    [InlineData("HUP")] // the terminal went away: handled like SIGTERM, not a crash that loses the ledger
+    public async Task A_signal_during_the_data_pass_is_exit_130_and_a_rerun_completes(string signal)
     {
-        var recipe = CliWork.DailyRecipe(_work, inputs, "sigint", "daily", "1981-10-10");
+        var recipe = CliWork.DailyRecipe(_work, inputs, "sig" + signal.ToLowerInvariant(), "daily", "1981-10-10");
         var store = Path.Combine(_work, "sigint.zarr");
         var chunks = 0;
         var signalled = 0;
@@ -71,7 +74,7 @@ public sealed class ProcessCliTests(ServedInputs inputs) : IDisposable
         {
             if (line.Contains("\"event\":\"chunk\"", StringComparison.Ordinal) && Interlocked.Increment(ref chunks) == 1
                 && Interlocked.Exchange(ref signalled, 1) == 0)
-                Processes.Run("kill", ["-INT", forge!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                Processes.Run("kill", ["-" + signal, forge!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         });
         using (forge)
         {

@@ -72,7 +72,8 @@ public sealed class UsageErrorTests : IDisposable
     {
         var (code, _, stderr) = await ForgeCli.RunAsync(commandLine.Split(' '));
         Assert.True(code == 2, $"exit {code}\n{stderr}");
-        Assert.Contains("forge --help", stderr, StringComparison.Ordinal);
+        Assert.Contains("Run 'forge", stderr, StringComparison.Ordinal);
+        Assert.Contains("--help' for usage", stderr, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -146,7 +146,7 @@ public sealed class ActionEntryTests : IDisposable
         var push = Entry("push", "{}");
         Assert.Equal(1, push.ExitCode);
         Assert.Matches(@"(?m)^::error title=forge plan::.*gone\.19810901\.nc", push.Stdout);
-        Assert.Matches(@"(?m)^::error title=forge run::.*gone\.19810901\.nc", push.Stdout);
+        Assert.Matches(@"(?m)^::error title=forge run::.*gone\.198109\d\d\.nc", push.Stdout);
         Assert.Contains("### Plan failed", push.Summary, StringComparison.Ordinal);
         Assert.Matches(@"\| `sst` \| failed \|", push.Summary);
         Assert.Matches(@"\| `sst-v2` \| succeeded \|", push.Summary);
