@@ -13,7 +13,7 @@ let problems = 0;
 for (const file of process.argv.slice(2)) {
   const isAction = /^action\.ya?ml$/.test(basename(file));
   const text = isAction
-    ? execFileSync("python3", [join(here, "action_to_workflow.py"), file], { encoding: "utf8" })
+    ? execFileSync("/usr/bin/python3", [join(here, "action_to_workflow.py"), file], { encoding: "utf8" })
     : await readFile(file, "utf8");
   for (const r of lint(text, file)) {
     problems++;
