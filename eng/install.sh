@@ -4,7 +4,8 @@
 #
 #   bash eng/install.sh                    build with the .NET SDK (global.json), publish, install
 #   bash eng/install.sh --binary PATH      install an already published forge executable (no SDK needed)
-#   options: --prefix DIR (default /usr/local/bin as root, else ~/.local/bin), --no-libs (skip apt packages)
+#   options: --prefix DIR (default /usr/local/bin as root, else ~/.local/bin), --no-libs (skip apt packages),
+#            --no-ready-to-run (publish without ReadyToRun: a faster build, a slower start; used by the tests)
 #
 # Idempotent: rerunning replaces the installed binary. In GitHub Actions the install folder is added to $GITHUB_PATH.
 set -euo pipefail
@@ -12,11 +13,13 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 prefix=""
 binary=""
 libs=1
+publish_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) prefix=${2:?--prefix needs a folder}; shift 2 ;;
     --binary) binary=${2:?--binary needs the path of a published forge executable}; shift 2 ;;
     --no-libs) libs=0; shift ;;
+    --no-ready-to-run) publish_args+=(-p:PublishReadyToRun=false); shift ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "install: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -33,9 +36,9 @@ if [ -z "$binary" ]; then
     exit 1
   fi
   out="$here/artifacts/publish/linux-x64"
-  echo "install: publishing src/Forge.Cli (self-contained linux-x64, ReadyToRun, single file) to ${out#$here/}" >&2
+  echo "install: publishing src/Forge.Cli (self-contained linux-x64 single file) to ${out#$here/}" >&2
   # The publish settings (single file, self-contained, ReadyToRun) live in src/Forge.Cli/Forge.Cli.csproj.
-  dotnet publish "$here/src/Forge.Cli" -c Release -r linux-x64 -o "$out" -v quiet -nologo -clp:ErrorsOnly
+  dotnet publish "$here/src/Forge.Cli" -c Release -r linux-x64 -o "$out" -v quiet -nologo -clp:ErrorsOnly "${publish_args[@]}"
   binary="$out/forge"
 fi
 [ -x "$binary" ] || { echo "install: '$binary' is not an executable file" >&2; exit 1; }
