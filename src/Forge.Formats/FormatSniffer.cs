@@ -19,8 +19,11 @@ public static class FormatSniffer
 {
     private static ReadOnlySpan<byte> HdfMagic => [0x89, (byte)'H', (byte)'D', (byte)'F', (byte)'\r', (byte)'\n', 0x1a, (byte)'\n'];
 
-    /// <summary>How far into the file a GRIB message may start (WMO bulletin headers precede some).</summary>
+    /// <summary>The first read; NetCDF/HDF5 magic and most GRIB files are decided from it.</summary>
     private const int GribSearchWindow = 1024;
+
+    /// <summary>Block size of the scan for a GRIB message further into the file.</summary>
+    private const int ScanBlock = 1 << 16;
 
     public static ContainerKind Sniff(string path)
     {
@@ -32,7 +35,8 @@ public static class FormatSniffer
             head = head[..n];
             if (n >= 4 && head[0] == 'C' && head[1] == 'D' && head[2] == 'F' && head[3] is 1 or 2 or 5) return ContainerKind.NetCdf3;
             if (head.StartsWith(HdfMagic)) return ContainerKind.Hdf5;
-            if (head.IndexOf("GRIB"u8) >= 0) return ContainerKind.Grib;
+            // "GRIB" needs its edition byte: the word alone, as in a README, is not a GRIB message.
+            if (FindGrib(head) >= 0) return ContainerKind.Grib;
 
             // The HDF5 superblock may follow a user block at 512, 1024, 2048, ... bytes.
             Span<byte> probe = stackalloc byte[8];
@@ -42,7 +46,8 @@ public static class FormatSniffer
                 if (stream.ReadAtLeast(probe, 8, throwOnEndOfStream: false) == 8 && probe.SequenceEqual(HdfMagic)) return ContainerKind.Hdf5;
             }
 
-            return ContainerKind.Unknown;
+            // Like ecCodes, a GRIB message may start anywhere (WMO bulletin headers, padding): scan the rest.
+            return ScanForGrib(stream, n) ? ContainerKind.Grib : ContainerKind.Unknown;
         }
         catch (IOException ex)
         {
@@ -52,5 +57,36 @@ public static class FormatSniffer
         {
             throw new DataException($"{path}: cannot read: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>Offset of "GRIB" followed by a plausible edition byte (1 or 2) at +7, or -1.</summary>
+    private static int FindGrib(ReadOnlySpan<byte> data)
+    {
+        for (var from = 0; ;)
+        {
+            var i = data[from..].IndexOf("GRIB"u8);
+            if (i < 0) return -1;
+            i += from;
+            if (i + 8 <= data.Length && data[i + 7] is 1 or 2) return i;
+            from = i + 1;
+        }
+    }
+
+    private static bool ScanForGrib(FileStream stream, long from)
+    {
+        const int overlap = 7; // a "GRIB" + edition straddling two blocks
+        var buffer = new byte[ScanBlock + overlap];
+        var position = Math.Max(0, from - overlap);
+        while (position < stream.Length)
+        {
+            stream.Position = position;
+            var n = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (n == 0) return false;
+            if (FindGrib(buffer.AsSpan(0, n)) >= 0) return true;
+            if (n < buffer.Length) return false;
+            position += ScanBlock;
+        }
+
+        return false;
     }
 }

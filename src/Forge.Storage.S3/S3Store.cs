@@ -15,7 +15,7 @@ namespace Forge.Storage.S3;
 /// uploads above it, ranged GETs, paged listings, conditional creates (If-None-Match: *); every request
 /// shares one concurrency bound.
 /// </summary>
-public sealed class S3Store : IStore, IConditionalWritableStore, IDisposable
+public sealed class S3Store : IStore, IConditionalWritableStore, ITemporaryObjectSweeper, IDisposable
 {
     private readonly IAmazonS3 _client;
     private readonly bool _ownsClient;
@@ -175,6 +175,35 @@ public sealed class S3Store : IStore, IConditionalWritableStore, IDisposable
             request.ContinuationToken = response.NextContinuationToken;
         }
         while (response.IsTruncated == true && !string.IsNullOrEmpty(request.ContinuationToken));
+    }
+
+    /// <summary>Aborts the incomplete multipart uploads under this store's prefix initiated before <paramref name="olderThan"/> (a killed writer's parts).</summary>
+    public async ValueTask<int> SweepTemporaryObjectsAsync(DateTimeOffset olderThan, CancellationToken ct = default)
+    {
+        var request = new ListMultipartUploadsRequest { BucketName = _options.Bucket, Prefix = _keyPrefix };
+        var stale = new List<(string Key, string UploadId)>();
+        ListMultipartUploadsResponse response;
+        do
+        {
+            response = await CallAsync("list multipart uploads", "", token => _client.ListMultipartUploadsAsync(request, token), ct);
+            foreach (var upload in response.MultipartUploads ?? [])
+            {
+                if (upload.Initiated is { } initiated && new DateTimeOffset(initiated.ToUniversalTime(), TimeSpan.Zero) >= olderThan) continue;
+                stale.Add((upload.Key, upload.UploadId));
+            }
+
+            request.KeyMarker = response.NextKeyMarker;
+            request.UploadIdMarker = response.NextUploadIdMarker;
+        }
+        while (response.IsTruncated == true);
+
+        foreach (var (key, uploadId) in stale)
+        {
+            await CallAsync("abort multipart upload", key[_keyPrefix.Length..], token =>
+                _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _options.Bucket, Key = key, UploadId = uploadId }, token), ct);
+        }
+
+        return stale.Count;
     }
 
     public void Dispose()
@@ -387,10 +416,28 @@ public sealed class S3Store : IStore, IConditionalWritableStore, IDisposable
 
     private static bool IsMissingKey(AmazonS3Exception e) => e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket";
 
-    private static MemoryStream StreamOf(ReadOnlyMemory<byte> value) =>
+    private static Stream StreamOf(ReadOnlyMemory<byte> value) =>
         MemoryMarshal.TryGetArray(value, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false, publiclyVisible: true)
-            : new MemoryStream(value.ToArray(), writable: false); // memory not backed by an array: copy once
+            : new PinnedMemoryStream(value); // native memory (large engine buffers): read in place, no copy
+
+    /// <summary>A read-only stream over memory pinned for the stream's lifetime (the caller keeps the memory alive until the request ends).</summary>
+    private sealed unsafe class PinnedMemoryStream : UnmanagedMemoryStream
+    {
+        private MemoryHandle _pin;
+
+        public PinnedMemoryStream(ReadOnlyMemory<byte> value)
+        {
+            _pin = value.Pin();
+            Initialize((byte*)_pin.Pointer, value.Length, value.Length, FileAccess.Read);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            _pin.Dispose();
+        }
+    }
 
     private static StoreKey? TryKey(string relative)
     {

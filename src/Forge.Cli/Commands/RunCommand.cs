@@ -7,6 +7,7 @@ using Forge.Core.Planning;
 using Forge.Core.Telemetry;
 using Forge.Core.Zarr;
 using Forge.Recipes;
+using Forge.Sources;
 using Microsoft.Extensions.Logging;
 
 namespace Forge.Cli.Commands;
@@ -56,30 +57,36 @@ internal static class RunCommand
         RunRequest? request = null;
         var targetUrl = TargetUrl(recipe, overrides);
         var started = DateTime.UtcNow;
-        var temp = Directory.CreateTempSubdirectory("forge-");
+        using var temp = TempDownloadFolder.Create("run");
         try
         {
             request = RecipeMapping.ToRequest(recipe, overrides);
             var store = StoreFactory.Open(targetUrl, recipe.Target.S3);
-            using var fetcher = FetcherFactory.Create(recipe, overrides, ctx.Loggers.CreateLogger("forge.sources"), temp.FullName);
+            var ledger = new StoreRunLedger(store);
+            // The lease first: a second run on this target refuses before it downloads anything.
+            await using var lease = await ledger.AcquireAsync($"forge run {recipe.Id}", ct);
+            using var fetcher = FetcherFactory.Create(recipe, overrides, ctx.Loggers.CreateLogger("forge.sources"), temp.Path);
             var log = ctx.Loggers.CreateLogger("forge.run");
             foreach (var (key, source) in ctx.Settings.Sources.Where(kv => kv.Value != "default"))
                 RunLog.Setting(log, key, SettingText(ctx.Settings, key), source);
             var runner = new RecipeRunner(fetcher, Readers.CreateOpener(), new LoggingProgressSink(sink, log));
             sink.Stage("recipe", $"{recipe.Id}: {request.Inputs.Length} inputs → {store.Url}");
-            await using var prepared = await runner.PrepareAsync(request, ct);
+            await using var prepared = await RecipeNameCheck.PrepareAsync(runner, recipe, request, ct);
             var format = recipe.Target.ZarrFormat == 2 ? ZarrFormat.V2 : ZarrFormat.V3;
             var writer = new ZarrTargetWriter(store, format, a => RecipeMapping.Codecs(recipe, a));
-            var summary = await runner.ExecuteAsync(prepared, writer, new StoreRunLedger(store), ct);
+            var summary = await runner.ExecuteAsync(prepared, writer, ledger, ct);
             (sink as TerminalProgressSink)?.Finish();
-            Summarize(sink, recipe.Id, "succeeded", summary.Target, summary.Inputs, summary.BytesIn, summary.BytesOut, summary.ChunksWritten, summary.Elapsed);
+            // The time is the whole run (fetching and the schema pass included), not only the data pass.
+            var elapsed = DateTime.UtcNow - started;
+            Summarize(sink, recipe.Id, "succeeded", summary.Target, summary.Inputs, summary.BytesIn, summary.BytesOut, summary.ChunksWritten, elapsed, null, summary);
             if (sink is not JsonProgressSink)
             {
                 ctx.Stderr.WriteLine(summary.UpToDate
                     ? $"forge: {recipe.Id}: {summary.Target} is up to date; nothing to do"
                     : $"forge: {recipe.Id} succeeded: {summary.Inputs} inputs ({Sizes.Format(summary.BytesIn)}) → {summary.ChunksWritten} objects ({Sizes.Format(summary.BytesOut)}) in {summary.Target}" +
-                      (summary.UnitsSkipped > 0 ? $" ({summary.UnitsSkipped} work units already done)" : "") +
-                      $", {summary.Elapsed.TotalSeconds:0.0} s");
+                      (summary.ObjectsSkipped > 0 ? $" ({summary.ObjectsSkipped} objects already done)" : "") +
+                      $", {elapsed.TotalSeconds:0.0} s; {PlanCommand.StrategyName(summary.Strategy)}, {summary.Passes} pass(es)" +
+                      (summary.PeakResidentBytes is { } peak ? $", peak memory {Sizes.Format(peak)} (max_memory {Sizes.Format(request.MaxMemory)})" : ""));
             }
 
             return new RecipeOutcome(recipe.Id, summary.Target, ExitCodes.Success, summary.UpToDate ? "up to date" : null, DateTime.UtcNow - started);
@@ -87,15 +94,11 @@ internal static class RunCommand
         catch (Exception ex)
         {
             (sink as TerminalProgressSink)?.Finish();
-            Summarize(sink, recipe.Id, "failed", targetUrl, request?.Inputs.Length ?? 0, 0, 0, 0, DateTime.UtcNow - started);
+            Summarize(sink, recipe.Id, "failed", targetUrl, request?.Inputs.Length ?? 0, 0, 0, 0, DateTime.UtcNow - started, ErrorReporting.Classify(ex, ct.IsCancellationRequested));
             using var message = new StringWriter();
             var exit = ErrorReporting.Report(ex, message, ct.IsCancellationRequested);
             ctx.Stderr.Write(message.ToString());
             return new RecipeOutcome(recipe.Id, targetUrl, exit, message.ToString().Split('\n')[0].Trim(), DateTime.UtcNow - started);
-        }
-        finally
-        {
-            try { temp.Delete(recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 
@@ -114,10 +117,10 @@ internal static class RunCommand
     internal static string TargetUrl(Recipe recipe, RunOverrides o) =>
         ScratchTarget.Resolve(o.Target?.Replace(SharedRunOptions.IdPlaceholder, recipe.Id, StringComparison.Ordinal) ?? recipe.Target.Url, o);
 
-    private static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed)
+    private static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed, ErrorReport? error, RunSummary? summary = null)
     {
         if (sink is not JsonProgressSink json) return;
-        json.Emit(new JsonObject
+        var doc = new JsonObject
         {
             ["event"] = "summary",
             ["recipe"] = id,
@@ -128,6 +131,19 @@ internal static class RunCommand
             ["bytes_out"] = bytesOut,
             ["chunks_written"] = chunks,
             ["seconds"] = Math.Round(elapsed.TotalSeconds, 3),
-        });
+            ["error"] = error is null ? null : new JsonObject { ["kind"] = error.Kind, ["exit_code"] = error.ExitCode, ["message"] = error.Message, ["culprit"] = error.Culprit },
+        };
+        if (summary is not null)
+        {
+            doc["objects_skipped"] = summary.ObjectsSkipped;
+            doc["strategy"] = PlanCommand.StrategyName(summary.Strategy);
+            doc["passes"] = summary.Passes;
+            doc["bytes_decoded"] = summary.BytesDecoded;
+            doc["spill_bytes"] = summary.SpillBytes;
+            doc["peak_accounted_bytes"] = summary.PeakAccountedBytes;
+            doc["peak_rss_bytes"] = summary.PeakResidentBytes;
+        }
+
+        json.Emit(doc);
     }
 }

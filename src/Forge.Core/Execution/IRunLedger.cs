@@ -14,14 +14,27 @@ public enum LedgerState
 
     /// <summary>The target holds something else (another recipe, other inputs, or not a Forge store).</summary>
     Incompatible,
+
+    /// <summary>An <c>--overwrite</c> was interrupted during its wipe: the next run finishes it and starts afresh.</summary>
+    Replacing,
 }
 
 /// <summary>The one place that records what is done, kept in the target under <c>.forge/</c>.</summary>
 public interface IRunLedger
 {
+    /// <summary>
+    /// Takes the target's lease (a second concurrent run gets <see cref="TargetConflictException"/>) and removes what
+    /// killed runs left behind. Re-entrant on one ledger; the lease is released when the outermost handle is disposed.
+    /// </summary>
+    ValueTask<IAsyncDisposable> AcquireAsync(string purpose, CancellationToken ct);
+
     ValueTask<(LedgerState State, string? Detail)> InspectAsync(string fingerprint, CancellationToken ct);
 
-    /// <summary>Starts (or restarts) a run: wipes the target when <paramref name="wipe"/> and records the fingerprint.</summary>
+    /// <summary>
+    /// Starts (or restarts) a run and records the fingerprint. With <paramref name="wipe"/> it first replaces the
+    /// target: refused (<see cref="TargetConflictException"/>, nothing deleted) when it holds anything Forge or Zarr
+    /// did not write; otherwise recorded as in progress so an interrupted wipe is finished by the next run.
+    /// </summary>
     ValueTask BeginAsync(string fingerprint, string description, bool wipe, CancellationToken ct);
 
     ValueTask<bool> IsDoneAsync(string unitId, CancellationToken ct);

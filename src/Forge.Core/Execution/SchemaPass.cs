@@ -44,37 +44,58 @@ internal static class SchemaPass
 
     private static async Task<InputDataset> InspectAsync(RunRequest request, IDatasetOpener opener, RunInput input, FetchedInput file, CancellationToken ct)
     {
-        DatasetSchema schema;
+        // One open per input: opening a NetCDF-4 file costs time in its variable count, so reopening it for every
+        // static variable made the schema pass quadratic in variables.
+        IDatasetReader reader;
         try
         {
-            await using var reader = await opener.OpenAsync(file.LocalPath, request.Format, request.FormatOptions, ct);
-            schema = reader.Schema;
+            reader = await opener.OpenAsync(file.LocalPath, request.Format, request.FormatOptions, ct);
         }
         catch (DataException ex)
         {
             throw new DataException(Name(file, ex.Message), ex);
         }
 
-        var transformed = ConcatDimensionExpansion.Apply(TransformApplier.Apply(schema, request.Transforms, file.Url), request.ConcatDim);
-        var pending = new InputDataset(input.ConcatIndex, input.MergeIndex, file.Url, transformed, null, ImmutableDictionary<string, string>.Empty);
-
-        double[]? coordinate = null;
-        if (transformed.Schema.FindVariable(request.ConcatDim) is { IsDimensionCoordinate: true } coord)
+        await using (reader)
         {
-            using var raw = await InputReading.ReadAsync(opener, request, pending, file.LocalPath, coord.Name, [0], [coord.Shape[0]], ct);
-            coordinate = ToDoubles(raw.Memory.Span, transformed.Origins[coord.Name].SourceDataType);
-        }
+            var once = new OpenedReader(reader);
+            var transformed = ConcatDimensionExpansion.Apply(TransformApplier.Apply(reader.Schema, request.Transforms, file.Url), request.ConcatDim);
+            var pending = new InputDataset(input.ConcatIndex, input.MergeIndex, file.Url, transformed, null, ImmutableDictionary<string, string>.Empty);
 
-        var digests = ImmutableDictionary.CreateBuilder<string, string>();
-        foreach (var v in transformed.Schema.Variables)
-        {
-            if (v.Dimensions.Contains(request.ConcatDim) || v.DataType == DataType.String) continue;
-            var start = new long[v.Rank];
-            using var raw = await InputReading.ReadAsync(opener, request, pending, file.LocalPath, v.Name, start, [.. v.Shape], ct);
-            digests[v.Name] = Convert.ToHexString(SHA256.HashData(raw.Memory.Span));
-        }
+            double[]? coordinate = null;
+            if (transformed.Schema.FindVariable(request.ConcatDim) is { IsDimensionCoordinate: true } coord)
+            {
+                using var raw = await InputReading.ReadAsync(once, request, pending, file.LocalPath, coord.Name, [0], [coord.Shape[0]], ct);
+                coordinate = ToDoubles(raw.Memory.Span, transformed.Origins[coord.Name].SourceDataType);
+            }
 
-        return pending with { ConcatCoordinate = coordinate, StaticDigests = digests.ToImmutable() };
+            var digests = ImmutableDictionary.CreateBuilder<string, string>();
+            foreach (var v in transformed.Schema.Variables)
+            {
+                if (v.Dimensions.Contains(request.ConcatDim) || v.DataType == DataType.String) continue;
+                var start = new long[v.Rank];
+                using var raw = await InputReading.ReadAsync(once, request, pending, file.LocalPath, v.Name, start, [.. v.Shape], ct);
+                digests[v.Name] = Convert.ToHexString(SHA256.HashData(raw.Memory.Span));
+            }
+
+            return pending with { ConcatCoordinate = coordinate, StaticDigests = digests.ToImmutable() };
+        }
+    }
+
+    /// <summary>Hands out the already-open reader of this input; disposing a lease leaves it open.</summary>
+    private sealed class OpenedReader(IDatasetReader reader) : IDatasetOpener, IDatasetReader
+    {
+        public string Source => reader.Source;
+
+        public DatasetSchema Schema => reader.Schema;
+
+        public ValueTask<IDatasetReader> OpenAsync(string path, string format, IReadOnlyDictionary<string, object?>? options = null, CancellationToken ct = default) =>
+            ValueTask.FromResult<IDatasetReader>(this);
+
+        public ValueTask ReadAsync(string variable, ReadOnlyMemory<long> start, ReadOnlyMemory<long> count, Memory<byte> destination, CancellationToken ct = default) =>
+            reader.ReadAsync(variable, start, count, destination, ct);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>Prefixes the file name unless the message already names it.</summary>

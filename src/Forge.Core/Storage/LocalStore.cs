@@ -5,7 +5,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Forge.Core.Storage;
 
 /// <summary>A store over a local directory: each key is a file under the root, written atomically by rename.</summary>
-public sealed class LocalStore : IStore, IConditionalWritableStore
+public sealed class LocalStore : IStore, IConditionalWritableStore, ITemporaryObjectSweeper
 {
     /// <summary>Suffix of in-progress files; they are never listed, and keys ending with it are refused.</summary>
     public const string TempSuffix = ".forge-tmp";
@@ -171,6 +171,23 @@ public sealed class LocalStore : IStore, IConditionalWritableStore
             if (!relative.StartsWith(prefix, StringComparison.Ordinal) || !IsValidKey(relative)) continue;
             yield return new StoreKey(relative);
         }
+    }
+
+    /// <summary>Deletes <c>*.forge-tmp</c> files (writes a killed process never renamed) last written before <paramref name="olderThan"/>.</summary>
+    public async ValueTask<int> SweepTemporaryObjectsAsync(DateTimeOffset olderThan, CancellationToken ct = default)
+    {
+        if (!Directory.Exists(_root)) return 0;
+        await Task.Yield(); // directory walks block
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(_root, "*" + TempSuffix, ListOptions))
+        {
+            ct.ThrowIfCancellationRequested();
+            if (File.GetLastWriteTimeUtc(file) >= olderThan.UtcDateTime) continue;
+            TryDelete(file);
+            if (!File.Exists(file)) removed++;
+        }
+
+        return removed;
     }
 
     public override string ToString() => Url;

@@ -4,7 +4,8 @@ namespace Forge.Formats.Grib;
 
 /// <summary>
 /// One GRIB message as the scan saw it: where it is, the keys that group it into a variable, and the header
-/// coordinates that place it in that variable's hypercube (cfgrib's index entry).
+/// coordinates that place it in that variable's hypercube (cfgrib's index entry). Offset/Length frame the whole
+/// message; FieldIndex is the field within a multi-field GRIB2 message (0 otherwise).
 /// </summary>
 internal sealed record GribField(
     int Ordinal,
@@ -13,13 +14,14 @@ internal sealed record GribField(
     long ParamId,
     long? Number,
     long Time,
-    double Step,
+    double? Step,
     double? Level,
     long? DirectionNumber,
     long? FrequencyNumber,
     string GridSignature,
     FrozenDictionary<string, GribKeyValue> UniqueKeys,
-    FrozenDictionary<string, GribKeyValue> GlobalKeys)
+    FrozenDictionary<string, GribKeyValue> GlobalKeys,
+    int FieldIndex = 0)
 {
     /// <summary>Header value of a cfgrib coordinate key, null when ecCodes does not define it ("undef").</summary>
     public object? HeaderValue(string coordinateKey) => coordinateKey switch

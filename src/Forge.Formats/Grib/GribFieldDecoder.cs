@@ -49,7 +49,10 @@ internal sealed class GribFieldDecoder : IDisposable
                 read += n;
             }
 
-            var values = Decode(variable, field, bytes.AsSpan(0, length));
+            var message = bytes.AsSpan(0, length);
+            var values = field.FieldIndex == 0 && GribMultiField.CountFields(message, _source) == 1
+                ? Decode(variable, field, message)
+                : Decode(variable, field, GribMultiField.Extract(message, field.FieldIndex, $"{_source} (GRIB message at byte {field.Offset})"));
             lock (_cacheLock)
             {
                 _cache.AddFirst((field.Ordinal, values));
@@ -72,7 +75,7 @@ internal sealed class GribFieldDecoder : IDisposable
     private float[] Decode(GribVariable variable, GribField field, ReadOnlySpan<byte> message)
     {
         {
-            using var m = EcCodesMessage.FromBytes(message, $"{_source} (GRIB variable '{variable.Name}', message at byte {field.Offset})");
+            using var m = EcCodesMessage.FromBytes(message, $"{_source} (GRIB variable '{variable.Name}', message at byte {field.Offset}{(field.FieldIndex > 0 ? $", field {field.FieldIndex + 1}" : "")})");
             m.SetDouble("missingValue", GribConventions.MissingValueIndicator);
             var expected = variable.FieldLength;
             var size = m.GetSize("values");

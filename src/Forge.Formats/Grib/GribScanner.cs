@@ -23,10 +23,15 @@ internal static class GribScanner
             using var framed = framer.Next(count + 1);
             if (framed is null) break;
             count++;
-            using (var message = EcCodesMessage.FromBytes(framed.Span, $"{path} (GRIB message {count} at byte {framed.Offset})"))
+            var where = $"{path} (GRIB message {count} at byte {framed.Offset})";
+            var nFields = GribMultiField.CountFields(framed.Span, where);
+            for (var f = 0; f < nFields; f++)
             {
+                var owned = nFields > 1 ? GribMultiField.Extract(framed.Span, f, where) : null;
+                var fieldWhere = nFields > 1 ? $"{path} (GRIB message {count} at byte {framed.Offset}, field {f + 1} of {nFields})" : where;
+                using var message = EcCodesMessage.FromBytes(owned is null ? framed.Span : owned, fieldWhere);
                 if (filter is not null && !filter.Matches(k => KeyText(message, k))) continue;
-                var field = ReadField(message, fields.Count, framed.Offset, framed.Length, path, count);
+                var field = ReadField(message, fields.Count, framed.Offset, framed.Length, f, path, nFields > 1 ? $"{count} (field {f + 1})" : $"{count}");
                 fields.Add(field);
                 if (!variables.ContainsKey(field.ParamId))
                 {
@@ -50,10 +55,16 @@ internal static class GribScanner
         }
     }
 
-    private static GribField ReadField(EcCodesMessage m, int ordinal, long offset, int length, string path, int messageNumber)
+    private static GribField ReadField(EcCodesMessage m, int ordinal, long offset, int length, int fieldIndex, string path, string messageNumber)
     {
         var where = $"{path}: GRIB message {messageNumber}";
-        var unique = ReadKeys(m, GribConventions.DataAttributeKeys);
+        var uniqueKeys = ReadKeys(m, GribConventions.DataAttributeKeys).ToDictionary(StringComparer.Ordinal);
+        // ecCodes 2.28's stepUnits depends on which step keys were read before (1 on a fresh handle, the coded unit
+        // after endStep): report the unit the message codes instead, whatever the call order.
+        if (GribSteps.StepUnits(m, where) is { } coded)
+            uniqueKeys["stepUnits"] = new GribKeyValue(coded.ToString(System.Globalization.CultureInfo.InvariantCulture), AttributeValue.FromIntegers(Core.Arrays.DataType.Int64, coded));
+        else uniqueKeys.Remove("stepUnits");
+        var unique = uniqueKeys.ToFrozenDictionary(StringComparer.Ordinal);
         var globals = ReadKeys(m, GribConventions.GlobalAttributeKeys);
         var paramId = m.TryGetLong("paramId") ?? 0;
         return new GribField(
@@ -63,13 +74,14 @@ internal static class GribScanner
             paramId,
             m.IsDefined("number") ? m.TryGetLong("number") : null,
             ReferenceTime(m, where),
-            StepHours(m, where),
+            GribSteps.EndStepHours(m, where),
             m.IsDefined("level") ? m.TryGetDouble("level") : null,
             m.IsDefined("directionNumber") ? m.TryGetLong("directionNumber") : null,
             m.IsDefined("frequencyNumber") ? m.TryGetLong("frequencyNumber") : null,
             GridSignature(m, unique),
             unique,
-            globals);
+            globals,
+            fieldIndex);
     }
 
     private static FrozenDictionary<string, GribKeyValue> ReadKeys(EcCodesMessage m, string[] keys)
@@ -97,16 +109,6 @@ internal static class GribScanner
         {
             throw new DataException($"{where}: invalid reference time dataDate={date} dataTime={time:D4}");
         }
-    }
-
-    /// <summary>endStep in hours (cfgrib's <c>step</c>).</summary>
-    private static double StepHours(EcCodesMessage m, string where)
-    {
-        var units = m.TryGetLong("stepUnits") ?? 1;
-        var seconds = units >= 0 && units < GribConventions.StepUnitSeconds.Length ? GribConventions.StepUnitSeconds[units] : null;
-        if (seconds is null) throw new DataException($"{where}: unsupported stepUnits {units}");
-        var end = m.TryGetLong("endStep") ?? throw new DataException($"{where}: no endStep key");
-        return end * seconds.Value / 3600.0;
     }
 
     // Two messages are on the same grid when gridType, point count and cfgrib's grid keys agree.

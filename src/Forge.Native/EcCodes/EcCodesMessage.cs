@@ -163,6 +163,8 @@ internal sealed unsafe class EcCodesMessage : IDisposable
         return (int)length == values.Length ? values : values[..(int)length];
     }
 
+    public void SetLong(string key, long value) => EcCodesStatus.Check(EcCodesNative.codes_set_long(_handle, key, value), Source, key);
+
     public void SetDouble(string key, double value) => EcCodesStatus.Check(EcCodesNative.codes_set_double(_handle, key, value), Source, key);
 
     public void Dispose() => _handle.Dispose();

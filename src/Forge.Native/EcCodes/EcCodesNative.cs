@@ -71,4 +71,7 @@ internal static unsafe partial class EcCodesNative
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int codes_set_double(EcCodesHandle handle, string key, double value);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int codes_set_long(EcCodesHandle handle, string key, long value);
 }

@@ -306,8 +306,11 @@ internal static class GribMessageValidator
 
     private static void RequireTemplate(string source, string edition, string template)
     {
+        // Local-use templates (numbers from 32768) live under <edition>/local/<centre>/ (e.g. NCEP's 3.32769).
         var known = TemplateExists.GetOrAdd($"{edition}/{template}.def", static file =>
-            DefinitionRoots.Value.Length == 0 || DefinitionRoots.Value.Any(root => File.Exists(Path.Combine(root, file))));
+            DefinitionRoots.Value.Length == 0 || DefinitionRoots.Value.Any(root => File.Exists(Path.Combine(root, file))
+                || (Directory.Exists(Path.Combine(root, Path.GetDirectoryName(file)!, "local"))
+                    && Directory.EnumerateFiles(Path.Combine(root, Path.GetDirectoryName(file)!, "local"), Path.GetFileName(file), SearchOption.AllDirectories).Any())));
         if (!known) throw Bad(source, $"uses {template}, which ecCodes has no definition for");
     }
 

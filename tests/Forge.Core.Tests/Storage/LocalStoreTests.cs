@@ -110,3 +110,28 @@ public sealed class LocalStoreTests : IDisposable
         Assert.False(await store.ExistsAsync(new StoreKey("a")));
     }
 }
+
+/// <summary>Partial files a killed writer left behind are removed by the sweep; fresh ones (a live writer's) are kept.</summary>
+public sealed class LocalStoreSweepTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("forge-sweep-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task StaleTemporaryFilesAreRemovedAndNothingElse()
+    {
+        var store = new LocalStore(_root);
+        await store.SetAsync(new StoreKey("sst/0.0"), new byte[] { 1, 2 });
+        var stale = Path.Combine(_root, "sst", ".0.1.0123456789abcdef0123456789abcdef" + LocalStore.TempSuffix);
+        var fresh = Path.Combine(_root, "sst", ".0.2.fedcba9876543210fedcba9876543210" + LocalStore.TempSuffix);
+        File.WriteAllBytes(stale, [9]);
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddMinutes(-5));
+        File.WriteAllBytes(fresh, [9]);
+
+        Assert.Equal(1, await store.SweepTemporaryObjectsAsync(DateTimeOffset.UtcNow.AddMinutes(-1)));
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(fresh));
+        Assert.True(File.Exists(Path.Combine(_root, "sst", "0.0")));
+    }
+}

@@ -34,7 +34,12 @@ public sealed class GribCfgribConformanceTests(GribFixtures fixtures)
         "sample_ccsds_grib2.grib",
         "sample_reduced_rotated_gg_sfc_jpeg_grib2.grib",
         "sample_polar_stereographic_sfc_grib2.grib",
-        "sample_gg_sfc_grib2.grib");
+        "sample_gg_sfc_grib2.grib",
+        "eccodes_grib2_minutes.grib2",
+        "eccodes_grib2_pdt31.grib2",
+        "eccodes_grib2_ncep32769.grib2",
+        "eccodes_grib2_multifield.grib2",
+        "bulletin_grib2.grib2");
 
     [Theory]
     [MemberData(nameof(Files))]

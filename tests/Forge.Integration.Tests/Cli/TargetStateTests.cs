@@ -42,7 +42,7 @@ public sealed class TargetStateTests : IDisposable
     }
 
     [Fact]
-    public async Task A_folder_forge_did_not_write_is_kept_unless_overwrite()
+    public async Task A_folder_forge_did_not_write_is_kept_even_with_overwrite()
     {
         var store = Path.Combine(_work, "foreign.zarr");
         Directory.CreateDirectory(store);
@@ -53,9 +53,67 @@ public sealed class TargetStateTests : IDisposable
         Assert.Contains("notes.txt", refused.Stderr, StringComparison.Ordinal);
         Assert.Equal(["notes.txt"], CliWork.Files(store));
 
-        var replaced = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--overwrite", "--progress", "none");
-        Assert.True(replaced.ExitCode == 0, replaced.Stderr);
-        Assert.DoesNotContain("notes.txt", CliWork.Files(store));
+        // --overwrite only removes what Forge or Zarr wrote (issue #9: it used to empty any folder).
+        var stillRefused = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--overwrite", "--progress", "none");
+        Assert.True(stillRefused.ExitCode == 1, $"exit {stillRefused.ExitCode}\n{stillRefused.Stderr}");
+        Assert.Contains("notes.txt", stillRefused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(["notes.txt"], CliWork.Files(store));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(store, "notes.txt")));
+    }
+
+    [Fact]
+    public async Task Overwrite_of_a_forge_store_inside_a_git_repository_deletes_nothing()
+    {
+        var store = Path.Combine(_work, "versioned.zarr");
+        var first = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--prune", "4", "--progress", "none");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Processes.Check("git", "-C", store, "init", "-q");
+        var before = CliWork.Files(store).ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(store, f)));
+        Assert.Contains(before.Keys, k => k.StartsWith(".git/", StringComparison.Ordinal));
+
+        var refused = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--prune", "6", "--overwrite", "--progress", "none");
+        Assert.True(refused.ExitCode == 1, $"exit {refused.ExitCode}\n{refused.Stderr}");
+        Assert.Contains(".git/", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before.Keys, CliWork.Files(store));
+        Assert.All(before, kv => Assert.Equal(kv.Value, File.ReadAllBytes(Path.Combine(store, kv.Key))));
+    }
+
+    [Fact]
+    public async Task A_target_in_use_by_another_run_is_refused_with_exit_1_until_that_run_ends()
+    {
+        var store = Path.Combine(_work, "busy.zarr");
+        using var other = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "120") { UseShellExecute = false })!;
+        try
+        {
+            // What a live `forge run` on this machine holds: .forge/lease naming its pid.
+            Directory.CreateDirectory(Path.Combine(store, ".forge"));
+            File.WriteAllText(Path.Combine(store, ".forge", "lease"), new System.Text.Json.Nodes.JsonObject
+            {
+                ["owner"] = "other-run",
+                ["host"] = Environment.MachineName,
+                ["pid"] = other.Id,
+                ["process_started"] = other.StartTime.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["purpose"] = "forge run quickstart",
+                ["started"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["renewed"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            }.ToJsonString());
+
+            var refused = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--prune", "4", "--progress", "none");
+            Assert.True(refused.ExitCode == 1, $"exit {refused.ExitCode}\n{refused.Stderr}");
+            Assert.Contains("in use by another forge run", refused.Stderr, StringComparison.Ordinal);
+            Assert.Contains($"pid {other.Id}", refused.Stderr, StringComparison.Ordinal);
+            Assert.Equal([".forge/lease"], CliWork.Files(store));
+        }
+        finally
+        {
+            other.Kill();
+            await other.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        // That run is gone: its lease is stale and the next run takes it over, then releases it.
+        var run = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--prune", "4", "--progress", "none");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.False(File.Exists(Path.Combine(store, ".forge", "lease")), "a finished run releases its lease");
         Assert.True(File.Exists(Path.Combine(store, "zarr.json")));
     }
 

@@ -3,6 +3,7 @@
 # Needs: cdo, libeccodes-tools (Debian). Deterministic: fixed random seeds.
 set -euo pipefail
 out=${1:?usage: make-fixtures.sh OUTDIR}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 mkdir -p "$out"
 cd "$out"
 tmp=$(mktemp -d)
@@ -73,6 +74,31 @@ for s in GRIB1 GRIB2 regular_ll_pl_grib2 regular_ll_sfc_grib1 regular_gg_sfc_gri
          ccsds_grib2 reduced_rotated_gg_sfc_jpeg_grib2 polar_stereographic_sfc_grib2 gg_sfc_grib2; do
   cp "$samples/$s.tmpl" "sample_$s.grib"
 done
+
+# Steps in minutes (GRIB2 template 4.8, indicatorOfUnitOfTimeRange=0): a 30-60 minute accumulation that ecCodes
+# 2.28 can express in hours, and a 0-30 minute one that it cannot (cfgrib then drops the step; Forge says 0.5 h).
+grib_set -s productDefinitionTemplateNumber=8 "$samples/GRIB2.tmpl" "$tmp/pdt8.grib2"
+grib_set -s shortName=tp,indicatorOfUnitOfTimeRange=0,forecastTime=30,indicatorOfUnitForTimeRange=0,lengthOfTimeRange=30 \
+  "$tmp/pdt8.grib2" eccodes_grib2_minutes.grib2
+grib_set -s shortName=tp,indicatorOfUnitOfTimeRange=0,forecastTime=0,indicatorOfUnitForTimeRange=0,lengthOfTimeRange=30 \
+  "$tmp/pdt8.grib2" minutes_0_30.grib2
+cat minutes_0_30.grib2 eccodes_grib2_minutes.grib2 >minutes_two_steps.grib2
+
+# No forecast step: product template 4.31 (satellite imagery); no time range keys at all.
+grib_set -s productDefinitionTemplateNumber=31 "$samples/GRIB2.tmpl" eccodes_grib2_pdt31.grib2
+
+# A grid ecCodes decodes but cannot locate (NCEP's template 3.32769): values only, no latitude/longitude.
+grib_set -s centre=kwbc "$samples/GRIB2.tmpl" "$tmp/kwbc.grib2"
+grib_set -s gridDefinitionTemplateNumber=32769 "$tmp/kwbc.grib2" eccodes_grib2_ncep32769.grib2
+
+# Multi-field message (NCEP style: sections 4-7 repeated after one grid section): t and u at 850 hPa, step 0,
+# from the cdo file (random values, 12 bits), in one message.
+grib_copy -w shortName=t,level=850,step=0 cdo_grib2_simple.grib2 "$tmp/t.grib2"
+grib_copy -w shortName=u,level=850,step=0 cdo_grib2_simple.grib2 "$tmp/u.grib2"
+/usr/bin/python3 "$here/make_multifield.py" eccodes_grib2_multifield.grib2 "$tmp/t.grib2" "$tmp/u.grib2"
+
+# A WMO bulletin header before the first message (first message at byte 6148), as in GTS feeds.
+{ printf '%06148d' 0 | tr 0 ' '; cat cdo_grib2_simple.grib2; } >bulletin_grib2.grib2
 
 # Bad input: one variable on two different grids (t at 850 hPa on 10 degrees, at 500 hPa on 5 degrees).
 cdo -s -f grb2 -setparam,0.0.0 -setltype,100 -setlevel,85000 -random,r36x18,7 "$tmp/g1.grib2" >/dev/null 2>&1
