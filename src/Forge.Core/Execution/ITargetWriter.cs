@@ -14,6 +14,12 @@ public interface ITargetWriter
     /// <summary>Encodes and stores one object (a full chunk or shard, C order, little-endian). Returns its store key and stored bytes.</summary>
     ValueTask<(string Key, long StoredBytes)> WriteObjectAsync(ArrayPlan array, ReadOnlyMemory<long> objectIndex, ReadOnlyMemory<byte> decoded, CancellationToken ct);
 
+    /// <summary>
+    /// What identifies the array's encoding in the ledger: the metadata a reader sees (dtype, shape, chunks, shards,
+    /// codecs, fill value, attributes). A change here makes the existing store incompatible.
+    /// </summary>
+    System.Text.Json.Nodes.JsonObject DescribeArray(ArrayPlan array);
+
     /// <summary>Writes array and group metadata, then consolidated metadata.</summary>
     ValueTask PublishAsync(RunPlan plan, AttributeSet globalAttributes, CancellationToken ct);
 }

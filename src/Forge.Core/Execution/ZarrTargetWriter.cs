@@ -30,6 +30,14 @@ public sealed class ZarrTargetWriter(IStore store, ZarrFormat format, Func<Array
         return ZarrVariableEncoding.Build(schema, format, storage);
     }
 
+    public System.Text.Json.Nodes.JsonObject DescribeArray(ArrayPlan array)
+    {
+        var metadata = MetadataFor(array);
+        var doc = metadata.ToJson();
+        if (format == ZarrFormat.V2) doc["attributes"] = metadata.ToV2AttributesJson();
+        return doc;
+    }
+
     public async ValueTask<(string Key, long StoredBytes)> WriteObjectAsync(ArrayPlan array, ReadOnlyMemory<long> objectIndex, ReadOnlyMemory<byte> decoded, CancellationToken ct)
     {
         var writer = _writers.GetOrAdd(array.Variable.Name, _ => new ZarrArrayWriter(store, array.Variable.Name, MetadataFor(array)));
