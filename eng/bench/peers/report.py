@@ -31,8 +31,9 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     order = {"cat": 0, "S1": 1, "S2": 2, "S2m": 3, "S2v3": 4}
     porder = {"forge": 0, "xarray": 1, "nccopy": 2, "ncrcat": 3}
+    corder = {"none": 0, "blosc": 1, "zlib1": 2}
     cat_wall = wall("cat", "none", "ncrcat")
-    for (s, c, p), g in sorted(groups.items(), key=lambda kv: (order.get(kv[0][0], 9), kv[0][1], porder.get(kv[0][2], 9))):
+    for (s, c, p), g in sorted(groups.items(), key=lambda kv: (order.get(kv[0][0], 9), corder.get(kv[0][1], 9), porder.get(kv[0][2], 9))):
         ok = [r for r in g if r["verified"]]
         w = med("wall_s", ok)
         walls = [r["wall_s"] for r in ok]
@@ -68,7 +69,10 @@ def main():
         print()
         for r in summaries:
             fs = {k: v for k, v in r["forge_summary"].items() if k != "event"}
-            print(f"- {r['scenario']} {r['codec']}: `{json.dumps(fs)}`")
+            logical = r["days"] * 720 * 1440 * 4
+            decoded = next((v for k, v in fs.items() if "decoded" in k.lower() and isinstance(v, (int, float))), None)
+            ratio = f" — bytes decoded / inputs' decoded size = {decoded / logical:.3f}" if decoded else ""
+            print(f"- {r['scenario']} {r['codec']}{ratio}: `{json.dumps(fs)}`")
 
 
 if __name__ == "__main__":

@@ -102,7 +102,7 @@ recipe() {
   esac
   cat > "$f" <<YAML
 forge: 1
-id: bench-oisst-$case-$codec
+id: bench-oisst-$(echo "$case" | tr "A-Z" "a-z")-$codec
 inputs:
   url: "$cache/oisst_{time:%Y%m%d}.nc"
   concat:
@@ -144,33 +144,40 @@ timed() {
     # shellcheck disable=SC2046
     verify="$($PY "$here/verify.py" "$out" "$expected" $(expect_chunks "$case") 2>&1 | tail -1)"
   fi
-  $PY - "$jsonl" <<PYEOF
-import json, sys
-t = "$t".split()
+  R_CASE="$case" R_CODEC="$codec" R_PROGRAM="$program" R_RC="$rc" R_TIME="$t" R_VERIFY="$verify" R_CMD="$cmd" \
+  R_REP="$rep" R_COLD="$cold" R_LOAD0="$load_before" R_LOAD1="$load_after" R_WORK="$work" R_EXPECTED="$expected" \
+  R_UTC="$utc" R_DAYS="$DAYS" R_CORES="$(nproc)" $PY - "$jsonl" <<'PYEOF'
+import json, os, sys
+import re
+e = os.environ
+t = e["R_TIME"].split()
+rc = int(e["R_RC"])
 try:
-    verify = json.loads('''$verify''')
+    verify = json.loads(e["R_VERIFY"])
 except Exception:
-    verify = {"ok": False, "error": '''$verify'''[-500:], "objects": 0, "stored_bytes": 0}
+    verify = {"ok": False, "error": e["R_VERIFY"][-500:], "objects": 0, "stored_bytes": 0}
 summary = None
 try:
-    for line in open("$work/stdout.txt"):
+    for line in open(os.path.join(e["R_WORK"], "stdout.txt"), errors="replace"):
         if line.startswith("{") and '"summary"' in line:
             summary = json.loads(line)
 except Exception:
     pass
-err = open("$work/stderr.txt", errors="replace").read()[-800:] if $rc != 0 else None
-wall = float(t[0]) if len(t) == 4 else None
-row = {"utc": "$utc", "rep": $rep, "scenario": "$case", "codec": "$codec", "program": "$program", "rc": $rc,
-       "wall_s": wall, "user_s": float(t[1]) if wall else None, "sys_s": float(t[2]) if wall else None,
-       "peak_rss_mib": round(int(t[3]) / 1024, 1) if wall else None,
-       "cpu_util": round((float(t[1]) + float(t[2])) / wall / $(nproc), 3) if wall else None,
-       "logical_mbps": round(json.load(open("$expected"))["logical_bytes"] / 1e6 / wall, 1) if wall and verify.get("ok") else None,
+err = open(os.path.join(e["R_WORK"], "stderr.txt"), errors="replace").read()[-800:] if rc != 0 else None
+wall = float(t[0]) if len(t) == 4 and rc == 0 else None
+logical = json.load(open(e["R_EXPECTED"]))["logical_bytes"]
+row = {"utc": e["R_UTC"], "rep": int(e["R_REP"]), "scenario": e["R_CASE"], "codec": e["R_CODEC"], "program": e["R_PROGRAM"],
+       "rc": rc, "wall_s": wall, "user_s": float(t[1]) if wall else None, "sys_s": float(t[2]) if wall else None,
+       "peak_rss_mib": round(int(t[3]) / 1024, 1) if len(t) == 4 else None,
+       "cpu_util": round((float(t[1]) + float(t[2])) / wall / int(e["R_CORES"]), 3) if wall else None,
+       "logical_mbps": round(logical / 1e6 / wall, 1) if wall and verify.get("ok") else None,
        "verified": bool(verify.get("ok")), "verify_error": verify.get("error"), "objects": verify.get("objects"),
-       "stored_bytes": verify.get("stored_bytes"), "cold_cache": "$cold" == "true", "load_before": $load_before,
-       "load_after": $load_after, "days": $DAYS, "cmd": '''$cmd''', "forge_summary": summary, "stderr_tail": err}
+       "stored_bytes": verify.get("stored_bytes"), "cold_cache": e["R_COLD"] == "true", "load_before": float(e["R_LOAD0"]),
+       "load_after": float(e["R_LOAD1"]), "days": int(e["R_DAYS"]), "cmd": re.sub(r"(\S*/oisst_\d{8}\.nc\s*)+", "<inputs>/oisst_*.nc ", e["R_CMD"]), "forge_summary": summary, "stderr_tail": err}
 with open(sys.argv[1], "a") as f:
     f.write(json.dumps(row) + "\n")
-print(f"{row['scenario']:5} {row['codec']:6} {row['program']:8} rc={rc} wall={row['wall_s']} s rss={row['peak_rss_mib']} MiB verified={row['verified']} {row['verify_error'] or ''}", file=sys.stderr)
+print(f"{row['scenario']:5} {row['codec']:6} {row['program']:8} rc={rc} wall={row['wall_s']} s rss={row['peak_rss_mib']} MiB "
+      f"load={row['load_before']} verified={row['verified']} {row['verify_error'] or ''}", file=sys.stderr)
 PYEOF
   [ "${KEEP:-0}" = 1 ] || rm -rf "$out"
 }

@@ -18,5 +18,7 @@ public sealed class VectorWidthConfig : ManualConfig
         AddJob(baseJob.WithId("v128").WithEnvironmentVariables(new EnvironmentVariable("DOTNET_EnableAVX2", "0")));
         AddJob(baseJob.WithId("scalar").WithEnvironmentVariables(new EnvironmentVariable("DOTNET_EnableHWIntrinsic", "0")));
         WithOptions(ConfigOptions.JoinSummary);
+        // The boilerplate build can take minutes on a shared 2-core machine.
+        WithBuildTimeout(TimeSpan.FromMinutes(20));
     }
 }
