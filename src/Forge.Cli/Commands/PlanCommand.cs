@@ -49,7 +49,7 @@ internal static class PlanCommand
                     {
                         using var fetcher = FetcherFactory.Create(recipe, overrides, NullLogger.Instance, temp.Path);
                         var runner = new RecipeRunner(fetcher, Readers.CreateOpener(), NullProgressSink.Instance);
-                        await using var prepared = await runner.PrepareAsync(probed, ct);
+                        await using var prepared = await RecipeNameCheck.PrepareAsync(runner, recipe, probed, ct);
                         var keys = mode == "first" ? request.Inputs.Max(i => i.ConcatIndex) + 1 : 1;
                         var plan = keys > 1
                             ? RechunkPlanner.Plan(Extrapolate(prepared.Dataset, keys), request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers)
