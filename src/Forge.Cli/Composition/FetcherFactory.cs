@@ -26,6 +26,7 @@ internal static class FetcherFactory
             MinRate = fetch.MinRate ?? FetchOptions.DefaultMinRate,
             MaxSize = fetch.MaxSize ?? FetchOptions.DefaultMaxSize,
             MaxRedirects = fetch.MaxRedirects,
+            RefreshCache = o.Overwrite,
             S3 = new S3InputOptions(recipe.Target.S3?.Endpoint, recipe.Target.S3?.Region, recipe.Target.S3?.Anonymous ?? false),
         };
         var cacheUrl = o.Cache ?? recipe.Inputs.Cache;
