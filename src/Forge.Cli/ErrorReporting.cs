@@ -22,6 +22,9 @@ internal static class ErrorReporting
             case PlanException p:
                 err.WriteLine($"forge: invalid target layout: {p.Message}");
                 return ExitCodes.Invalid;
+            case Forge.Core.Execution.Memory.MemoryBudgetException m:
+                err.WriteLine($"forge: memory budget: {m.Message}");
+                return ExitCodes.Invalid;
             case UsageException u:
                 err.WriteLine($"forge: {u.Message}");
                 return ExitCodes.Invalid;

@@ -416,10 +416,28 @@ public sealed class S3Store : IStore, IConditionalWritableStore, ITemporaryObjec
 
     private static bool IsMissingKey(AmazonS3Exception e) => e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket";
 
-    private static MemoryStream StreamOf(ReadOnlyMemory<byte> value) =>
+    private static Stream StreamOf(ReadOnlyMemory<byte> value) =>
         MemoryMarshal.TryGetArray(value, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false, publiclyVisible: true)
-            : new MemoryStream(value.ToArray(), writable: false); // memory not backed by an array: copy once
+            : new PinnedMemoryStream(value); // native memory (large engine buffers): read in place, no copy
+
+    /// <summary>A read-only stream over memory pinned for the stream's lifetime (the caller keeps the memory alive until the request ends).</summary>
+    private sealed unsafe class PinnedMemoryStream : UnmanagedMemoryStream
+    {
+        private MemoryHandle _pin;
+
+        public PinnedMemoryStream(ReadOnlyMemory<byte> value)
+        {
+            _pin = value.Pin();
+            Initialize((byte*)_pin.Pointer, value.Length, value.Length, FileAccess.Read);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            _pin.Dispose();
+        }
+    }
 
     private static StoreKey? TryKey(string relative)
     {

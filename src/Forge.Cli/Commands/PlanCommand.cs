@@ -136,10 +136,32 @@ internal static class PlanCommand
             ["estimated_from_first_input"] = estimated,
             ["concat_length"] = plan.Dataset.ConcatLength,
             ["arrays"] = arrays,
-            ["work_units"] = plan.Units.Length,
+            ["objects"] = plan.ObjectCount,
+            ["strategy"] = StrategyName(plan.Schedule.Strategy),
+            ["passes"] = plan.Schedule.Passes.Length,
+            ["strategy_reason"] = plan.Schedule.Reason,
+            ["intermediate_bytes"] = plan.Schedule.IntermediateBytes,
+            ["decode_bytes_estimate"] = plan.Schedule.DecodeBytes,
+            ["open_set_bytes"] = plan.Schedule.OpenSetBytes,
+            ["decode_workers"] = plan.Schedule.DecodeWorkers,
+            ["encode_workers"] = plan.Schedule.EncodeWorkers,
+            ["writes_in_flight"] = plan.Schedule.WritesInFlight,
             ["memory_estimate_bytes"] = plan.EstimatedPeakBytes,
+            ["memory_shares"] = new JsonObject
+            {
+                ["accumulators"] = plan.Schedule.Shares.Accumulators,
+                ["decode"] = plan.Schedule.Shares.Decode,
+                ["encode"] = plan.Schedule.Shares.Encode,
+            },
         };
     }
+
+    internal static string StrategyName(RechunkStrategy s) => s switch
+    {
+        RechunkStrategy.SinglePass => "single-pass",
+        RechunkStrategy.MultiPass => "multi-pass",
+        _ => "spill",
+    };
 
     private static void WriteText(TextWriter w, JsonObject doc)
     {
@@ -163,6 +185,12 @@ internal static class PlanCommand
                         (a["shards"] is null ? "" : $" shards ({Join("shards")})") + $", {a["objects"]} objects");
         }
 
-        w.WriteLine($"  work units: {plan["work_units"]}; memory estimate {Sizes.Format(plan["memory_estimate_bytes"]!.GetValue<long>())} of max_memory {Sizes.Format(doc["max_memory"]!.GetValue<long>())} with {doc["workers"]} workers");
+        w.WriteLine($"  objects: {plan["objects"]}; strategy: {plan["strategy"]}, {plan["passes"]} pass(es) over the inputs" +
+                    (plan["intermediate_bytes"]!.GetValue<long>() > 0 ? $", {Sizes.Format(plan["intermediate_bytes"]!.GetValue<long>())} intermediate on local scratch" : ""));
+        w.WriteLine($"    why: {plan["strategy_reason"]}");
+        var shares = plan["memory_shares"]!;
+        w.WriteLine($"  memory estimate {Sizes.Format(plan["memory_estimate_bytes"]!.GetValue<long>())} of max_memory {Sizes.Format(doc["max_memory"]!.GetValue<long>())} " +
+                    $"(accumulators {Sizes.Format(shares["accumulators"]!.GetValue<long>())}, decode {Sizes.Format(shares["decode"]!.GetValue<long>())}, encode {Sizes.Format(shares["encode"]!.GetValue<long>())}); " +
+                    $"{plan["decode_workers"]} decode / {plan["encode_workers"]} encode workers, {plan["writes_in_flight"]} objects in encode or write at once");
     }
 }

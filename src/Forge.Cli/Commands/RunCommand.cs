@@ -75,14 +75,15 @@ internal static class RunCommand
             var writer = new ZarrTargetWriter(store, format, a => RecipeMapping.Codecs(recipe, a));
             var summary = await runner.ExecuteAsync(prepared, writer, ledger, ct);
             (sink as TerminalProgressSink)?.Finish();
-            Summarize(sink, recipe.Id, "succeeded", summary.Target, summary.Inputs, summary.BytesIn, summary.BytesOut, summary.ChunksWritten, summary.Elapsed);
+            Summarize(sink, recipe.Id, "succeeded", summary.Target, summary.Inputs, summary.BytesIn, summary.BytesOut, summary.ChunksWritten, summary.Elapsed, summary);
             if (sink is not JsonProgressSink)
             {
                 ctx.Stderr.WriteLine(summary.UpToDate
                     ? $"forge: {recipe.Id}: {summary.Target} is up to date; nothing to do"
                     : $"forge: {recipe.Id} succeeded: {summary.Inputs} inputs ({Sizes.Format(summary.BytesIn)}) → {summary.ChunksWritten} objects ({Sizes.Format(summary.BytesOut)}) in {summary.Target}" +
-                      (summary.UnitsSkipped > 0 ? $" ({summary.UnitsSkipped} work units already done)" : "") +
-                      $", {summary.Elapsed.TotalSeconds:0.0} s");
+                      (summary.ObjectsSkipped > 0 ? $" ({summary.ObjectsSkipped} objects already done)" : "") +
+                      $", {summary.Elapsed.TotalSeconds:0.0} s; {PlanCommand.StrategyName(summary.Strategy)}, {summary.Passes} pass(es)" +
+                      (summary.PeakResidentBytes is { } peak ? $", peak memory {Sizes.Format(peak)} (max_memory {Sizes.Format(request.MaxMemory)})" : ""));
             }
 
             return new RecipeOutcome(recipe.Id, summary.Target, ExitCodes.Success, summary.UpToDate ? "up to date" : null, DateTime.UtcNow - started);
@@ -112,10 +113,10 @@ internal static class RunCommand
     /// <summary>The store a run writes: --target or target.url, or its scratch twin for a pruned run (see <see cref="ScratchTarget"/>).</summary>
     internal static string TargetUrl(Recipe recipe, RunOverrides o) => ScratchTarget.Resolve(o.Target ?? recipe.Target.Url, o);
 
-    private static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed)
+    private static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed, RunSummary? summary = null)
     {
         if (sink is not JsonProgressSink json) return;
-        json.Emit(new JsonObject
+        var doc = new JsonObject
         {
             ["event"] = "summary",
             ["recipe"] = id,
@@ -126,6 +127,18 @@ internal static class RunCommand
             ["bytes_out"] = bytesOut,
             ["chunks_written"] = chunks,
             ["seconds"] = Math.Round(elapsed.TotalSeconds, 3),
-        });
+        };
+        if (summary is not null)
+        {
+            doc["objects_skipped"] = summary.ObjectsSkipped;
+            doc["strategy"] = PlanCommand.StrategyName(summary.Strategy);
+            doc["passes"] = summary.Passes;
+            doc["bytes_decoded"] = summary.BytesDecoded;
+            doc["spill_bytes"] = summary.SpillBytes;
+            doc["peak_accounted_bytes"] = summary.PeakAccountedBytes;
+            doc["peak_rss_bytes"] = summary.PeakResidentBytes;
+        }
+
+        json.Emit(doc);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Forge.Core.Datasets;
 using Forge.Core.Planning;
 
@@ -5,14 +6,21 @@ namespace Forge.Core.Execution;
 
 /// <summary>
 /// Writes the target store (Zarr v2 or v3 with its codecs). Objects (chunks or shards) are written first; metadata
-/// that makes them visible is written by <see cref="PublishAsync"/> only after all data is in place.
+/// that makes them visible is written by <see cref="PublishAsync"/> only after all data is in place. Encoding
+/// (CPU) and storing (I/O) are separate calls so the engine can overlap them and bound each.
 /// </summary>
 public interface ITargetWriter
 {
     string Url { get; }
 
-    /// <summary>Encodes and stores one object (a full chunk or shard, C order, little-endian). Returns its store key and stored bytes.</summary>
-    ValueTask<(string Key, long StoredBytes)> WriteObjectAsync(ArrayPlan array, ReadOnlyMemory<long> objectIndex, ReadOnlyMemory<byte> decoded, CancellationToken ct);
+    /// <summary>
+    /// Encodes one object (a full chunk or shard, C order, little-endian). Returns its store key and the encoded
+    /// bytes (owned by the caller), or null bytes when nothing is to be stored. Thread-safe.
+    /// </summary>
+    (string Key, IMemoryOwner<byte>? Encoded) EncodeObject(ArrayPlan array, ReadOnlySpan<long> objectIndex, ReadOnlySpan<byte> decoded);
+
+    /// <summary>Stores an encoded object under its key.</summary>
+    ValueTask StoreObjectAsync(string key, ReadOnlyMemory<byte> encoded, CancellationToken ct);
 
     /// <summary>Writes array and group metadata, then consolidated metadata.</summary>
     ValueTask PublishAsync(RunPlan plan, AttributeSet globalAttributes, CancellationToken ct);

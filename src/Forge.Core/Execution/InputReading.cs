@@ -9,8 +9,43 @@ namespace Forge.Core.Execution;
 /// <summary>Reads a region of a (transformed) variable from one input, in the source element type.</summary>
 internal static class InputReading
 {
-    /// <summary>Reads <paramref name="count"/> elements at <paramref name="start"/> (target dims of the transformed variable) into a pooled buffer.</summary>
+    /// <summary>Opens the input, reads <paramref name="count"/> elements at <paramref name="start"/> into a pooled buffer (small reads of the schema pass).</summary>
     public static async ValueTask<IMemoryOwner<byte>> ReadAsync(IDatasetOpener opener, RunRequest request, InputDataset input, string localPath, string variable, long[] start, long[] count, CancellationToken ct)
+    {
+        var origin = input.Dataset.Origins[variable];
+        long bytes = count.Aggregate(1L, (x, y) => x * y) * origin.SourceDataType.ElementSize();
+        var owner = PooledBuffer.Rent(bytes);
+        try
+        {
+            IDatasetReader reader;
+            try
+            {
+                reader = await opener.OpenAsync(localPath, request.Format, request.FormatOptions, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not DataException)
+            {
+                throw new DataException($"{input.Source}: {ex.Message}", ex);
+            }
+
+            await using (reader)
+            {
+                await ReadAsync(reader, input, variable, start, count, owner.Memory, ct);
+            }
+
+            return owner;
+        }
+        catch
+        {
+            owner.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="count"/> elements at <paramref name="start"/> (target dims of the transformed variable,
+    /// relative to this input) from an open reader into <paramref name="destination"/>, in the source element type.
+    /// </summary>
+    public static async ValueTask ReadAsync(IDatasetReader reader, InputDataset input, string variable, long[] start, long[] count, Memory<byte> destination, CancellationToken ct)
     {
         var origin = input.Dataset.Origins[variable];
         int srcRank = origin.SourceDimensions.Length;
@@ -26,22 +61,16 @@ internal static class InputReading
             t++;
         }
 
-        long bytes = count.Aggregate(1L, (x, y) => x * y) * origin.SourceDataType.ElementSize();
-        var owner = PooledBuffer.Rent(bytes);
         try
         {
-            await using var reader = await opener.OpenAsync(localPath, request.Format, request.FormatOptions, ct);
-            await reader.ReadAsync(origin.SourceVariable, srcStart, srcCount, owner.Memory, ct);
-            return owner;
+            await reader.ReadAsync(origin.SourceVariable, srcStart, srcCount, destination, ct);
         }
         catch (DataException)
         {
-            owner.Dispose();
             throw;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            owner.Dispose();
             throw new DataException($"{input.Source}: variable '{origin.SourceVariable}': {ex.Message}", ex);
         }
     }

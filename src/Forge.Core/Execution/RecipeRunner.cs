@@ -6,6 +6,8 @@ using System.Text;
 using Forge.Core.Arrays;
 using Forge.Core.Datasets;
 using Forge.Core.Datasets.Combine;
+using Forge.Core.Execution.Memory;
+using Forge.Core.Execution.Pipeline;
 using Forge.Core.Planning;
 using Forge.Core.Sources;
 using Forge.Core.Telemetry;
@@ -13,7 +15,7 @@ using Forge.Core.Telemetry;
 namespace Forge.Core.Execution;
 
 /// <summary>
-/// Runs a recipe: schema pass → combine → plan → work units (resumable through the ledger) → publish metadata.
+/// Runs a recipe: schema pass → combine → plan → the streaming pipeline (objects resumable through the ledger) → publish metadata.
 /// </summary>
 public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, IProgressSink progress)
 {
@@ -31,7 +33,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
                     throw new DataException($"{dataset.Input(seg.ConcatIndex, 0).Source}: has {seg.Length} steps along '{request.ConcatDim}', but the recipe says items_per_file: {items}");
             }
 
-            var plan = RechunkPlanner.Plan(dataset, request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers);
+            var plan = RechunkPlanner.Plan(dataset, request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers, request.Strategy);
             return new PreparedRun(request, plan, files, InputsDigest(request));
         }
         catch
@@ -51,7 +53,11 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         if (state == LedgerState.Complete && !request.Overwrite)
         {
             progress.Stage("done", $"{writer.Url} is up to date");
-            return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, 0, 0, run.Plan.Units.Length, true, clock.Elapsed);
+            return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, 0, 0, run.Plan.ObjectCount, true, clock.Elapsed)
+            {
+                Strategy = run.Plan.Schedule.Strategy,
+                PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
+            };
         }
 
         if (state == LedgerState.Incompatible && !request.Overwrite)
@@ -62,25 +68,32 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         await ledger.BeginAsync(fingerprint, $"recipe {request.RecipeId} ({request.Inputs.Length} inputs)", wipe, ct);
         if (wipe) state = LedgerState.Empty;
 
-        var executor = new UnitExecutor(run, opener, writer, progress);
-        int skipped = 0;
-        progress.Stage("write", $"{run.Plan.Units.Length} work units, {run.Plan.Arrays.Sum(a => a.ObjectCount)} objects");
-        await Parallel.ForEachAsync(run.Plan.Units, new ParallelOptions { MaxDegreeOfParallelism = run.Plan.Workers, CancellationToken = ct }, async (unit, token) =>
+        var plan = run.Plan;
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        if (state == LedgerState.Resumable)
         {
-            if (state == LedgerState.Resumable && await ledger.IsDoneAsync(unit.Id, token))
-            {
-                Interlocked.Increment(ref skipped);
-                return;
-            }
+            foreach (var id in plan.ObjectIds())
+                if (await ledger.IsDoneAsync(id, ct)) done.Add(id);
+        }
 
-            await executor.ExecuteAsync(unit, token);
-            await ledger.MarkDoneAsync(unit.Id, token);
-        });
+        var schedule = plan.Schedule;
+        progress.Stage("write", $"{plan.ObjectCount} objects ({done.Count} already done); {schedule.Strategy} in {Math.Max(1, schedule.Passes.Length)} pass(es), memory estimate {Sizes.Format(schedule.MemoryEstimate)} of {Sizes.Format(plan.MaxMemory)}");
+        var pipeline = new RechunkPipeline(run, opener, writer, progress, (id, token) => ledger.MarkDoneAsync(id, token));
+        await pipeline.RunAsync(done, ct);
 
         progress.Stage("publish", "writing metadata");
         await writer.PublishAsync(run.Plan, GlobalAttributes(run), ct);
         await ledger.CompleteAsync(ct);
-        return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, executor.BytesWritten, executor.ObjectsWritten, skipped, false, clock.Elapsed);
+        var counters = pipeline.Counters;
+        return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, counters.BytesWritten, counters.ObjectsWritten, done.Count, false, clock.Elapsed)
+        {
+            Strategy = schedule.Strategy,
+            Passes = schedule.Passes.Length,
+            BytesDecoded = counters.BytesDecoded,
+            SpillBytes = counters.SpillBytes,
+            PeakAccountedBytes = pipeline.Account.PeakCharged,
+            PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
+        };
     }
 
     /// <summary>Combined global attributes, the recipe's extra attributes, then provenance.</summary>

@@ -29,5 +29,11 @@ public sealed record RunRequest(
     /// <summary>The recipe's items_per_file hint: when set, every input must hold exactly this many concat steps.</summary>
     public int? ItemsPerFile { get; init; }
 
+    /// <summary>Forces the strategy when the budget allows it (null: chosen by cost). For benchmarks and tests.</summary>
+    public Planning.RechunkStrategy? Strategy { get; init; }
+
+    /// <summary>Local folder for the spill strategy's intermediate store (default: the system temp folder).</summary>
+    public string? ScratchDirectory { get; init; }
+
     public string ForgeVersion { get; init; } = typeof(RunRequest).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 }

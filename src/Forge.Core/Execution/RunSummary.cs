@@ -1,6 +1,9 @@
+using Forge.Core.Planning;
+
 namespace Forge.Core.Execution;
 
 /// <summary>What a run did, for the summary line/event.</summary>
+/// <param name="ObjectsSkipped">Objects (chunks or shards) already done by an earlier, interrupted run.</param>
 public sealed record RunSummary(
     string RecipeId,
     string Target,
@@ -8,6 +11,23 @@ public sealed record RunSummary(
     long BytesIn,
     long BytesOut,
     long ChunksWritten,
-    int UnitsSkipped,
+    long ObjectsSkipped,
     bool UpToDate,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    public RechunkStrategy Strategy { get; init; }
+
+    public int Passes { get; init; }
+
+    /// <summary>Bytes read from the inputs' variables (source element types), over all passes.</summary>
+    public long BytesDecoded { get; init; }
+
+    /// <summary>Bytes written to and read back from the intermediate store (spill).</summary>
+    public long SpillBytes { get; init; }
+
+    /// <summary>Most bytes the memory account held at once.</summary>
+    public long PeakAccountedBytes { get; init; }
+
+    /// <summary>The process's peak resident memory (VmHWM from /proc/self/status), or null where /proc is not available.</summary>
+    public long? PeakResidentBytes { get; init; }
+}

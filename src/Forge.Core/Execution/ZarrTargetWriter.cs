@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Forge.Core.Codecs;
 using Forge.Core.Datasets;
@@ -30,15 +31,13 @@ public sealed class ZarrTargetWriter(IStore store, ZarrFormat format, Func<Array
         return ZarrVariableEncoding.Build(schema, format, storage);
     }
 
-    public async ValueTask<(string Key, long StoredBytes)> WriteObjectAsync(ArrayPlan array, ReadOnlyMemory<long> objectIndex, ReadOnlyMemory<byte> decoded, CancellationToken ct)
+    public (string Key, IMemoryOwner<byte>? Encoded) EncodeObject(ArrayPlan array, ReadOnlySpan<long> objectIndex, ReadOnlySpan<byte> decoded)
     {
         var writer = _writers.GetOrAdd(array.Variable.Name, _ => new ZarrArrayWriter(store, array.Variable.Name, MetadataFor(array)));
-        var key = writer.ChunkKey(objectIndex.Span);
-        using var encoded = writer.EncodeChunk(objectIndex.Span, decoded.Span);
-        if (encoded is null) return (key.Value, 0);
-        await store.SetAsync(key, encoded.Memory, ct);
-        return (key.Value, encoded.Memory.Length);
+        return (writer.ChunkKey(objectIndex).Value, writer.EncodeChunk(objectIndex, decoded));
     }
+
+    public ValueTask StoreObjectAsync(string key, ReadOnlyMemory<byte> encoded, CancellationToken ct) => store.SetAsync(new StoreKey(key), encoded, ct);
 
     public async ValueTask PublishAsync(RunPlan plan, AttributeSet globalAttributes, CancellationToken ct)
     {

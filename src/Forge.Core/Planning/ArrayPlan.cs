@@ -5,7 +5,8 @@ namespace Forge.Core.Planning;
 
 /// <summary>
 /// How one target array is laid out: its chunk shape, and for a sharded array the shard shape. The "object" is
-/// what one store key holds: a shard when sharded, else a chunk.
+/// what one store key holds: a shard when sharded, else a chunk. Objects are the unit of work identity: an object
+/// is named "&lt;array&gt;/&lt;i.j.k&gt;" by its grid index, whatever the memory budget, worker count or machine.
 /// </summary>
 public sealed record ArrayPlan(TargetVariable Variable, ImmutableArray<long> ChunkShape, ImmutableArray<long>? ShardShape)
 {
@@ -13,12 +14,52 @@ public sealed record ArrayPlan(TargetVariable Variable, ImmutableArray<long> Chu
 
     public ImmutableArray<long> Shape => Variable.Shape;
 
+    public int Rank => Variable.Shape.Length;
+
     public int ElementSize => Arrays.DataTypeExtensions.ElementSize(Variable.DataType);
 
+    /// <summary>Decoded bytes of one full object (edge objects are stored at full size too).</summary>
     public long ObjectBytes => ObjectShape.Aggregate(1L, (a, b) => a * b) * ElementSize;
 
     /// <summary>Number of objects along each dimension.</summary>
     public ImmutableArray<long> ObjectGrid => [.. Shape.Select((n, i) => n == 0 ? 0 : (n + ObjectShape[i] - 1) / ObjectShape[i])];
 
     public long ObjectCount => ObjectGrid.Aggregate(1L, (a, b) => a * b);
+
+    /// <summary>The object's id: "&lt;array&gt;/&lt;i.j.k&gt;"; a scalar array's one object is "&lt;array&gt;/0", as Zarr names its chunk.</summary>
+    public string ObjectId(ReadOnlySpan<long> index) => ObjectIds.Of(Variable.Name, index);
+
+    /// <summary>Every object index in C order (none when a dimension is empty: metadata only).</summary>
+    public IEnumerable<long[]> ObjectIndices()
+    {
+        var grid = ObjectGrid.ToArray();
+        if (grid.Any(g => g == 0)) yield break;
+        var index = new long[grid.Length];
+        while (true)
+        {
+            yield return (long[])index.Clone();
+            int d = grid.Length - 1;
+            for (; d >= 0; d--)
+            {
+                if (++index[d] < grid[d]) break;
+                index[d] = 0;
+            }
+
+            if (d < 0) yield break;
+        }
+    }
+
+    /// <summary>The elements of the array an object holds: its origin and its extent clipped to the array.</summary>
+    public (long[] Start, long[] Count) ObjectRegion(ReadOnlySpan<long> index)
+    {
+        var start = new long[index.Length];
+        var count = new long[index.Length];
+        for (int d = 0; d < index.Length; d++)
+        {
+            start[d] = index[d] * ObjectShape[d];
+            count[d] = Math.Min(ObjectShape[d], Shape[d] - start[d]);
+        }
+
+        return (start, count);
+    }
 }

@@ -5,12 +5,13 @@ using Forge.Core.Datasets.Combine;
 namespace Forge.Core.Planning;
 
 /// <summary>
-/// Plans the target: chunk (and shard) shapes per array, then work units sized so that every worker's buffers fit
-/// in <c>run.max_memory</c>. Dimension coordinates are single chunks (fast opens, pangeo-forge #209).
+/// Plans the target: chunk (and shard) shapes per array (the objects, which are the work identity), then the
+/// schedule that writes them within <c>run.max_memory</c> (<see cref="SchedulePlanner"/>). Dimension coordinates
+/// are single chunks (fast opens, pangeo-forge #209).
 /// </summary>
 public static class RechunkPlanner
 {
-    public static RunPlan Plan(TargetDataset dataset, ChunkingPolicy policy, IReadOnlyDictionary<string, ChunkingPolicy>? perVariable, long maxMemory, int workers)
+    public static RunPlan Plan(TargetDataset dataset, ChunkingPolicy policy, IReadOnlyDictionary<string, ChunkingPolicy>? perVariable, long maxMemory, int workers, RechunkStrategy? strategy = null)
     {
         if (workers < 1) throw new PlanException("workers must be at least 1");
         var arrays = dataset.Variables
@@ -18,17 +19,7 @@ public static class RechunkPlanner
             .Select(v => PlanArray(dataset, v, perVariable is not null && perVariable.TryGetValue(v.Name, out var p) ? p : policy))
             .ToImmutableArray();
 
-        // Each worker holds a block buffer, an input slab of at most the same size, and an object being encoded.
-        long unitBudget = Math.Max(1, maxMemory / (3L * workers));
-        foreach (var a in arrays)
-        {
-            if (a.ObjectBytes > unitBudget)
-                throw new PlanException($"array '{a.Variable.Name}': one {(a.ShardShape is null ? "chunk" : "shard")} of shape ({string.Join(", ", a.ObjectShape)}) is {Sizes.Format(a.ObjectBytes)}, more than max_memory / (3 × workers) = {Sizes.Format(unitBudget)}; raise run.max_memory, lower run.workers or use smaller chunks");
-        }
-
-        var units = ImmutableArray.CreateBuilder<WorkUnit>();
-        foreach (var a in arrays) AddUnits(units, a, dataset.ConcatDim, unitBudget);
-        return new RunPlan(dataset, arrays, units.ToImmutable(), maxMemory, workers, unitBudget);
+        return new RunPlan(dataset, arrays, maxMemory, workers, SchedulePlanner.Plan(dataset, arrays, maxMemory, workers, strategy));
     }
 
     private static ArrayPlan PlanArray(TargetDataset ds, TargetVariable v, ChunkingPolicy policy)
@@ -96,49 +87,5 @@ public static class RechunkPlanner
         }
 
         return chunks;
-    }
-
-    private static void AddUnits(ImmutableArray<WorkUnit>.Builder units, ArrayPlan a, string concatDim, long budget)
-    {
-        var grid = a.ObjectGrid;
-        int rank = grid.Length;
-        if (grid.Any(g => g == 0)) return; // empty array: metadata only
-        int concatAxis = a.Variable.Dimensions.IndexOf(concatDim);
-        // Block of objects per unit: one object along the concat axis, as many as fit along the others (outer axes split first).
-        var block = grid.ToArray();
-        if (concatAxis >= 0) block[concatAxis] = 1;
-        long BlockBytes() => Enumerable.Range(0, rank).Aggregate((long)a.ElementSize, (acc, i) => acc * Math.Min(a.Shape[i], block[i] * a.ObjectShape[i]));
-        while (BlockBytes() > budget)
-        {
-            int axis = Enumerable.Range(0, rank).FirstOrDefault(i => block[i] > 1, -1);
-            if (axis < 0) break;
-            block[axis] = (block[axis] + 1) / 2;
-        }
-
-        var blocksPerAxis = Enumerable.Range(0, rank).Select(i => (grid[i] + block[i] - 1) / block[i]).ToArray();
-        long total = blocksPerAxis.Aggregate(1L, (x, y) => x * y);
-        var idx = new long[rank];
-        for (long n = 0; n < total; n++)
-        {
-            var first = new long[rank];
-            var counts = new long[rank];
-            var start = new long[rank];
-            var count = new long[rank];
-            for (int i = 0; i < rank; i++)
-            {
-                first[i] = idx[i] * block[i];
-                counts[i] = Math.Min(block[i], grid[i] - first[i]);
-                start[i] = first[i] * a.ObjectShape[i];
-                count[i] = Math.Min(a.Shape[i], (first[i] + counts[i]) * a.ObjectShape[i]) - start[i];
-            }
-
-            units.Add(new WorkUnit(a.Variable.Name, units.Count, [.. start], [.. count], [.. first], [.. counts]));
-            for (int i = rank - 1; i >= 0; i--)
-            {
-                if (++idx[i] < blocksPerAxis[i]) break;
-                idx[i] = 0;
-            }
-        }
-
     }
 }

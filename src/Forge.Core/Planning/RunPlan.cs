@@ -3,20 +3,24 @@ using Forge.Core.Datasets.Combine;
 
 namespace Forge.Core.Planning;
 
-/// <summary>The whole plan of a run: target dataset, array layouts, work units and the memory they need.</summary>
+/// <summary>
+/// The whole plan of a run: the target dataset, the array layouts (whose objects are the work identity) and the
+/// schedule that writes them within the memory budget (a run-time decision, not identity).
+/// </summary>
 public sealed record RunPlan(
     TargetDataset Dataset,
     ImmutableArray<ArrayPlan> Arrays,
-    ImmutableArray<WorkUnit> Units,
     long MaxMemory,
     int Workers,
-    long UnitBudget)
+    ExecutionSchedule Schedule)
 {
     public ArrayPlan GetArray(string name) => Arrays.First(a => a.Variable.Name == name);
 
-    /// <summary>Largest block buffer any unit needs, in bytes.</summary>
-    public long LargestUnitBytes => Units.IsEmpty ? 0 : Units.Max(u => u.ElementCount * GetArray(u.Array).ElementSize);
+    public long ObjectCount => Arrays.Sum(a => a.ObjectCount);
 
-    /// <summary>Peak memory estimate: per worker one block buffer, one input slab and one object being encoded.</summary>
-    public long EstimatedPeakBytes => Units.IsEmpty ? 0 : Math.Min(Workers, Units.Length) * (2 * LargestUnitBytes + 2 * Arrays.Max(a => a.ObjectBytes));
+    /// <summary>Every object id of the run ("&lt;array&gt;/&lt;i.j.k&gt;"), arrays in plan order, objects in C order.</summary>
+    public IEnumerable<string> ObjectIds() => Arrays.SelectMany(a => a.ObjectIndices().Select(ix => a.ObjectId(ix)));
+
+    /// <summary>Peak memory the schedule charges to the memory account (the stages' shares).</summary>
+    public long EstimatedPeakBytes => Schedule.MemoryEstimate;
 }

@@ -14,6 +14,12 @@ namespace Forge.Formats.NetCdf;
 /// <summary>The HDF5 direct-chunk read path: raw chunks under the lock, decode on all cores.</summary>
 public sealed partial class NetCdfDatasetReader
 {
+    /// <summary>
+    /// Stored and inflated chunk buffers: a bounded pool of its own (no per-thread caches, at most two per core and
+    /// size kept), so the memory it holds stays within what the engine reserves per decode worker (docs/engine.md).
+    /// </summary>
+    private static readonly ArrayPool<byte> ChunkBuffers = ArrayPool<byte>.Create(Array.MaxLength, 2 * Environment.ProcessorCount);
+
     private readonly ConcurrentDictionary<string, Hdf5ChunkedDataset?> _directDatasets = new(StringComparer.Ordinal);
     private Hdf5Handle? _hdf5File;
     private bool _hdf5Unavailable;
@@ -97,8 +103,8 @@ public sealed partial class NetCdfDatasetReader
         {
             var storedLength = checked((int)sizes[i]);
             var capacity = ChunkDecoder.Capacity(dataset, storedLength);
-            var stored = ArrayPool<byte>.Shared.Rent(capacity);
-            var scratch = ArrayPool<byte>.Shared.Rent(capacity);
+            var stored = ChunkBuffers.Rent(capacity);
+            var scratch = ChunkBuffers.Rent(capacity);
             try
             {
                 uint mask;
@@ -114,8 +120,8 @@ public sealed partial class NetCdfDatasetReader
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(stored);
-                ArrayPool<byte>.Shared.Return(scratch);
+                ChunkBuffers.Return(stored);
+                ChunkBuffers.Return(scratch);
             }
         }
 

@@ -20,13 +20,19 @@ internal sealed class MemoryDatasetOpener(IReadOnlyDictionary<string, MemoryData
 
     public ConcurrentDictionary<(string Path, string Variable), int> Reads { get; } = new();
 
+    /// <summary>Elements decoded per (path, variable), over all reads.</summary>
+    public ConcurrentDictionary<(string Path, string Variable), long> ElementsRead { get; } = new();
+
+    /// <summary>Opens per path.</summary>
+    public ConcurrentDictionary<string, int> Opens { get; } = new();
+
     public void FailNextRead(string path, string variable, int times = 1) => _failuresLeft[(path, variable)] = times;
 
     public ValueTask<IDatasetReader> OpenAsync(string path, string format, IReadOnlyDictionary<string, object?>? options = null, CancellationToken ct = default) =>
-        files.TryGetValue(path, out var ds) ? ValueTask.FromResult<IDatasetReader>(new Reader(this, path, ds))
+        files.TryGetValue(path, out var ds) ? ValueTask.FromResult<IDatasetReader>(new Reader(this, path, ds, Opens.AddOrUpdate(path, 1, (_, n) => n + 1)))
             : throw new DataException($"{path}: no such file");
 
-    private sealed class Reader(MemoryDatasetOpener owner, string path, MemoryDataset ds) : IDatasetReader
+    private sealed class Reader(MemoryDatasetOpener owner, string path, MemoryDataset ds, int openNumber) : IDatasetReader
     {
         public string Source => path;
 
@@ -41,9 +47,11 @@ internal sealed class MemoryDatasetOpener(IReadOnlyDictionary<string, MemoryData
                 throw new IOException("simulated read failure");
             }
 
+            _ = openNumber;
             owner.Reads.AddOrUpdate((path, variable), 1, (_, n) => n + 1);
             var v = ds.Schema.GetVariable(variable);
             var counts = count.ToArray();
+            owner.ElementsRead.AddOrUpdate((path, variable), counts.Aggregate(1L, (a, b) => a * b), (_, n) => n + counts.Aggregate(1L, (a, b) => a * b));
             if (destination.Length != counts.Aggregate(1L, (a, b) => a * b) * v.DataType.ElementSize())
                 throw new ArgumentException("destination has the wrong size", nameof(destination));
             BlockCopy.Copy(ds.Data[variable], v.Shape.AsSpan(), start.Span, destination.Span, counts, new long[counts.Length], counts, v.DataType.ElementSize());

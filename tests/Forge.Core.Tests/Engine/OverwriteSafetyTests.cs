@@ -93,7 +93,7 @@ public sealed class OverwriteSafetyTests
 
         var rerun = await RunAsync(store, RecipeRunnerTests.Request("sha-2") with { Overwrite = rerunWithOverwrite });
         Assert.False(rerun.UpToDate, "an interrupted replacement must never be reported as up to date");
-        Assert.Equal(0, rerun.UnitsSkipped);
+        Assert.Equal(0, rerun.ObjectsSkipped);
 
         var fresh = new MemoryStore();
         await RunAsync(fresh, RecipeRunnerTests.Request("sha-2"));

@@ -108,52 +108,83 @@ public sealed class RechunkPlannerTests
     }
 
     [Fact]
-    public void AChunkLargerThanTheWorkerShareIsAPlanErrorNamingTheArray()
+    public void AnObjectTheBudgetCanNeverHoldIsAPlanErrorNamingTheArray()
     {
-        // One chunk = 10×30×40×4 = 48 000 B; budget = 200 000 / (3 × 2) = 33 333 B.
-        var ex = Assert.Throws<PlanException>(() => RechunkPlanner.Plan(Dataset(100, 30, 40), Explicit(("time", 10)), null, 200_000, 2));
+        // One chunk = 10×30×40×4 = 48 000 B: assembling and encoding it cannot fit in 60 000 B.
+        var ex = Assert.Throws<PlanException>(() => RechunkPlanner.Plan(Dataset(100, 30, 40), Explicit(("time", 10)), null, 60_000, 2));
         Assert.Contains("'tas'", ex.Message);
+        Assert.Contains("max_memory", ex.Message);
         Assert.Throws<PlanException>(() => RechunkPlanner.Plan(Dataset(100, 30, 40), Explicit(("time", 10)), null, 1L << 30, 0));
     }
 
     [Fact]
-    public void UnitsSplitOuterDimensionsFirstAndStayWithinBudget()
+    public void ChunksSpanningEveryInputRunWithinASmallBudget()
     {
-        // Chunks (1, 3, 40) of 480 B; budget = 9600 / 3 = 3200 B → 6 chunks along lat per unit at most.
-        var plan = RechunkPlanner.Plan(Dataset(4, 30, 40), Explicit(("time", 1), ("lat", 3)), null, 9600, 1);
-        Assert.Equal(3200, plan.UnitBudget);
-        var tas = plan.Units.Where(u => u.Array == "tas").ToList();
-        Assert.All(tas, u => Assert.Equal(1, u.ObjectCounts[0]));
-        Assert.All(tas, u => Assert.True(u.ElementCount * 4 <= plan.UnitBudget));
-        Assert.Equal(4 * 2, tas.Count); // lat: 10 chunks (4800 B) halved to blocks of 5 (2400 B)
-        Assert.Equal([0L, 15, 0], tas[1].Start.ToArray());
-        Assert.Equal([1L, 15, 40], tas[1].Count.ToArray());
-        Assert.Equal("tas/0.5.0", tas[1].Id);
+        // The S2 layout: 365 days of 720×1440 float32 into (365, 180, 360) chunks (90 MiB each, 1.4 GiB per row of
+        // 16 objects) with max_memory 256 MiB: the old "max_memory / (3 × workers)" refusal is gone.
+        var plan = RechunkPlanner.Plan(Dataset(365, 720, 1440), Explicit(("time", 365), ("lat", 180), ("lon", 360)), null, 256 * MiB, 2);
+        var s = plan.Schedule;
+        Assert.NotEqual(RechunkStrategy.SinglePass, s.Strategy);
+        Assert.True(s.MemoryEstimate <= 256 * MiB, $"estimate {s.MemoryEstimate}");
+        Assert.True(s.Shares.Accumulators >= s.OpenSetBytes);
+        Assert.Equal(16, plan.GetArray("tas").ObjectCount);
+        Assert.False(string.IsNullOrWhiteSpace(s.Reason));
+        if (s.Strategy == RechunkStrategy.Spill)
+        {
+            Assert.True(s.IntermediateBytes >= 365L * 720 * 1440 * 4);
+            Assert.InRange(s.SpillSteps, 1, 364);
+        }
+        else
+        {
+            Assert.True(s.Passes.Length > 1);
+        }
+
+        // With 8 GiB the whole row is open at once: one pass.
+        var big = RechunkPlanner.Plan(Dataset(365, 720, 1440), Explicit(("time", 365), ("lat", 180), ("lon", 360)), null, 8L << 30, 2);
+        Assert.Equal(RechunkStrategy.SinglePass, big.Schedule.Strategy);
+        Assert.Single(big.Schedule.Passes);
     }
 
     [Fact]
-    public void AScalarArrayIsOneUnitWithAValidId()
+    public void ASpillIsForcedOnlyWhenItMeansSomething()
+    {
+        var ds = Dataset(100, 30, 40);
+        var policy = Explicit(("time", 50), ("lat", 10));
+        var spill = RechunkPlanner.Plan(ds, policy, null, 1L << 30, 2, RechunkStrategy.Spill).Schedule;
+        // Everything fits at once: pieces would be whole objects, so a single pass is kept.
+        Assert.Equal(RechunkStrategy.SinglePass, spill.Strategy);
+        // 3 columns of 2 objects of 50×10×40 float32 (80 000 B) do not fit at once; slabs of a few steps fill pieces shorter than objects.
+        var tight = RechunkPlanner.Plan(ds, policy, null, 600_000, 1, RechunkStrategy.Spill).Schedule;
+        Assert.Equal(RechunkStrategy.Spill, tight.Strategy);
+        Assert.InRange(tight.SpillSteps, 1, 49);
+        Assert.True(tight.MemoryEstimate <= 600_000);
+        Assert.True(tight.OpenSetBytes <= tight.Shares.Accumulators);
+    }
+
+    [Fact]
+    public void AScalarArrayIsOneObjectWithAValidId()
     {
         var ds = Dataset(4, 3, 4);
         var crs = new TargetVariable("crs", DataType.Int32, [], [], AttributeSet.Empty, false, false, 0);
         var plan = RechunkPlanner.Plan(ds with { Variables = ds.Variables.Add(crs) }, ChunkingPolicy.Auto, null, 1L << 30, 1);
-        var unit = Assert.Single(plan.Units, u => u.Array == "crs");
-        Assert.Equal("crs/0", unit.Id);
-        Assert.Equal(1, unit.ElementCount);
+        Assert.Equal(1, plan.GetArray("crs").ObjectCount);
+        Assert.Single(plan.ObjectIds(), id => id.StartsWith("crs/", StringComparison.Ordinal));
+        Assert.Contains("crs/0", plan.ObjectIds());
     }
 
     [Fact]
-    public void UnitsAreDeterministic()
+    public void ObjectIdsNameTheGridIndex()
     {
-        var a = RechunkPlanner.Plan(Dataset(50, 30, 40), Explicit(("time", 4), ("lat", 7)), null, 40_000, 2);
-        var b = RechunkPlanner.Plan(Dataset(50, 30, 40), Explicit(("time", 4), ("lat", 7)), null, 40_000, 2);
-        Assert.Equal(a.Units.Select(u => (u.Id, u.Ordinal)), b.Units.Select(u => (u.Id, u.Ordinal)));
-        Assert.Equal(a.Units.Length, a.Units.Select(u => u.Id).Distinct().Count());
-        Assert.Equal(Enumerable.Range(0, a.Units.Length), a.Units.Select(u => u.Ordinal));
+        var plan = RechunkPlanner.Plan(Dataset(4, 30, 40), Explicit(("time", 1), ("lat", 3)), null, 1L << 30, 1);
+        var ids = plan.ObjectIds().Where(id => id.StartsWith("tas/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4 * 10, ids.Count);
+        Assert.Equal("tas/0.0.0", ids[0]);
+        Assert.Contains("tas/3.9.0", ids);
+        Assert.Equal(["time/0"], plan.ObjectIds().Where(id => id.StartsWith("time/", StringComparison.Ordinal)));
     }
 
     [Fact]
-    public void UnitsCoverEveryObjectExactlyOnceWithinBudget()
+    public void ObjectIdsDoNotDependOnTheBudgetOrWorkersAndPassesCoverEveryObjectOnceWithinBudget()
     {
         var gen =
             from nTime in Gen.Choose(1, 40)
@@ -171,45 +202,20 @@ public sealed class RechunkPlannerTests
             var shards = p.shardTime == 0 ? null : ImmutableDictionary<string, long>.Empty.Add("time", p.cTime * p.shardTime);
             var policy = new ChunkingPolicy(ImmutableDictionary<string, long>.Empty.Add("time", p.cTime).Add("lat", p.cLat).Add("lon", p.cLon), 64 * MiB, shards);
             var ds = Dataset(p.nTime, p.nLat, p.nLon);
-            long largestObject = RechunkPlanner.Plan(ds, policy, null, 1L << 40, p.workers).Arrays.Max(a => a.ObjectBytes);
-            long maxMemory = 3L * p.workers * largestObject * p.budgetObjects;
+            var reference = RechunkPlanner.Plan(ds, policy, null, 1L << 40, 1);
+            long largestObject = reference.Arrays.Max(a => a.ObjectBytes);
+            // Enough for one object, its encoded copy (pool-rounded, ×2 for shards) and some slack.
+            long maxMemory = (8L * largestObject * p.budgetObjects) + (8 * MiB);
             var plan = RechunkPlanner.Plan(ds, policy, null, maxMemory, p.workers);
-            foreach (var array in plan.Arrays)
-            {
-                var units = plan.Units.Where(u => u.Array == array.Variable.Name).ToList();
-                var seen = new HashSet<string>();
-                long elements = 0;
-                foreach (var u in units)
-                {
-                    if (u.ElementCount * array.ElementSize > plan.UnitBudget) return false;
-                    elements += u.ElementCount;
-                    foreach (var index in Objects(u))
-                        if (!seen.Add(index)) return false; // overlap
-                    for (int i = 0; i < u.Start.Length; i++)
-                    {
-                        if (u.Start[i] != u.FirstObject[i] * array.ObjectShape[i]) return false;
-                        if (u.Start[i] + u.Count[i] > array.Shape[i]) return false;
-                    }
-                }
-
-                if (seen.Count != array.ObjectCount || elements != array.Shape.Aggregate(1L, (x, y) => x * y)) return false;
-                int concatAxis = array.Variable.Dimensions.IndexOf("time");
-                if (concatAxis >= 0 && units.Any(u => u.ObjectCounts[concatAxis] != 1)) return false;
-            }
-
-            return true;
+            if (!plan.ObjectIds().SequenceEqual(reference.ObjectIds())) return false;
+            if (plan.ObjectIds().Distinct().Count() != plan.ObjectCount) return false;
+            var s = plan.Schedule;
+            if (s.MemoryEstimate > maxMemory || s.OpenSetBytes > s.Shares.Accumulators) return false;
+            if (s.Strategy == RechunkStrategy.Spill) return true;
+            var tas = plan.GetArray("tas");
+            var columns = s.Passes.SelectMany(pass => pass.Arrays.Where(a => a.Array == "tas").SelectMany(a => a.Columns)).Select(c => string.Join('.', c)).ToList();
+            long expectedColumns = tas.ObjectGrid[1] * tas.ObjectGrid[2];
+            return columns.Count == expectedColumns && columns.Distinct().Count() == columns.Count;
         }).QuickCheckThrowOnFailure();
-
-        static IEnumerable<string> Objects(WorkUnit u)
-        {
-            IEnumerable<long[]> acc = [[]];
-            for (int i = 0; i < u.FirstObject.Length; i++)
-            {
-                int axis = i;
-                acc = acc.SelectMany(prefix => Enumerable.Range(0, (int)u.ObjectCounts[axis]).Select(k => (long[])[.. prefix, u.FirstObject[axis] + k]));
-            }
-
-            return acc.Select(ix => string.Join('.', ix));
-        }
     }
 }

@@ -85,7 +85,7 @@ public sealed class RecipeRunnerTests
         }
     }
 
-    internal static async Task AssertDatasetAsync(IStore store, ZarrFormat format)
+    internal static async Task AssertDatasetAsync(IStore store, ZarrFormat format, int chunkTime = 10, int chunkLat = NLat)
     {
         var group = await ZarrGroupReader.OpenAsync(store);
         Assert.Equal(format, group.Format);
@@ -106,7 +106,7 @@ public sealed class RecipeRunnerTests
         var tas = group.Arrays["tas"];
         Assert.Equal(DataType.Float32, tas.DataType);
         Assert.Equal([91L, NLat, NLon], tas.Shape.ToArray());
-        Assert.Equal([10L, NLat, NLon], tas.ChunkShape.ToArray());
+        Assert.Equal([chunkTime, chunkLat, NLon], tas.ChunkShape.ToArray());
         Assert.False(tas.Attributes.ContainsKey("scale_factor"));
         var values = Bytes.As<float>(await group.OpenArray("tas").ReadAllAsync());
         for (int t = 0; t < 91; t++)
@@ -124,7 +124,7 @@ public sealed class RecipeRunnerTests
         var h = new Harness();
         var summary = await h.RunAsync(Request(), format);
         Assert.False(summary.UpToDate);
-        Assert.Equal(0, summary.UnitsSkipped);
+        Assert.Equal(0, summary.ObjectsSkipped);
         Assert.Equal(3, summary.Inputs);
         Assert.Equal(1 + 1 + 1 + 10, summary.ChunksWritten);
         await AssertDatasetAsync(h.Store, format);
@@ -136,10 +136,88 @@ public sealed class RecipeRunnerTests
         Assert.Equal(".forge/run.json", sets[0]);
         Assert.Equal(".forge/complete", sets[^1]);
         Assert.Equal(13, sets.Count(k => k.StartsWith(".forge/done/", StringComparison.Ordinal)));
-        // Each input's tas is read only for the units that overlap it (10-step chunks over 31/29/31-step files).
-        Assert.Equal(4, h.Opener.Reads[("mem://tas-2000-01.nc", "tas")]);
-        Assert.Equal(3, h.Opener.Reads[("mem://tas-2000-02.nc", "tas")]);
-        Assert.Equal(4, h.Opener.Reads[("mem://tas-2000-03.nc", "tas")]);
+        // One pass: each input's tas is decoded exactly once (every element read once), whatever the chunking.
+        Assert.Equal(RechunkStrategy.SinglePass, summary.Strategy);
+        foreach (var (url, _, days) in Months)
+            Assert.Equal((long)days * NLat * NLon, h.Opener.ElementsRead[(url, "tas")]);
+    }
+
+    /// <summary>Every store key but the ledger's, with its bytes.</summary>
+    private static async Task<SortedDictionary<string, byte[]>> ContentsAsync(IStore store)
+    {
+        var result = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        await foreach (var key in store.ListAsync(""))
+        {
+            if (key.Value.StartsWith(".forge/", StringComparison.Ordinal)) continue;
+            using var value = await store.GetAsync(key);
+            result[key.Value] = value!.Memory.ToArray();
+        }
+
+        return result;
+    }
+
+    private static async Task<List<string>> DoneIdsAsync(IStore store)
+    {
+        var ids = new List<string>();
+        await foreach (var key in store.ListAsync(".forge/done/")) ids.Add(key.Value[".forge/done/".Length..]);
+        ids.Sort(StringComparer.Ordinal);
+        return ids;
+    }
+
+    [Theory]
+    [InlineData(7000, 1, RechunkStrategy.MultiPass)]
+    [InlineData(7000, 2, RechunkStrategy.MultiPass)]
+    [InlineData(6000, 3, null)]
+    [InlineData(64L << 20, 1, null)]
+    [InlineData(6000, 1, RechunkStrategy.Spill)]
+    [InlineData(9000, 2, RechunkStrategy.Spill)]
+    public async Task TheSameObjectsAndBytesForAnyBudgetWorkersOrStrategy(long maxMemory, int workers, RechunkStrategy? strategy)
+    {
+        // Chunks (91, 1, 4): one object per latitude spans all three inputs.
+        var chunking = new ChunkingPolicy(ImmutableDictionary<string, long>.Empty.Add("time", 91).Add("lat", 1), 64L << 20, null);
+        var reference = new Harness();
+        var expected = await reference.RunAsync(Request() with { Chunking = chunking });
+        Assert.Equal(RechunkStrategy.SinglePass, expected.Strategy);
+
+        var h = new Harness();
+        var summary = await h.RunAsync(Request() with { Chunking = chunking, MaxMemory = maxMemory, Workers = workers, Strategy = strategy });
+        if (strategy is { } forced) Assert.Equal(forced, summary.Strategy);
+        else if (maxMemory < 10_000) Assert.NotEqual(RechunkStrategy.SinglePass, summary.Strategy);
+        Assert.True(summary.PeakAccountedBytes <= maxMemory, $"{summary.PeakAccountedBytes} > {maxMemory}");
+        Assert.Equal(await DoneIdsAsync(reference.Store), await DoneIdsAsync(h.Store));
+        Assert.Equal(["lat/0", "lon/0", "tas/0.0.0", "tas/0.1.0", "tas/0.2.0", "time/0"], await DoneIdsAsync(h.Store));
+        var a = await ContentsAsync(reference.Store);
+        var b = await ContentsAsync(h.Store);
+        Assert.Equal(a.Keys, b.Keys);
+        foreach (var key in a.Keys) Assert.True(a[key].AsSpan().SequenceEqual(b[key]), $"{key} differs");
+        await AssertDatasetAsync(h.Store, ZarrFormat.V2, chunkTime: 91, chunkLat: 1);
+
+        // Each pass opens each input once and decodes every element of its part once: over all passes, each input once.
+        int passes = Math.Max(1, summary.Passes);
+        foreach (var (url, _, days) in Months)
+            Assert.Equal((long)days * NLat * NLon, h.Opener.ElementsRead[(url, "tas")]);
+        Assert.True(summary.BytesDecoded >= 91L * NLat * NLon * 2);
+        if (summary.Strategy == RechunkStrategy.Spill) Assert.Equal(91L * NLat * NLon * 4, summary.SpillBytes);
+        _ = passes;
+    }
+
+    [Fact]
+    public async Task EachInputIsOpenedOncePerPass()
+    {
+        var chunking = new ChunkingPolicy(ImmutableDictionary<string, long>.Empty.Add("time", 91).Add("lat", 1), 64L << 20, null);
+        var h = new Harness();
+        var runner = new RecipeRunner(new MemoryFetcher(h.Files), h.Opener, NullProgressSink.Instance);
+        await using var prepared = await runner.PrepareAsync(Request() with { Chunking = chunking, MaxMemory = 7000, Workers = 1, Strategy = RechunkStrategy.MultiPass }, CancellationToken.None);
+        var before = h.Opener.Opens.ToDictionary(kv => kv.Key, kv => kv.Value);
+        var summary = await runner.ExecuteAsync(prepared, new ZarrTargetWriter(h.Store, ZarrFormat.V2, _ => []), new StoreRunLedger(h.Store), CancellationToken.None);
+        Assert.Equal(RechunkStrategy.MultiPass, summary.Strategy);
+        Assert.True(summary.Passes >= 2);
+        foreach (var (url, _, _) in Months)
+        {
+            // The first input also serves the variables without the concat dimension (lat, lon): one open per object.
+            int extra = url == Months[0].Url ? 2 : 0;
+            Assert.Equal(summary.Passes + extra, h.Opener.Opens[url] - before[url]);
+        }
     }
 
     [Fact]
@@ -170,8 +248,8 @@ public sealed class RecipeRunnerTests
 
         var second = await h.RunAsync(Request());
         Assert.False(second.UpToDate);
-        Assert.True(second.UnitsSkipped > 0, "no unit was skipped on resume");
-        Assert.Equal(13, second.UnitsSkipped + (int)second.ChunksWritten);
+        Assert.True(second.ObjectsSkipped > 0, "no object was skipped on resume");
+        Assert.Equal(13, second.ObjectsSkipped + second.ChunksWritten);
         await AssertDatasetAsync(h.Store, ZarrFormat.V2);
 
         h.Store.Sets.Clear();
@@ -193,7 +271,7 @@ public sealed class RecipeRunnerTests
 
         var replaced = await h.RunAsync(Request("sha-2") with { Overwrite = true });
         Assert.False(replaced.UpToDate);
-        Assert.Equal(0, replaced.UnitsSkipped);
+        Assert.Equal(0, replaced.ObjectsSkipped);
         Assert.Equal(13, replaced.ChunksWritten);
         await AssertDatasetAsync(h.Store, ZarrFormat.V2);
         Assert.True((await h.RunAsync(Request("sha-2"))).UpToDate);
@@ -248,7 +326,7 @@ public sealed class RecipeRunnerTests
     public async Task APlanThatDoesNotFitInMemoryIsAPlanError()
     {
         var h = new Harness();
-        // time (91 × 8 B) fits in 3000 / 3 B; one tas chunk of 91 × 3 × 4 float32 (4368 B) does not.
+        // One tas chunk of 91 × 3 × 4 float32 (4368 B) can never be assembled in a 3000-byte budget.
         var chunking = new ChunkingPolicy(ImmutableDictionary<string, long>.Empty.Add("time", 100), 64L << 20, null);
         var ex = await Assert.ThrowsAsync<PlanException>(() => h.RunAsync(Request() with { Chunking = chunking, MaxMemory = 3000, Workers = 1 }));
         Assert.Contains("'tas'", ex.Message);

@@ -87,7 +87,11 @@ public sealed class ValidatePlanInspectTests(ServedInputs inputs) : IDisposable
         Assert.Equal([6L, 18, 36], sst["chunks"]!.AsArray().Select(n => n!.GetValue<long>()));
         Assert.Equal(4, sst["objects"]!.GetValue<long>());
         Assert.True(plan["memory_estimate_bytes"]!.GetValue<long>() > 0);
-        Assert.True(plan["work_units"]!.GetValue<int>() > 0);
+        Assert.Equal(arrays.Values.Sum(a => a!["objects"]!.GetValue<long>()), plan["objects"]!.GetValue<long>());
+        Assert.Equal("single-pass", plan["strategy"]!.GetValue<string>());
+        Assert.Equal(1, plan["passes"]!.GetValue<int>());
+        Assert.Equal(0, plan["intermediate_bytes"]!.GetValue<long>());
+        Assert.True(plan["memory_estimate_bytes"]!.GetValue<long>() <= doc["max_memory"]!.GetValue<long>());
         CliWork.AssertNothingWritten(target);
 
         // --probe first estimates from the first key's file; with equal files the estimate is the full plan.
@@ -96,7 +100,7 @@ public sealed class ValidatePlanInspectTests(ServedInputs inputs) : IDisposable
         var firstPlan = JsonNode.Parse(first.Stdout)!["plan"]!.AsObject();
         Assert.True(firstPlan["estimated_from_first_input"]!.GetValue<bool>());
         Assert.Equal(6, firstPlan["concat_length"]!.GetValue<long>());
-        foreach (var key in new[] { "arrays", "work_units", "memory_estimate_bytes" })
+        foreach (var key in new[] { "arrays", "objects", "strategy", "passes", "memory_estimate_bytes" })
             Assert.True(JsonNode.DeepEquals(plan[key], firstPlan[key]), $"--probe first: {key} {firstPlan[key]!.ToJsonString()}\nvs --probe all: {plan[key]!.ToJsonString()}");
     }
 

@@ -1,0 +1,164 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Forge.Core.Execution.Memory;
+using Forge.Core.Planning;
+using Forge.Core.Telemetry;
+
+namespace Forge.Core.Execution.Pipeline;
+
+/// <summary>
+/// The last two stages: complete objects are encoded on <c>encoders</c> threads (the encoded buffer charged to the
+/// encode share, pool rounding included), their accumulators released, then stored by up to <c>writes</c>
+/// asynchronous writers; each stored object is marked done in the ledger by its object id.
+/// </summary>
+internal sealed class EncodeWriteStage
+{
+    private readonly Channel<ObjectAccumulator> _complete;
+    private readonly Channel<Encoded> _encoded;
+    private readonly ITargetWriter _writer;
+    private readonly MemoryAccount _share;
+    private readonly Func<string, CancellationToken, ValueTask> _markDone;
+    private readonly IProgressSink _progress;
+    private readonly PipelineCounters _counters;
+    private readonly Task _encoders;
+    private readonly Task _writers;
+
+    public EncodeWriteStage(ITargetWriter writer, MemoryAccount encodeShare, int encoders, int writes, Func<string, CancellationToken, ValueTask> markDone, IProgressSink progress, PipelineCounters counters, PipelineFailure failure)
+    {
+        _writer = writer;
+        _share = encodeShare;
+        _markDone = markDone;
+        _progress = progress;
+        _counters = counters;
+        _complete = Channel.CreateBounded<ObjectAccumulator>(new BoundedChannelOptions(Math.Max(1, encoders)) { SingleWriter = false });
+        _encoded = Channel.CreateBounded<Encoded>(new BoundedChannelOptions(Math.Max(1, writes)));
+        var ct = failure.Token;
+        _encoders = RunAll(Math.Max(1, encoders), () => EncodeLoopAsync(ct), _encoded.Writer, failure);
+        _writers = RunAll(Math.Max(1, writes), () => WriteLoopAsync(ct), null, failure);
+    }
+
+    /// <summary>Hands over a complete object (the stage owns it from now on). Waits while the encoders are busy.</summary>
+    public async ValueTask SubmitAsync(ObjectAccumulator complete, CancellationToken ct)
+    {
+        try
+        {
+            await _complete.Writer.WriteAsync(complete, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            complete.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>No more objects: waits until everything submitted is stored (or rethrows the first failure).</summary>
+    public async Task CompleteAsync()
+    {
+        _complete.Writer.TryComplete();
+        try
+        {
+            await _encoders.ConfigureAwait(false);
+        }
+        finally
+        {
+            await _writers.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>After a failure elsewhere: stops accepting objects and releases whatever is queued.</summary>
+    public async Task AbortAsync()
+    {
+        _complete.Writer.TryComplete();
+        try { await Task.WhenAll(_encoders, _writers).ConfigureAwait(false); } catch (Exception) { /* the first failure is reported by the caller */ }
+        while (_complete.Reader.TryRead(out var a)) a.Dispose();
+        while (_encoded.Reader.TryRead(out var e)) e.Dispose();
+    }
+
+    /// <summary>Runs the loops; the first failure cancels the whole pipeline (<paramref name="failure"/>) so no stage waits forever.</summary>
+    private static Task RunAll(int count, Func<Task> loop, ChannelWriter<Encoded>? completes, PipelineFailure failure)
+    {
+        var tasks = Enumerable.Range(0, count).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                await loop().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                failure.Fail(ex);
+                throw;
+            }
+        })).ToArray();
+        return Task.WhenAll(tasks).ContinueWith(
+            t =>
+            {
+                completes?.TryComplete(t.Exception?.GetBaseException());
+                return t;
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap();
+    }
+
+    private async Task EncodeLoopAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var acc in _complete.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                using (acc)
+                {
+                    var charge = await _share.ChargeAsync(SchedulePlanner.EncodeCharge(acc.Array), $"encoding object {acc.Id}", ct).ConfigureAwait(false);
+                    Encoded item;
+                    try
+                    {
+                        var (key, bytes) = _writer.EncodeObject(acc.Array, acc.Index, acc.Buffer.Span);
+                        item = new Encoded(acc.Id, acc.Array.Variable.Name, key, bytes, charge);
+                    }
+                    catch
+                    {
+                        charge.Dispose();
+                        throw;
+                    }
+
+                    _counters.Encoded();
+                    acc.Dispose(); // the accumulator's memory goes back before the write waits
+                    await _encoded.Writer.WriteAsync(item, ct).ConfigureAwait(false);
+                }
+            }
+        }
+        catch
+        {
+            // Stop the other side: the writer of this channel is gone.
+            _complete.Writer.TryComplete();
+            throw;
+        }
+    }
+
+    private async Task WriteLoopAsync(CancellationToken ct)
+    {
+        await foreach (var item in _encoded.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            using (item)
+            {
+                long stored = 0;
+                if (item.Bytes is { } bytes)
+                {
+                    await _writer.StoreObjectAsync(item.Key, bytes.Memory, ct).ConfigureAwait(false);
+                    stored = bytes.Memory.Length;
+                }
+
+                _counters.Written(stored);
+                _progress.ChunkWritten(item.Array, item.Key, stored);
+                await _markDone(item.Id, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private sealed record Encoded(string Id, string Array, string Key, IMemoryOwner<byte>? Bytes, MemoryCharge Charge) : IDisposable
+    {
+        public void Dispose()
+        {
+            Bytes?.Dispose();
+            Charge.Dispose();
+        }
+    }
+}

@@ -1,0 +1,288 @@
+using System.Threading.Channels;
+using Forge.Core.Datasets;
+using Forge.Core.Datasets.Combine;
+using Forge.Core.Execution.Memory;
+using Forge.Core.Kernels;
+using Forge.Core.Planning;
+
+namespace Forge.Core.Execution.Pipeline;
+
+/// <summary>
+/// One pass over the inputs in concat order: each input the pass needs is opened and decoded once, in slabs (runs
+/// of concat steps over the bounding box of the pass's objects), on every decode worker; slabs are scattered in
+/// concat order into accumulators (objects, or spill pieces of <c>pieceSteps</c> steps); a complete accumulator
+/// goes to <c>complete</c> at once.
+/// </summary>
+internal sealed class InputPass(
+    PreparedRun run,
+    IDatasetOpener opener,
+    PassPlan pass,
+    ExecutionSchedule schedule,
+    IReadOnlySet<string> done,
+    MemoryAccount accumulators,
+    MemoryAccount decode,
+    PipelineCounters counters,
+    bool spill,
+    Func<ObjectAccumulator, CancellationToken, ValueTask> complete)
+{
+    private readonly List<ArrayState> _arrays = [];
+    private readonly Dictionary<string, ObjectAccumulator> _open = new(StringComparer.Ordinal);
+
+    /// <summary>Objects (or pieces) still open: zero after a pass that read every input it needed.</summary>
+    public int OpenCount => _open.Count;
+
+    public async Task RunAsync(PipelineFailure failure)
+    {
+        var ds = run.Dataset;
+        foreach (var pa in pass.Arrays)
+        {
+            var state = new ArrayState(run.Plan.GetArray(pa.Array), ds.ConcatDim, pa.Columns, done, spill ? Math.Max(1, schedule.SpillSteps) : 0);
+            if (state.Needed.Count > 0) _arrays.Add(state);
+        }
+
+        var jobs = new List<Job>();
+        foreach (var seg in ds.Segments.Where(s => s.Length > 0).OrderBy(s => s.Start))
+        {
+            foreach (var group in _arrays.Where(a => a.Overlaps(seg.Start, seg.Start + seg.Length)).GroupBy(a => a.Array.Variable.MergeIndex).OrderBy(g => g.Key))
+                jobs.Add(new Job(jobs.Count, seg, ds.Input(seg.ConcatIndex, group.Key), [.. group]));
+        }
+
+        var queue = Channel.CreateUnbounded<Job>();
+        foreach (var j in jobs) queue.Writer.TryWrite(j);
+        queue.Writer.Complete();
+        var turns = new ScatterTurns(jobs.Count);
+        var ct = failure.Token;
+        var workers = Enumerable.Range(0, Math.Max(1, Math.Min(schedule.DecodeWorkers, jobs.Count))).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var job in queue.Reader.ReadAllAsync(ct).ConfigureAwait(false)) await RunJobAsync(job, turns, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                failure.Fail(ex);
+                throw;
+            }
+        })).ToArray();
+        try
+        {
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (failure.IsCancellationRequested)
+            {
+                foreach (var a in _open.Values) a.Dispose();
+                _open.Clear();
+            }
+        }
+
+        if (_open.Count > 0)
+            throw new InvalidOperationException($"pass {pass.Number} ended with {_open.Count} incomplete objects (first: {_open.Keys.First()})");
+    }
+
+    private async Task RunJobAsync(Job job, ScatterTurns turns, CancellationToken ct)
+    {
+        var file = run.Files[(job.Input.ConcatIndex, job.Input.MergeIndex)];
+        IDatasetReader reader;
+        try
+        {
+            reader = await opener.OpenAsync(file.LocalPath, run.Request.Format, run.Request.FormatOptions, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not DataException)
+        {
+            throw new DataException($"{job.Input.Source}: {ex.Message}", ex);
+        }
+
+        counters.InputOpened();
+        bool myTurn = false;
+        await using (reader.ConfigureAwait(false))
+        {
+            foreach (var state in job.Arrays)
+            {
+                var v = state.Array.Variable;
+                var conversion = InputConversion.For(job.Input, v);
+                int srcElem = InputConversion.SourceElementSize(job.Input, v.Name), tgtElem = state.Array.ElementSize;
+                long stepElements = state.StepElements;
+                // Cut like the planner counted (full-row steps), so the open set is what it planned.
+                long steps = SchedulePlanner.SlabSteps(run.Dataset, state.Array, schedule.SlabBytes);
+                for (long t0 = 0; t0 < job.Segment.Length; t0 += steps)
+                {
+                    long n = Math.Min(steps, job.Segment.Length - t0);
+                    var start = (long[])state.Lo.Clone();
+                    var count = state.Hi.Select((h, d) => h - state.Lo[d]).ToArray();
+                    start[state.Axis] = t0;
+                    count[state.Axis] = n;
+                    var slab = await decode.RentAsync(n * stepElements * srcElem, $"a slab of '{v.Name}' from {job.Input.Source}", ct).ConfigureAwait(false);
+                    try
+                    {
+                        await InputReading.ReadAsync(reader, job.Input, v.Name, start, count, slab.Memory, ct).ConfigureAwait(false);
+                        counters.Decoded(slab.Length);
+                        if (!conversion.IsCopy)
+                        {
+                            var converted = await decode.RentAsync(n * stepElements * tgtElem, $"converting '{v.Name}' from {job.Input.Source}", ct).ConfigureAwait(false);
+                            conversion.Apply(slab.Span, converted.Span);
+                            ((IDisposable)slab).Dispose();
+                            slab = converted;
+                        }
+
+                        if (!myTurn)
+                        {
+                            await turns.WaitAsync(job.Seq, ct).ConfigureAwait(false);
+                            myTurn = true;
+                        }
+
+                        count[state.Axis] = n;
+                        await ScatterAsync(state, slab, count, job.Segment.Start + t0, ct).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        ((IDisposable)slab).Dispose();
+                    }
+                }
+            }
+        }
+
+        if (!myTurn) await turns.WaitAsync(job.Seq, ct).ConfigureAwait(false);
+        turns.Done(job.Seq);
+    }
+
+    /// <summary>Copies a slab (steps [g0, g0+n) of the array along concat, the pass's bounding box elsewhere) into the accumulators it overlaps.</summary>
+    private async ValueTask ScatterAsync(ArrayState state, AccountedBuffer slab, long[] slabShape, long g0, CancellationToken ct)
+    {
+        var a = state.Array;
+        int axis = state.Axis, rank = a.Rank, elem = a.ElementSize;
+        long n = slabShape[axis], chunk = a.ObjectShape[axis];
+        var srcStart = new long[rank];
+        var dstStart = new long[rank];
+        var count = new long[rank];
+        foreach (var column in state.Columns)
+        {
+            for (long o = g0 / chunk; o <= (g0 + n - 1) / chunk; o++)
+            {
+                var index = (long[])column.Clone();
+                index[axis] = o;
+                var id = a.ObjectId(index);
+                if (!state.Needed.Contains(id)) continue;
+                var (objStart, objCount) = a.ObjectRegion(index);
+                long ov0 = Math.Max(g0, objStart[axis]), ov1 = Math.Min(g0 + n, objStart[axis] + objCount[axis]);
+                long s = state.PieceSteps > 0 ? state.PieceSteps : chunk;
+                for (long p = (ov0 - objStart[axis]) / s; p <= (ov1 - 1 - objStart[axis]) / s; p++)
+                {
+                    long pStart = objStart[axis] + (p * s), pEnd = Math.Min(objStart[axis] + ((p + 1) * s), objStart[axis] + objCount[axis]);
+                    string key = state.PieceSteps > 0 ? $"{id}#{p}" : id;
+                    if (!_open.TryGetValue(key, out var acc))
+                    {
+                        var shape = a.ObjectShape.ToArray();
+                        if (state.PieceSteps > 0) shape[axis] = pEnd - pStart;
+                        long expected = pEnd - pStart;
+                        bool padded = shape[axis] != pEnd - pStart;
+                        for (int d = 0; d < rank; d++)
+                        {
+                            if (d == axis) continue;
+                            expected *= objCount[d];
+                            padded |= objCount[d] != shape[d];
+                        }
+
+                        long bytes = shape.Aggregate((long)elem, (x, y) => x * y);
+                        var buffer = await accumulators.RentAsync(bytes, $"object {id}", ct).ConfigureAwait(false);
+                        if (padded) buffer.Span.Clear(); // edge objects are stored at full size, zero beyond the array
+                        acc = new ObjectAccumulator(a, index, shape, pStart, buffer, expected);
+                        _open[key] = acc;
+                    }
+
+                    long x0 = Math.Max(ov0, pStart), x1 = Math.Min(ov1, pEnd);
+                    long elements = x1 - x0;
+                    for (int d = 0; d < rank; d++)
+                    {
+                        if (d == axis)
+                        {
+                            srcStart[d] = x0 - g0;
+                            dstStart[d] = x0 - pStart;
+                            count[d] = x1 - x0;
+                        }
+                        else
+                        {
+                            srcStart[d] = objStart[d] - state.Lo[d];
+                            dstStart[d] = 0;
+                            count[d] = objCount[d];
+                            elements *= objCount[d];
+                        }
+                    }
+
+                    BlockCopy.Copy(slab.Span, slabShape, srcStart, acc.Buffer.Span, acc.Shape, dstStart, count, elem);
+                    counters.Assembled(elements * elem);
+                    if (acc.Add(elements))
+                    {
+                        _open.Remove(key);
+                        await complete(acc, ct).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+    }
+
+    private sealed record Job(int Seq, ConcatSegment Segment, InputDataset Input, IReadOnlyList<ArrayState> Arrays);
+
+    /// <summary>One array's part of the pass: its columns, their bounding box, the objects still to write.</summary>
+    private sealed class ArrayState
+    {
+        public ArrayState(ArrayPlan array, string concatDim, IReadOnlyList<System.Collections.Immutable.ImmutableArray<long>> columns, IReadOnlySet<string> done, long pieceSteps)
+        {
+            Array = array;
+            Axis = array.Variable.ConcatAxis(concatDim);
+            Columns = [.. columns.Select(c => c.ToArray())];
+            PieceSteps = pieceSteps >= array.ObjectShape[Axis] ? 0 : pieceSteps;
+            Lo = new long[array.Rank];
+            Hi = new long[array.Rank];
+            for (int d = 0; d < array.Rank; d++)
+            {
+                if (d == Axis) continue;
+                Lo[d] = Columns.Min(c => c[d]) * array.ObjectShape[d];
+                Hi[d] = Math.Min(array.Shape[d], (Columns.Max(c => c[d]) + 1) * array.ObjectShape[d]);
+            }
+
+            StepElements = Enumerable.Range(0, array.Rank).Where(d => d != Axis).Aggregate(1L, (x, d) => x * (Hi[d] - Lo[d]));
+            for (long o = 0; o < array.ObjectGrid[Axis]; o++)
+            {
+                foreach (var c in Columns)
+                {
+                    var index = (long[])c.Clone();
+                    index[Axis] = o;
+                    var id = array.ObjectId(index);
+                    if (!done.Contains(id))
+                    {
+                        Needed.Add(id);
+                        NeededConcat.Add(o);
+                    }
+                }
+            }
+        }
+
+        public ArrayPlan Array { get; }
+
+        public int Axis { get; }
+
+        public long[][] Columns { get; }
+
+        /// <summary>Concat steps per spill piece; 0 when accumulators are whole objects.</summary>
+        public long PieceSteps { get; }
+
+        public long[] Lo { get; }
+
+        public long[] Hi { get; }
+
+        public long StepElements { get; }
+
+        public HashSet<string> Needed { get; } = new(StringComparer.Ordinal);
+
+        private SortedSet<long> NeededConcat { get; } = [];
+
+        /// <summary>True when some object still to write overlaps concat steps [lo, hi).</summary>
+        public bool Overlaps(long lo, long hi)
+        {
+            long chunk = Array.ObjectShape[Axis];
+            return NeededConcat.GetViewBetween(lo / chunk, (hi - 1) / chunk).Count > 0;
+        }
+    }
+}

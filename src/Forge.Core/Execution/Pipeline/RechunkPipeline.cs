@@ -1,0 +1,117 @@
+using Forge.Core.Datasets;
+using Forge.Core.Execution.Memory;
+using Forge.Core.Planning;
+using Forge.Core.Telemetry;
+
+namespace Forge.Core.Execution.Pipeline;
+
+/// <summary>
+/// Runs a plan's schedule as one streaming pipeline of bounded stages: decode (inputs in concat order, every decode
+/// worker) → scatter into object accumulators → encode (every encode worker) → write (bounded in flight), all
+/// overlapping, every large buffer charged to one <see cref="MemoryAccount"/>. Objects already done (the ledger's
+/// object ids) are skipped; each stored object is marked done.
+/// </summary>
+internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, ITargetWriter writer, IProgressSink progress, Func<string, CancellationToken, ValueTask> markDone)
+{
+    public PipelineCounters Counters { get; } = new();
+
+    /// <summary>The run's memory account (limit = run.max_memory).</summary>
+    public MemoryAccount Account { get; } = new(run.Plan.MaxMemory, "max_memory");
+
+    public async Task RunAsync(IReadOnlySet<string> done, CancellationToken ct)
+    {
+        var plan = run.Plan;
+        var schedule = plan.Schedule;
+        var accumulators = Account.CreateShare(schedule.Shares.Accumulators, "accumulator");
+        var decode = Account.CreateShare(schedule.Shares.Decode, "decode");
+        var encode = Account.CreateShare(schedule.Shares.Encode, "encode");
+        using var failure = new PipelineFailure(ct);
+        var stage = new EncodeWriteStage(writer, encode, schedule.EncodeWorkers, schedule.WritesInFlight, markDone, progress, Counters, failure);
+        ValueTask Submit(ObjectAccumulator acc, CancellationToken token) => stage.SubmitAsync(acc, token);
+        SpillStore? spill = null;
+        try
+        {
+            try
+            {
+                var alone = plan.Arrays.Where(a => a.ObjectCount > 0 && !SchedulePlanner.IsStreamed(plan.Dataset, a)).ToList();
+                await StandaloneObjects.RunAsync(run, opener, alone, done, accumulators, decode, Counters, schedule.DecodeWorkers, Submit, failure.Token).ConfigureAwait(false);
+                if (schedule.Strategy == RechunkStrategy.Spill)
+                {
+                    spill = new SpillStore(run.Request.ScratchDirectory ?? Path.GetTempPath(), Counters);
+                    await SpillAsync(schedule, done, accumulators, decode, spill, Submit, failure).ConfigureAwait(false);
+                }
+                else
+                {
+                    foreach (var pass in schedule.Passes)
+                    {
+                        progress.Stage("pass", $"pass {pass.Number} of {schedule.Passes.Length}: {pass.Arrays.Sum(p => p.Columns.Length)} columns of objects");
+                        await new InputPass(run, opener, pass, schedule, done, accumulators, decode, Counters, spill: false, Submit).RunAsync(failure).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                failure.Fail(ex);
+                await stage.AbortAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            await stage.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested && failure.First is { } first)
+        {
+            // A stage failed and cancelled the others: report that failure, not a cancellation it caused.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+            throw;
+        }
+        finally
+        {
+            spill?.Dispose();
+        }
+    }
+
+    /// <summary>Spill: one pass writes pieces to the intermediate store, then each object is assembled from its pieces, encoded and written.</summary>
+    private async Task SpillAsync(ExecutionSchedule schedule, IReadOnlySet<string> done, MemoryAccount accumulators, MemoryAccount decode, SpillStore spill, Func<ObjectAccumulator, CancellationToken, ValueTask> submit, PipelineFailure failure)
+    {
+        var plan = run.Plan;
+        var pass = schedule.Passes.Single();
+        progress.Stage("spill", $"one pass over the inputs, pieces of {schedule.SpillSteps} '{plan.Dataset.ConcatDim}' steps to {spill.Folder}");
+        await new InputPass(run, opener, pass, schedule, done, accumulators, decode, Counters, spill: true, async (piece, token) =>
+        {
+            using (piece) await spill.AppendAsync(piece, token).ConfigureAwait(false);
+        }).RunAsync(failure).ConfigureAwait(false);
+
+        progress.Stage("assemble", "assembling objects from their pieces");
+        var objects = pass.Arrays.SelectMany(pa =>
+        {
+            var a = plan.GetArray(pa.Array);
+            int axis = a.Variable.ConcatAxis(plan.Dataset.ConcatDim);
+            return pa.Columns.SelectMany(c => Enumerable.Range(0, (int)a.ObjectGrid[axis]).Select(o =>
+            {
+                var index = c.ToArray();
+                index[axis] = o;
+                return (Array: a, Axis: axis, Index: index);
+            }));
+        }).Where(o => !done.Contains(o.Array.ObjectId(o.Index))).ToList();
+        await Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, schedule.DecodeWorkers), CancellationToken = failure.Token }, async (o, token) =>
+        {
+            var a = o.Array;
+            var (start, count) = a.ObjectRegion(o.Index);
+            var buffer = await accumulators.RentAsync(a.ObjectBytes, $"object {a.ObjectId(o.Index)}", token).ConfigureAwait(false);
+            var acc = new ObjectAccumulator(a, o.Index, a.ObjectShape.ToArray(), start[o.Axis], buffer, count.Aggregate(1L, (x, y) => x * y));
+            try
+            {
+                if (!count.SequenceEqual(acc.Shape)) buffer.Span.Clear();
+                await spill.AssembleAsync(acc, o.Axis, decode, token).ConfigureAwait(false);
+                acc.Add(acc.ExpectedElements);
+            }
+            catch
+            {
+                acc.Dispose();
+                throw;
+            }
+
+            await submit(acc, token).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+}

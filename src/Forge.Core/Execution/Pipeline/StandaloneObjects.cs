@@ -1,0 +1,75 @@
+using Forge.Core.Arrays;
+using Forge.Core.Datasets;
+using Forge.Core.Execution.Memory;
+using Forge.Core.Kernels;
+using Forge.Core.Planning;
+using System.Runtime.InteropServices;
+
+namespace Forge.Core.Execution.Pipeline;
+
+/// <summary>
+/// Objects of arrays outside the passes: arrays without the concat dimension (read once, from the first input of
+/// their merge group) and the concat coordinate re-encoded in the schema pass (from memory).
+/// </summary>
+internal static class StandaloneObjects
+{
+    public static async Task RunAsync(PreparedRun run, IDatasetOpener opener, IEnumerable<ArrayPlan> arrays, IReadOnlySet<string> done, MemoryAccount accumulators, MemoryAccount decode, PipelineCounters counters, int workers, Func<ObjectAccumulator, CancellationToken, ValueTask> complete, CancellationToken ct)
+    {
+        var objects = arrays.SelectMany(a => a.ObjectIndices().Select(ix => (Array: a, Index: ix))).Where(o => !done.Contains(o.Array.ObjectId(o.Index))).ToList();
+        await Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = ct }, async (o, token) =>
+        {
+            var acc = await FillAsync(run, opener, o.Array, o.Index, accumulators, decode, counters, token).ConfigureAwait(false);
+            await complete(acc, token).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task<ObjectAccumulator> FillAsync(PreparedRun run, IDatasetOpener opener, ArrayPlan a, long[] index, MemoryAccount accumulators, MemoryAccount decode, PipelineCounters counters, CancellationToken ct)
+    {
+        var ds = run.Dataset;
+        var v = a.Variable;
+        var (start, count) = a.ObjectRegion(index);
+        long elements = count.Aggregate(1L, (x, y) => x * y);
+        var shape = a.ObjectShape.ToArray();
+        var buffer = await accumulators.RentAsync(a.ObjectBytes, $"object {a.ObjectId(index)}", ct).ConfigureAwait(false);
+        try
+        {
+            if (!count.SequenceEqual(shape)) buffer.Span.Clear();
+            if (SchedulePlanner.IsComputedCoordinate(ds, v))
+            {
+                // The concat coordinate was re-encoded in the schema pass: its values are in memory.
+                var values = ds.ConcatCoordinate.AsSpan().Slice((int)start[0], (int)count[0]);
+                new ElementConversion(DataType.Float64, v.DataType, null).Apply(MemoryMarshal.AsBytes(values), buffer.Span[..(int)(count[0] * a.ElementSize)]);
+            }
+            else
+            {
+                var input = ds.Input(0, v.MergeIndex);
+                var file = run.Files[(input.ConcatIndex, input.MergeIndex)];
+                var conversion = InputConversion.For(input, v);
+                await using var reader = await opener.OpenAsync(file.LocalPath, run.Request.Format, run.Request.FormatOptions, ct).ConfigureAwait(false);
+                using var raw = await decode.RentAsync(elements * InputConversion.SourceElementSize(input, v.Name), $"'{v.Name}' from {input.Source}", ct).ConfigureAwait(false);
+                await InputReading.ReadAsync(reader, input, v.Name, start, count, raw.Memory, ct).ConfigureAwait(false);
+                counters.Decoded(raw.Length);
+                if (conversion.IsCopy)
+                {
+                    BlockCopy.Copy(raw.Span, count, new long[count.Length], buffer.Span, shape, new long[count.Length], count, a.ElementSize);
+                }
+                else
+                {
+                    using var converted = await decode.RentAsync(elements * a.ElementSize, $"converting '{v.Name}' from {input.Source}", ct).ConfigureAwait(false);
+                    conversion.Apply(raw.Span, converted.Span);
+                    BlockCopy.Copy(converted.Span, count, new long[count.Length], buffer.Span, shape, new long[count.Length], count, a.ElementSize);
+                }
+            }
+
+            counters.Assembled(elements * a.ElementSize);
+            var acc = new ObjectAccumulator(a, index, shape, 0, buffer, elements);
+            acc.Add(elements);
+            return acc;
+        }
+        catch
+        {
+            ((IDisposable)buffer).Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,332 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Numerics;
+using Forge.Core.Arrays;
+using Forge.Core.Datasets.Combine;
+
+namespace Forge.Core.Planning;
+
+/// <summary>
+/// Splits <c>run.max_memory</c> between the stages and decides how the objects are grouped: one pass, several
+/// passes over groups of objects, or one pass that spills pieces to an intermediate store, whichever the cost
+/// model finds cheaper. Costs are documented constants from the machine measurements (docs/engine.md).
+/// </summary>
+internal static class SchedulePlanner
+{
+    private const long MiB = 1L << 20;
+
+    // Seconds per GB (performance.md §10): managed inflate + unshuffle per core, a memcpy-like read of unfiltered
+    // chunks, sustained disk writes of stored bytes, reading back a just-written scratch file.
+    private const double InflateSecondsPerGB = 1.2, CopySecondsPerGB = 0.25, DiskWriteSecondsPerGB = 3.0, ScratchReadSecondsPerGB = 0.3;
+
+    // Opening an input and reading its header again in each pass (pydata/xarray #7697: per-file overhead dominates many small files).
+    private const double OpenSeconds = 0.005;
+
+    public static ExecutionSchedule Plan(TargetDataset ds, ImmutableArray<ArrayPlan> arrays, long maxMemory, int workers, RechunkStrategy? forced = null)
+    {
+        var streamed = arrays.Where(a => a.ObjectCount > 0 && IsStreamed(ds, a)).ToList();
+        var alone = arrays.Where(a => a.ObjectCount > 0 && !IsStreamed(ds, a)).ToList();
+        long maxEncode = arrays.Where(a => a.ObjectCount > 0).Select(EncodeCharge).DefaultIfEmpty(0).Max();
+        long slab = SlabBytes(ds, streamed, alone, maxMemory);
+        long readerScratch = ReaderScratch(ds, streamed.Concat(alone));
+        long decodePer = slab + readerScratch;
+        long minAlone = alone.Select(a => a.ObjectBytes).DefaultIfEmpty(0).Max();
+        var columnBytes = streamed.ToDictionary(a => a.Variable.Name, a => Touched(ds, a, a.ObjectShape[ConcatAxis(ds, a)], SlabSteps(ds, a, slab)) * a.ObjectBytes);
+        long minColumn = columnBytes.Values.DefaultIfEmpty(0).Max();
+        long minObject = Math.Max(minAlone, streamed.Select(a => a.ObjectBytes).DefaultIfEmpty(0).Max());
+
+        // Preference: most parallel first (decoders, then encoded objects alive), fewest passes above all.
+        var candidates = new List<(int Decoders, int Encoded)>();
+        for (int d = workers; d >= 1; d--)
+            for (int k = workers + 1; k >= 1; k--)
+                candidates.Add((d, k));
+
+        ExecutionSchedule? best = null;
+        double bestCost = double.MaxValue;
+        foreach (var (d, k) in candidates)
+        {
+            long acc = maxMemory - (d * decodePer) - (k * maxEncode);
+            if (acc < minObject) continue;
+            var shares = new MemoryShares(acc, d * decodePer, k * maxEncode);
+            int encoders = Math.Min(workers, k);
+            ExecutionSchedule? multi = null;
+            if (acc >= minColumn)
+            {
+                var passes = GroupColumns(ds, streamed, columnBytes, acc);
+                long decode = passes.Sum(p => DecodeBytes(ds, arrays, p)) + alone.Sum(a => a.ObjectCount * a.ObjectBytes);
+                long open = passes.Select(p => p.Arrays.Sum(pa => pa.Columns.Length * columnBytes[pa.Array])).DefaultIfEmpty(0).Max();
+                var strategy = passes.Length <= 1 ? RechunkStrategy.SinglePass : RechunkStrategy.MultiPass;
+                multi = new ExecutionSchedule(strategy, passes, shares, d, encoders, k, open, decode, 0, slab, 0, "");
+            }
+
+            var spill = passes1(ds, streamed, arrays, acc, shares, d, encoders, k, slab, alone);
+            foreach (var option in new[] { multi, spill })
+            {
+                if (option is null) continue;
+                if (forced == RechunkStrategy.Spill && option.Strategy != RechunkStrategy.Spill && spill is not null) continue;
+                if (forced is RechunkStrategy.SinglePass or RechunkStrategy.MultiPass && option.Strategy == RechunkStrategy.Spill) continue;
+                double cost = Cost(ds, arrays, option);
+                // A more parallel candidate wins ties; only a cheaper plan (by 5 %) replaces an earlier one.
+                if (best is null || cost < bestCost * 0.95)
+                {
+                    best = option;
+                    bestCost = cost;
+                }
+            }
+        }
+
+        if (best is null)
+        {
+            var worst = arrays.Where(a => a.ObjectCount > 0).MaxBy(a => a.ObjectBytes + EncodeCharge(a))!;
+            long need = worst.ObjectBytes + EncodeCharge(worst) + decodePer;
+            throw new PlanException(
+                $"array '{worst.Variable.Name}': one {(worst.ShardShape is null ? "chunk" : "shard")} of shape ({string.Join(", ", worst.ObjectShape)}) is {Sizes.Format(worst.ObjectBytes)}; " +
+                $"assembling ({Sizes.Format(worst.ObjectBytes)}), encoding ({Sizes.Format(EncodeCharge(worst))}, pool rounding included) and decoding one input slab ({Sizes.Format(decodePer)}) need {Sizes.Format(need)}, " +
+                $"more than max_memory = {Sizes.Format(maxMemory)}; raise run.max_memory or use smaller chunks");
+        }
+
+        return best with { Reason = Explain(ds, arrays, best, candidates.Count > 0 ? bestCost : 0, maxMemory, decodePer, maxEncode, minColumn) };
+
+        ExecutionSchedule? passes1(TargetDataset ds, List<ArrayPlan> streamed, ImmutableArray<ArrayPlan> arrays, long acc, MemoryShares shares, int d, int encoders, int k, long slab, List<ArrayPlan> alone)
+        {
+            if (streamed.Count == 0) return null;
+            // Largest piece length (concat steps) whose open pieces fit; pieces never straddle objects.
+            long maxSteps = streamed.Max(a => a.ObjectShape[ConcatAxis(ds, a)]);
+            long Open(long s) => streamed.Sum(a => ColumnCount(ds, a) * Touched(ds, a, Math.Min(s, a.ObjectShape[ConcatAxis(ds, a)]), SlabSteps(ds, a, slab)) * PieceBytes(ds, a, s));
+            if (Open(1) > acc) return null;
+            long lo = 1, hi = maxSteps;
+            while (lo < hi)
+            {
+                long mid = (lo + hi + 1) / 2;
+                if (Open(mid) <= acc) lo = mid;
+                else hi = mid - 1;
+            }
+
+            // With pieces as large as whole objects spilling would only copy: the single pass is the same plan.
+            if (streamed.All(a => lo >= a.ObjectShape[ConcatAxis(ds, a)])) return null;
+            var all = ImmutableArray.Create(new PassPlan(1, [.. streamed.Select(a => new PassArray(a.Variable.Name, Columns(ds, a)))]));
+            long decode = DecodeBytes(ds, arrays, all[0]) + alone.Sum(a => a.ObjectCount * a.ObjectBytes);
+            long intermediate = streamed.Sum(a => a.Shape.Aggregate(1L, (x, y) => x * y) * a.ElementSize);
+            return new ExecutionSchedule(RechunkStrategy.Spill, all, shares, d, encoders, k, Open(lo), decode, intermediate, slab, lo, "");
+        }
+    }
+
+    /// <summary>Arrays streamed through passes: those along the concat dimension, except a concat coordinate computed in the schema pass.</summary>
+    internal static bool IsStreamed(TargetDataset ds, ArrayPlan a) =>
+        a.Variable.HasConcatDim && a.Variable.ConcatAxis(ds.ConcatDim) >= 0 && !IsComputedCoordinate(ds, a.Variable);
+
+    /// <summary>The concat coordinate re-encoded to the store's time units: its values come from the schema pass.</summary>
+    internal static bool IsComputedCoordinate(TargetDataset ds, TargetVariable v) =>
+        v.IsDimensionCoordinate && v.Name == ds.ConcatDim && v.TimeUnits is not null;
+
+    internal static int ConcatAxis(TargetDataset ds, ArrayPlan a) => a.Variable.ConcatAxis(ds.ConcatDim);
+
+    /// <summary>Bytes charged for one encoded object: the codec output bound, rounded up as ArrayPool rounds (×2 for a shard's inner chunks plus the assembled shard).</summary>
+    internal static long EncodeCharge(ArrayPlan a)
+    {
+        long bound = a.ObjectBytes + (a.ObjectBytes / 128) + 1024;
+        long charge = Pooled(bound);
+        return a.ShardShape is null ? charge : 2 * charge;
+    }
+
+    /// <summary>What ArrayPool.Shared really hands out for a request: the next power of two up to 1 GiB.</summary>
+    internal static long Pooled(long bytes) => bytes <= 0 ? 0 : bytes <= (1L << 30) ? (long)BitOperations.RoundUpToPowerOf2((ulong)bytes) : bytes;
+
+    /// <summary>
+    /// Accumulators (objects, or pieces of <paramref name="steps"/>) open at once along one column: those touched by
+    /// one slab (<paramref name="slabSteps"/> steps of one input) at most. Slabs are scattered in concat order, so an
+    /// accumulator left incomplete by earlier slabs is also touched by the current one.
+    /// </summary>
+    internal static long Touched(TargetDataset ds, ArrayPlan a, long steps, long slabSteps)
+    {
+        long chunk = a.ObjectShape[ConcatAxis(ds, a)];
+        long most = 0;
+        foreach (var seg in ds.Segments)
+        {
+            for (long t0 = 0; t0 < seg.Length; t0 += slabSteps)
+            {
+                long lo = seg.Start + t0, hi = seg.Start + Math.Min(seg.Length, t0 + slabSteps);
+                most = Math.Max(most, PiecesIn(lo, hi, chunk, steps));
+            }
+        }
+
+        return Math.Max(1, most);
+    }
+
+    /// <summary>Concat steps per slab: as many full-row steps (source and target element types) as fit the slab size; InputPass cuts slabs the same way.</summary>
+    internal static long SlabSteps(TargetDataset ds, ArrayPlan a, long slabBytes)
+    {
+        int axis = ConcatAxis(ds, a);
+        long row = a.Shape.Select((n, i) => i == axis ? 1 : n).Aggregate(1L, (x, y) => x * y) * (a.ElementSize + SourceElementSize(ds, a));
+        return Math.Max(1, slabBytes / Math.Max(1, row));
+    }
+
+    /// <summary>Pieces of [lo, hi): objects of <paramref name="chunk"/> steps, each cut into pieces of <paramref name="steps"/>.</summary>
+    private static long PiecesIn(long lo, long hi, long chunk, long steps)
+    {
+        long count = 0;
+        for (long o = lo / chunk; o * chunk < hi; o++)
+        {
+            long a = Math.Max(lo, o * chunk) - (o * chunk), b = Math.Min(hi, (o + 1) * chunk) - (o * chunk);
+            count += ((b - 1) / steps) - (a / steps) + 1;
+        }
+
+        return count;
+    }
+
+    private static long PieceBytes(TargetDataset ds, ArrayPlan a, long steps)
+    {
+        int axis = ConcatAxis(ds, a);
+        long s = Math.Min(steps, a.ObjectShape[axis]);
+        return a.ObjectBytes / a.ObjectShape[axis] * s;
+    }
+
+    private static long ColumnCount(TargetDataset ds, ArrayPlan a)
+    {
+        int axis = ConcatAxis(ds, a);
+        return a.ObjectGrid.Select((g, i) => i == axis ? 1 : g).Aggregate(1L, (x, y) => x * y);
+    }
+
+    /// <summary>Column indices (concat axis 0) in C order.</summary>
+    private static ImmutableArray<ImmutableArray<long>> Columns(TargetDataset ds, ArrayPlan a)
+    {
+        int axis = ConcatAxis(ds, a);
+        return [.. a.ObjectIndices().Where(ix => ix[axis] == 0).Select(ix => ix.ToImmutableArray())];
+    }
+
+    private static ImmutableArray<PassPlan> GroupColumns(TargetDataset ds, List<ArrayPlan> streamed, Dictionary<string, long> columnBytes, long budget)
+    {
+        var passes = ImmutableArray.CreateBuilder<PassPlan>();
+        var current = new Dictionary<string, List<ImmutableArray<long>>>();
+        long used = 0;
+        void Close()
+        {
+            if (current.Count == 0) return;
+            passes.Add(new PassPlan(passes.Count + 1, [.. current.Select(kv => new PassArray(kv.Key, [.. kv.Value]))]));
+            current.Clear();
+            used = 0;
+        }
+
+        foreach (var a in streamed)
+        {
+            long bytes = columnBytes[a.Variable.Name];
+            foreach (var column in Columns(ds, a))
+            {
+                if (used + bytes > budget) Close();
+                if (!current.TryGetValue(a.Variable.Name, out var list)) current[a.Variable.Name] = list = [];
+                list.Add(column);
+                used += bytes;
+            }
+        }
+
+        Close();
+        return passes.ToImmutable();
+    }
+
+    /// <summary>A slab is a run of concat steps of one input: as many as fit a 1/16 share of the budget (at most 64 MiB), at least one step of a full row.</summary>
+    private static long SlabBytes(TargetDataset ds, List<ArrayPlan> streamed, List<ArrayPlan> alone, long maxMemory)
+    {
+        long target = Math.Clamp(maxMemory / 16, 1, 64 * MiB);
+        long oneStep = 0, wholeInput = 0;
+        foreach (var a in streamed)
+        {
+            int axis = ConcatAxis(ds, a);
+            long step = a.Shape.Select((n, i) => i == axis ? 1 : n).Aggregate(1L, (x, y) => x * y) * (a.ElementSize + SourceElementSize(ds, a));
+            oneStep = Math.Max(oneStep, step);
+            wholeInput = Math.Max(wholeInput, step * ds.Segments.Max(s => s.Length));
+        }
+
+        long perObject = alone.Where(a => !IsComputedCoordinate(ds, a.Variable)).Select(a => a.ObjectBytes + (a.ObjectBytes / a.ElementSize * SourceElementSize(ds, a))).DefaultIfEmpty(0).Max();
+        return Math.Max(Math.Max(oneStep, perObject), Math.Min(target, wholeInput));
+    }
+
+    internal static int SourceElementSize(TargetDataset ds, ArrayPlan a)
+    {
+        var input = ds.Input(0, a.Variable.MergeIndex);
+        return input.Dataset.Origins.TryGetValue(a.Variable.Name, out var o) ? o.SourceDataType.ElementSize() : a.ElementSize;
+    }
+
+    /// <summary>
+    /// The reader's own buffers per decode worker (HDF5 direct chunks: the stored chunk and its inflated copy, per
+    /// core; GRIB: the message and its values as float64), rounded as ArrayPool rounds.
+    /// </summary>
+    private static long ReaderScratch(TargetDataset ds, IEnumerable<ArrayPlan> arrays)
+    {
+        long most = 0;
+        foreach (var a in arrays)
+        {
+            var input = ds.Input(0, a.Variable.MergeIndex);
+            if (!input.Dataset.Origins.TryGetValue(a.Variable.Name, out var origin)) continue;
+            var source = input.Dataset.Schema.FindVariable(a.Variable.Name);
+            long chunk;
+            if (source is { Layout.IsChunked: true } && source.Layout.Chunks.Length > 0)
+                chunk = source.Layout.Chunks.Aggregate(1L, (x, y) => x * y) * origin.SourceDataType.ElementSize();
+            else
+                chunk = 0;
+            // A GRIB field decodes through float64 values: one step of the variable, 8 bytes per element.
+            int axis = a.Variable.ConcatAxis(ds.ConcatDim);
+            long step = a.Shape.Select((n, i) => i == axis ? 1 : n).Aggregate(1L, (x, y) => x * y);
+            long grib = source?.Layout.IsChunked == true ? 0 : step * 8;
+            most = Math.Max(most, Math.Max(2 * Pooled(chunk) * Environment.ProcessorCount, grib > 4 * MiB ? Pooled(grib) : 0));
+        }
+
+        return most;
+    }
+
+    /// <summary>Estimated bytes decoded by one pass: every input chunk overlapping the pass's columns is decoded whole.</summary>
+    private static long DecodeBytes(TargetDataset ds, ImmutableArray<ArrayPlan> arrays, PassPlan pass)
+    {
+        long total = 0;
+        foreach (var pa in pass.Arrays)
+        {
+            var a = arrays.First(x => x.Variable.Name == pa.Array);
+            int axis = ConcatAxis(ds, a);
+            var input = ds.Input(0, a.Variable.MergeIndex);
+            var source = input.Dataset.Schema.FindVariable(a.Variable.Name);
+            input.Dataset.Origins.TryGetValue(a.Variable.Name, out var origin);
+            long perStep = SourceElementSize(ds, a);
+            for (int d = 0; d < a.Rank; d++)
+            {
+                if (d == axis) continue;
+                long lo = pa.Columns.Min(c => c[d]) * a.ObjectShape[d];
+                long hi = Math.Min(a.Shape[d], (pa.Columns.Max(c => c[d]) + 1) * a.ObjectShape[d]);
+                long chunk = a.Shape[d];
+                if (source is { Layout.IsChunked: true } && origin is not null)
+                {
+                    int s = origin.SourceDimensions.IndexOf(a.Variable.Dimensions[d]);
+                    if (s >= 0 && s < source.Layout.Chunks.Length) chunk = Math.Max(1, source.Layout.Chunks[s]);
+                }
+
+                long first = lo / chunk * chunk, last = Math.Min(a.Shape[d], (hi + chunk - 1) / chunk * chunk);
+                perStep *= last - first;
+            }
+
+            total += perStep * a.Shape[axis];
+        }
+
+        return total;
+    }
+
+    private static bool Filtered(TargetDataset ds, ImmutableArray<ArrayPlan> arrays) =>
+        arrays.Any(a => ds.Input(0, a.Variable.MergeIndex).Dataset.Schema.FindVariable(a.Variable.Name)?.Layout.Filters.Length > 0);
+
+    /// <summary>Estimated seconds: decoding spread over the decode workers, plus writing and reading back the intermediate store.</summary>
+    private static double Cost(TargetDataset ds, ImmutableArray<ArrayPlan> arrays, ExecutionSchedule s)
+    {
+        double rate = Filtered(ds, arrays) ? InflateSecondsPerGB : CopySecondsPerGB;
+        double opens = Math.Max(1, s.Passes.Length) * ds.Segments.Length * OpenSeconds / s.DecodeWorkers;
+        return opens + (s.DecodeBytes / 1e9 * rate / s.DecodeWorkers) + (s.IntermediateBytes / 1e9 * (DiskWriteSecondsPerGB + ScratchReadSecondsPerGB));
+    }
+
+    private static string Explain(TargetDataset ds, ImmutableArray<ArrayPlan> arrays, ExecutionSchedule s, double cost, long maxMemory, long decodePer, long maxEncode, long minColumn)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string estimate = string.Format(inv, "about {0:0.0} s of decode{1}", cost, s.IntermediateBytes > 0 ? " and scratch I/O" : "");
+        return s.Strategy switch
+        {
+            RechunkStrategy.SinglePass => $"every open object fits in {Sizes.Format(s.Shares.Accumulators)}: each input is decoded once ({estimate})",
+            RechunkStrategy.MultiPass => $"the open objects ({Sizes.Format(minColumn)} per column of objects along '{ds.ConcatDim}') do not fit in one pass; {s.Passes.Length} passes re-decode the inputs they overlap ({Sizes.Format(s.DecodeBytes)} decoded, {estimate}), cheaper than spilling",
+            _ => $"the open objects do not fit in {Sizes.Format(s.Shares.Accumulators)}; one pass spills pieces of {s.SpillSteps} '{ds.ConcatDim}' steps ({Sizes.Format(s.IntermediateBytes)}) to local scratch and assembles each object from them ({estimate}), cheaper than re-decoding the inputs in several passes",
+        };
+    }
+}
