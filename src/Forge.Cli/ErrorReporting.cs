@@ -6,45 +6,39 @@ using Forge.Recipes;
 
 namespace Forge.Cli;
 
-/// <summary>Maps failures to the documented exit codes and prints one clear message naming the culprit.</summary>
+/// <summary>One failure, classified: its kind (docs/troubleshooting.md has an entry per kind), exit code, message and culprit.</summary>
+/// <param name="Culprit">What to fix: the recipe's file:line:column, the URL, the file, the target or the option.</param>
+internal sealed record ErrorReport(string Kind, int ExitCode, string Message, string? Culprit);
+
+/// <summary>
+/// The one place exception types map to exit codes. Each failure prints one line (or a recipe's list of errors)
+/// naming the culprit; never a stack trace unless FORGE_DEBUG=1.
+/// </summary>
 internal static class ErrorReporting
 {
+    public static ErrorReport Classify(Exception ex, bool cancelled) => ex switch
+    {
+        OperationCanceledException when cancelled => new("cancelled", ExitCodes.Cancelled, "cancelled; finished work is kept and a rerun resumes", null),
+        AggregateException { InnerExceptions.Count: > 0 } agg => Classify(agg.InnerExceptions[0], cancelled),
+        UsageException u => new("usage", ExitCodes.Invalid, u.Message, null),
+        RecipeException r => new("recipe", ExitCodes.Invalid, r.Message, $"{r.File}:{r.Line}:{r.Column}"),
+        PlanException p => new("layout", ExitCodes.Invalid, $"invalid target layout: {p.Message}", null),
+        Forge.Core.Execution.Memory.MemoryBudgetException m => new("memory", ExitCodes.Invalid, $"memory budget: {m.Message}", null),
+        FetchException f => new("fetch", ExitCodes.RunFailed, f.Message, f.Url.Length > 0 ? f.Url : null),
+        TargetConflictException t => new("target-conflict", ExitCodes.RunFailed, t.Message, null),
+        DataException d => new("data", ExitCodes.RunFailed, d.Message, d.Message.Split(": ")[0]),
+        IOException or UnauthorizedAccessException => new("io", ExitCodes.RunFailed, $"I/O error: {ex.Message}", null),
+        // S3 and other unexpected failures: the message and the type for a bug report.
+        _ => new("internal", ExitCodes.RunFailed, $"{ex.GetType().Name}: {ex.Message}", null),
+    };
+
     public static int Report(Exception ex, TextWriter err, bool cancelled)
     {
-        switch (ex)
-        {
-            case OperationCanceledException when cancelled:
-                err.WriteLine("forge: cancelled; finished work is kept and a rerun resumes");
-                return ExitCodes.Cancelled;
-            case RecipeException r:
-                err.WriteLine(r.Message);
-                return ExitCodes.Invalid;
-            case PlanException p:
-                err.WriteLine($"forge: invalid target layout: {p.Message}");
-                return ExitCodes.Invalid;
-            case Forge.Core.Execution.Memory.MemoryBudgetException m:
-                err.WriteLine($"forge: memory budget: {m.Message}");
-                return ExitCodes.Invalid;
-            case UsageException u:
-                err.WriteLine($"forge: {u.Message}");
-                return ExitCodes.Invalid;
-            case FetchException f:
-                err.WriteLine($"forge: {f.Message}");
-                return ExitCodes.RunFailed;
-            case DataException or TargetConflictException:
-                err.WriteLine($"forge: {ex.Message}");
-                return ExitCodes.RunFailed;
-            case IOException or UnauthorizedAccessException:
-                err.WriteLine($"forge: I/O error: {ex.Message}");
-                return ExitCodes.RunFailed;
-            case AggregateException { InnerExceptions.Count: > 0 } agg:
-                return Report(agg.InnerExceptions[0], err, cancelled);
-            default:
-                // S3 and other unexpected failures: the message, and the type for a bug report; never a stack dump by default.
-                err.WriteLine($"forge: {ex.GetType().Name}: {ex.Message}");
-                if (Environment.GetEnvironmentVariable("FORGE_DEBUG") == "1") err.WriteLine(ex);
-                return ExitCodes.RunFailed;
-        }
+        var report = Classify(ex, cancelled);
+        // Recipe errors already start with file:line:column.
+        err.WriteLine(report.Kind == "recipe" ? report.Message : $"forge: {report.Message}");
+        if (report.Kind == "internal" && Environment.GetEnvironmentVariable("FORGE_DEBUG") == "1") err.WriteLine(ex);
+        return report.ExitCode;
     }
 }
 

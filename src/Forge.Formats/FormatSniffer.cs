@@ -35,7 +35,8 @@ public static class FormatSniffer
             head = head[..n];
             if (n >= 4 && head[0] == 'C' && head[1] == 'D' && head[2] == 'F' && head[3] is 1 or 2 or 5) return ContainerKind.NetCdf3;
             if (head.StartsWith(HdfMagic)) return ContainerKind.Hdf5;
-            if (head.IndexOf("GRIB"u8) >= 0) return ContainerKind.Grib;
+            // "GRIB" needs its edition byte: the word alone, as in a README, is not a GRIB message.
+            if (FindGrib(head) >= 0) return ContainerKind.Grib;
 
             // The HDF5 superblock may follow a user block at 512, 1024, 2048, ... bytes.
             Span<byte> probe = stackalloc byte[8];

@@ -1,28 +1,42 @@
 using System.CommandLine;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Forge.Cli.Composition;
-using Forge.Formats.Inspect;
+using Forge.Cli.Inspection;
+using Forge.Core.Arrays;
+using Forge.Core.Datasets;
 using Forge.Core.Storage;
 using Forge.Core.Zarr;
-
+using Forge.Formats;
+using Forge.Formats.Inspect;
 using Forge.Sources;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Forge.Cli.Commands;
 
-/// <summary><c>forge inspect</c>: a header summary of a NetCDF/GRIB file or URL, or of a Zarr store.</summary>
+/// <summary>
+/// <c>forge inspect</c>: a header summary of a NetCDF/HDF5/GRIB file or URL, a Zarr store, or one array inside a
+/// store (<c>store.zarr/sst</c>), with the first and last value of each 1-D coordinate (times decoded); <c>--json</c>
+/// prints the same as one JSON document. Anything else is named as "not NetCDF, HDF5, GRIB or Zarr".
+/// </summary>
 internal static class InspectCommand
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static Command Create(CommandContext ctx)
     {
-        var what = new Argument<string>("source") { Description = "A NetCDF/GRIB file, an http(s)/ftp/s3 URL of one, or a Zarr store (folder or s3://)." };
-        var cmd = new Command("inspect", "Print a header summary (like ncdump -h) of a file, URL or Zarr store.") { what };
+        var what = new Argument<string>("source") { Description = "A NetCDF/HDF5/GRIB file, an http(s)/ftp/s3 URL of one, a Zarr store (folder or s3://), or an array inside a store (store.zarr/sst)." };
+        var json = new Option<bool>("--json") { Description = "Print the summary as one JSON document on stdout." };
+        var cmd = new Command("inspect", "Print a header summary (like ncdump -h) of a file, URL, Zarr store or array, with coordinate ranges.") { what, json };
         cmd.SetAction((parse, ct) => CommandGuard.RunAsync(ctx, ct, async () =>
         {
             var source = parse.GetValue(what)!;
-            if (IsZarrStore(source))
+            var asJson = parse.GetValue(json);
+            if (ZarrLocation.TryResolve(source) is { } zarr)
             {
-                ctx.Stdout.Write(await DescribeStoreAsync(StoreFactory.Open(source, null), ct));
+                var store = StoreFactory.Open(zarr.StoreUrl, null);
+                var (text, doc) = await DescribeStoreAsync(store, zarr.ArrayPath, ct);
+                ctx.Stdout.Write(asJson ? doc.ToJsonString(Indented) + "\n" : text);
                 return ExitCodes.Success;
             }
 
@@ -33,10 +47,31 @@ internal static class InspectCommand
             var temp = Directory.CreateTempSubdirectory("forge-inspect-");
             try
             {
-                using var fetcher = new InputFetcher(new FetchOptions(), null, NullLogger.Instance, temp.FullName);
+                using var fetcher = new InputFetcher(new FetchOptions(), null, ctx.Loggers.CreateLogger("forge.sources"), temp.FullName);
                 await using var file = await fetcher.FetchAsync(source.Contains("://", StringComparison.Ordinal) ? source : Path.GetFullPath(source), ct);
+                var kind = FormatSniffer.Sniff(file.LocalPath);
+                if (kind == ContainerKind.Unknown)
+                    throw new DataException($"{file.Url}: not NetCDF, HDF5, GRIB or Zarr (starts with {Preview(file.LocalPath)}); inspect reads netCDF-3/4, HDF5 and GRIB 1/2 files and Zarr v2/v3 stores");
                 await using var reader = await Readers.CreateOpener().OpenAsync(file.LocalPath, "auto", null, ct);
-                ctx.Stdout.Write(DatasetSummary.Format(reader.Schema, file.Url));
+                var ranges = await CoordinateRangesAsync(reader, file.Url, ct);
+                if (asJson)
+                {
+                    ctx.Stdout.WriteLine(DescribeFile(reader.Schema, file.Url, kind, ranges).ToJsonString(Indented));
+                }
+                else
+                {
+                    var cdl = DatasetSummary.Format(reader.Schema, file.Url);
+                    var sb = new StringBuilder(cdl.TrimEnd('\n', '}').TrimEnd('\n')).Append('\n');
+                    // As CDL comments, so ncgen still reads the header.
+                    if (ranges.Count > 0)
+                    {
+                        sb.Append("\n// coordinate ranges (first … last):\n");
+                        foreach (var r in ranges) sb.Append("//\t").Append(r.Text).Append('\n');
+                    }
+
+                    ctx.Stdout.Write(sb.Append("}\n").ToString());
+                }
+
                 return ExitCodes.Success;
             }
             finally
@@ -47,31 +82,144 @@ internal static class InspectCommand
         return cmd;
     }
 
-    private static bool IsZarrStore(string source)
+    private static string Preview(string path)
     {
-        if (source.StartsWith("s3://", StringComparison.Ordinal)) return true;
-        var path = source.StartsWith("file://", StringComparison.Ordinal) ? new Uri(source).LocalPath : source;
-        return Directory.Exists(path) && (File.Exists(Path.Combine(path, "zarr.json")) || File.Exists(Path.Combine(path, ".zgroup")));
+        var head = new byte[16];
+        using (var s = File.OpenRead(path)) head = head[..s.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
+        var text = new string([.. head.Select(b => b is >= 32 and < 127 ? (char)b : '.')]);
+        return $"\"{text}\"";
     }
 
-    internal static async Task<string> DescribeStoreAsync(IStore store, CancellationToken ct)
+    private static async Task<List<CoordinateRange>> CoordinateRangesAsync(IDatasetReader reader, string source, CancellationToken ct)
+    {
+        var ranges = new List<CoordinateRange>();
+        foreach (var v in reader.Schema.Variables)
+        {
+            if (v.Rank != 1 || v.Dimensions[0] != v.Name || v.Shape[0] == 0 || v.DataType is DataType.String or DataType.Char) continue;
+            var size = v.DataType.ElementSize();
+            var buffer = new byte[size];
+            await reader.ReadAsync(v.Name, new long[] { 0 }, new long[] { 1 }, buffer, ct);
+            var first = ElementValues.ToDouble(v.DataType, buffer, 0);
+            await reader.ReadAsync(v.Name, new long[] { v.Shape[0] - 1 }, new long[] { 1 }, buffer, ct);
+            var last = ElementValues.ToDouble(v.DataType, buffer, 0);
+            ranges.Add(CoordinateRange.Create(v.Name, v.Shape[0], first, last, v.Attributes.GetText("units"), v.Attributes.GetText("calendar"), source));
+        }
+
+        return ranges;
+    }
+
+    private static JsonObject DescribeFile(DatasetSchema schema, string source, ContainerKind kind, List<CoordinateRange> ranges)
+    {
+        var dims = new JsonObject();
+        foreach (var d in schema.Dimensions) dims[d.Name] = d.Length;
+        var vars = new JsonObject();
+        foreach (var v in schema.Variables)
+        {
+            vars[v.Name] = new JsonObject
+            {
+                ["dtype"] = v.DataType.ToString().ToLowerInvariant(),
+                ["dimensions"] = new JsonArray([.. v.Dimensions.Select(d => (JsonNode)d)]),
+                ["shape"] = new JsonArray([.. v.Shape.Select(s => (JsonNode)s)]),
+                ["coordinate"] = v.IsCoordinate,
+                ["attributes"] = Attributes(v.Attributes),
+            };
+        }
+
+        var coords = new JsonObject();
+        foreach (var r in ranges) coords[r.Name] = r.ToJson();
+        return new JsonObject
+        {
+            ["source"] = source,
+            ["format"] = kind switch { ContainerKind.NetCdf3 => "netcdf3", ContainerKind.Hdf5 => "netcdf4/hdf5", _ => "grib" },
+            ["dimensions"] = dims,
+            ["variables"] = vars,
+            ["attributes"] = Attributes(schema.Attributes),
+            ["coordinates"] = coords,
+        };
+    }
+
+    private static JsonObject Attributes(AttributeSet attributes)
+    {
+        var o = new JsonObject();
+        foreach (var (k, v) in attributes)
+        {
+            o[k] = v.IsText ? v.Text : v.Count == 1 ? JsonValue.Create(v.AsDoubles()[0]) : new JsonArray([.. v.AsDoubles().Select(d => (JsonNode?)JsonValue.Create(d))]);
+        }
+
+        return o;
+    }
+
+    internal static async Task<(string Text, JsonObject Json)> DescribeStoreAsync(IStore store, string? arrayPath, CancellationToken ct)
     {
         Readers.RegisterNativeCodecs();
         var group = await ZarrGroupReader.OpenAsync(store, ct);
+        if (arrayPath is not null && !group.Arrays.ContainsKey(arrayPath))
+            throw new DataException($"{store.Url}: no array '{arrayPath}'{DidYouMean.Hint(arrayPath, [.. group.Arrays.Keys])}");
         var sb = new StringBuilder();
-        sb.AppendLine($"zarr {store.Url} (Zarr v{(int)group.Format}{(group.IsConsolidated ? ", consolidated" : "")})");
-        sb.AppendLine("arrays:");
+        sb.AppendLine($"zarr {store.Url}{(arrayPath is null ? "" : "/" + arrayPath)} (Zarr v{(int)group.Format}{(group.IsConsolidated ? ", consolidated" : "")})");
+        sb.AppendLine(arrayPath is null ? "arrays:" : "array:");
+        var arrays = new JsonObject();
+        var ranges = new List<CoordinateRange>();
         foreach (var (name, a) in group.Arrays.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
+            if (arrayPath is not null && name != arrayPath) continue;
             var dims = a.DimensionNames is { } dn ? string.Join(", ", dn) : "?";
             var codecs = string.Join(" | ", a.Codecs.Select(c => c.Name));
             sb.AppendLine($"  {name} {a.DataType.ToString().ToLowerInvariant()} ({dims}) shape ({string.Join(", ", a.Shape)}) chunks ({string.Join(", ", a.InnerChunkShape ?? a.ChunkShape)})" +
                           (a.IsSharded ? $" shards ({string.Join(", ", a.ChunkShape)})" : "") + (codecs.Length > 0 ? $" codecs {codecs}" : ""));
             foreach (var (k, v) in a.Attributes) sb.AppendLine($"      {k} = {v?.ToJsonString()}");
+            arrays[name] = new JsonObject
+            {
+                ["dtype"] = a.DataType.ToString().ToLowerInvariant(),
+                ["dimensions"] = a.DimensionNames is { } names ? new JsonArray([.. names.Select(n => (JsonNode?)n)]) : null,
+                ["shape"] = new JsonArray([.. a.Shape.Select(s => (JsonNode)s)]),
+                ["chunks"] = new JsonArray([.. (a.InnerChunkShape ?? a.ChunkShape).Select(s => (JsonNode)s)]),
+                ["shards"] = a.IsSharded ? new JsonArray([.. a.ChunkShape.Select(s => (JsonNode)s)]) : null,
+                ["codecs"] = new JsonArray([.. a.Codecs.Select(c => (JsonNode)c.Name)]),
+                ["attributes"] = a.Attributes.DeepClone(),
+            };
+
+            // A dimension coordinate (1-D, named after its dimension), or the one array asked for when it is 1-D.
+            var isCoordinate = a.Rank == 1 && (a.DimensionNames is [var d0] && d0 == name || arrayPath is not null);
+            if (isCoordinate && a.Shape[0] > 0 && a.DataType is not (DataType.String or DataType.Char))
+            {
+                var reader = group.OpenArray(name);
+                var buffer = new byte[a.DataType.ElementSize()];
+                await reader.ReadRegionAsync(new long[] { 0 }, new long[] { 1 }, buffer, ct);
+                var first = ElementValues.ToDouble(a.DataType, buffer, 0);
+                await reader.ReadRegionAsync(new long[] { a.Shape[0] - 1 }, new long[] { 1 }, buffer, ct);
+                var last = ElementValues.ToDouble(a.DataType, buffer, 0);
+                ranges.Add(CoordinateRange.Create(name, a.Shape[0], first, last, (string?)a.Attributes["units"], (string?)a.Attributes["calendar"], store.Url));
+            }
         }
 
-        sb.AppendLine("attributes:");
-        foreach (var (k, v) in group.Attributes) sb.AppendLine($"  {k} = {v?.ToJsonString()}");
-        return sb.ToString();
+        if (ranges.Count > 0)
+        {
+            sb.AppendLine("coordinates:");
+            foreach (var r in ranges) sb.AppendLine($"  {r.Text}");
+        }
+
+        var coords = new JsonObject();
+        foreach (var r in ranges) coords[r.Name] = r.ToJson();
+        var doc = new JsonObject
+        {
+            ["store"] = store.Url,
+            ["zarr_format"] = (int)group.Format,
+            ["consolidated"] = group.IsConsolidated,
+            ["arrays"] = arrays,
+            ["coordinates"] = coords,
+        };
+        if (arrayPath is null)
+        {
+            sb.AppendLine("attributes:");
+            foreach (var (k, v) in group.Attributes) sb.AppendLine($"  {k} = {v?.ToJsonString()}");
+            doc["attributes"] = group.Attributes.DeepClone();
+        }
+        else
+        {
+            doc["array"] = arrayPath;
+        }
+
+        return (sb.ToString(), doc);
     }
 }

@@ -36,7 +36,9 @@ internal static class PlanCommand
             var overrides = o.Read(parse, ctx.Settings);
             var source = feedstock.Open(parse, parse.GetValue(recipeArg)!);
             var plans = new JsonArray();
-            foreach (var recipe in SharedRunOptions.Select(source.Recipes, parse.GetValue(o.RecipeId)))
+            var recipes = SharedRunOptions.Select(source.Recipes, parse.GetValue(o.RecipeId));
+            SharedRunOptions.CheckOneTargetPerRecipe(recipes, overrides);
+            foreach (var recipe in recipes)
             {
                 var request = RecipeMapping.ToRequest(recipe, overrides);
                 var doc = Describe(recipe, request, RunCommand.TargetUrl(recipe, overrides));
@@ -49,7 +51,7 @@ internal static class PlanCommand
                     {
                         using var fetcher = FetcherFactory.Create(recipe, overrides, NullLogger.Instance, temp.Path);
                         var runner = new RecipeRunner(fetcher, Readers.CreateOpener(), NullProgressSink.Instance);
-                        await using var prepared = await runner.PrepareAsync(probed, ct);
+                        await using var prepared = await RecipeNameCheck.PrepareAsync(runner, recipe, probed, ct);
                         var keys = mode == "first" ? request.Inputs.Max(i => i.ConcatIndex) + 1 : 1;
                         var plan = keys > 1
                             ? RechunkPlanner.Plan(Extrapolate(prepared.Dataset, keys), request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers)

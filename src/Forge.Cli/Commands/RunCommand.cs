@@ -33,6 +33,7 @@ internal static class RunCommand
             var overrides = o.Read(parse, ctx.Settings);
             var source = feedstock.Open(parse, parse.GetValue(recipeArg)!);
             var recipes = SharedRunOptions.Select(source.Recipes, parse.GetValue(o.RecipeId));
+            SharedRunOptions.CheckOneTargetPerRecipe(recipes, overrides);
             var sink = ProgressFactory.Create(ctx.Settings.Progress, ctx);
             var outcomes = new List<RecipeOutcome>();
             foreach (var recipe in recipes)
@@ -70,19 +71,21 @@ internal static class RunCommand
                 RunLog.Setting(log, key, SettingText(ctx.Settings, key), source);
             var runner = new RecipeRunner(fetcher, Readers.CreateOpener(), new LoggingProgressSink(sink, log));
             sink.Stage("recipe", $"{recipe.Id}: {request.Inputs.Length} inputs → {store.Url}");
-            await using var prepared = await runner.PrepareAsync(request, ct);
+            await using var prepared = await RecipeNameCheck.PrepareAsync(runner, recipe, request, ct);
             var format = recipe.Target.ZarrFormat == 2 ? ZarrFormat.V2 : ZarrFormat.V3;
             var writer = new ZarrTargetWriter(store, format, a => RecipeMapping.Codecs(recipe, a));
             var summary = await runner.ExecuteAsync(prepared, writer, ledger, ct);
             (sink as TerminalProgressSink)?.Finish();
-            Summarize(sink, recipe.Id, "succeeded", summary.Target, summary.Inputs, summary.BytesIn, summary.BytesOut, summary.ChunksWritten, summary.Elapsed, summary);
+            // The time is the whole run (fetching and the schema pass included), not only the data pass.
+            var elapsed = DateTime.UtcNow - started;
+            Summarize(sink, recipe.Id, "succeeded", summary.Target, summary.Inputs, summary.BytesIn, summary.BytesOut, summary.ChunksWritten, elapsed, null, summary);
             if (sink is not JsonProgressSink)
             {
                 ctx.Stderr.WriteLine(summary.UpToDate
                     ? $"forge: {recipe.Id}: {summary.Target} is up to date; nothing to do"
                     : $"forge: {recipe.Id} succeeded: {summary.Inputs} inputs ({Sizes.Format(summary.BytesIn)}) → {summary.ChunksWritten} objects ({Sizes.Format(summary.BytesOut)}) in {summary.Target}" +
                       (summary.ObjectsSkipped > 0 ? $" ({summary.ObjectsSkipped} objects already done)" : "") +
-                      $", {summary.Elapsed.TotalSeconds:0.0} s; {PlanCommand.StrategyName(summary.Strategy)}, {summary.Passes} pass(es)" +
+                      $", {elapsed.TotalSeconds:0.0} s; {PlanCommand.StrategyName(summary.Strategy)}, {summary.Passes} pass(es)" +
                       (summary.PeakResidentBytes is { } peak ? $", peak memory {Sizes.Format(peak)} (max_memory {Sizes.Format(request.MaxMemory)})" : ""));
             }
 
@@ -91,7 +94,7 @@ internal static class RunCommand
         catch (Exception ex)
         {
             (sink as TerminalProgressSink)?.Finish();
-            Summarize(sink, recipe.Id, "failed", targetUrl, request?.Inputs.Length ?? 0, 0, 0, 0, DateTime.UtcNow - started);
+            Summarize(sink, recipe.Id, "failed", targetUrl, request?.Inputs.Length ?? 0, 0, 0, 0, DateTime.UtcNow - started, ErrorReporting.Classify(ex, ct.IsCancellationRequested));
             using var message = new StringWriter();
             var exit = ErrorReporting.Report(ex, message, ct.IsCancellationRequested);
             ctx.Stderr.Write(message.ToString());
@@ -111,9 +114,10 @@ internal static class RunCommand
     };
 
     /// <summary>The store a run writes: --target or target.url, or its scratch twin for a pruned run (see <see cref="ScratchTarget"/>).</summary>
-    internal static string TargetUrl(Recipe recipe, RunOverrides o) => ScratchTarget.Resolve(o.Target ?? recipe.Target.Url, o);
+    internal static string TargetUrl(Recipe recipe, RunOverrides o) =>
+        ScratchTarget.Resolve(o.Target?.Replace(SharedRunOptions.IdPlaceholder, recipe.Id, StringComparison.Ordinal) ?? recipe.Target.Url, o);
 
-    private static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed, RunSummary? summary = null)
+    private static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed, ErrorReport? error, RunSummary? summary = null)
     {
         if (sink is not JsonProgressSink json) return;
         var doc = new JsonObject
@@ -127,6 +131,7 @@ internal static class RunCommand
             ["bytes_out"] = bytesOut,
             ["chunks_written"] = chunks,
             ["seconds"] = Math.Round(elapsed.TotalSeconds, 3),
+            ["error"] = error is null ? null : new JsonObject { ["kind"] = error.Kind, ["exit_code"] = error.ExitCode, ["message"] = error.Message, ["culprit"] = error.Culprit },
         };
         if (summary is not null)
         {

@@ -17,7 +17,16 @@ internal static class YamlLoading
         }
         catch (YamlException e)
         {
-            ctx.Error(e.Start, "invalid YAML: " + Describe(e));
+            // A tab in indentation is the commonest cause, and YamlDotNet may report it at 1:1: point at the tab itself.
+            if (FirstIndentationTab(bytes) is { } tab)
+            {
+                ctx.Error(tab, "a tab in the indentation; YAML indents with spaces only");
+                return null;
+            }
+
+            var innermost = e;
+            while (innermost.InnerException is YamlException next) innermost = next;
+            ctx.Error(innermost.Start.Line > 0 ? innermost.Start : e.Start, "invalid YAML: " + Describe(e));
             return null;
         }
         catch (DecoderFallbackException)
@@ -39,6 +48,22 @@ internal static class YamlLoading
         }
 
         return stream.Documents[0].RootNode;
+    }
+
+    /// <summary>The position (1-based) of the first tab in a line's leading whitespace, or null.</summary>
+    private static Mark? FirstIndentationTab(byte[] bytes)
+    {
+        int line = 1, column = 1;
+        var leading = true;
+        foreach (var b in bytes)
+        {
+            if (b == (byte)'\n') { line++; column = 1; leading = true; continue; }
+            if (leading && b == (byte)'\t') return new Mark(0, line, column);
+            if (b != (byte)' ') leading = false;
+            column++;
+        }
+
+        return null;
     }
 
     // YamlDotNet wraps the real cause ("duplicate key", "mapping values are not allowed here") in inner exceptions.

@@ -118,6 +118,17 @@ public sealed class RechunkPlannerTests
     }
 
     [Fact]
+    public void AShardTheBudgetCannotAssembleIsAPlanErrorNamingTheShard()
+    {
+        // Shards are assembled whole (inner-chunk-by-inner-chunk assembly is not built): a 480 000 B shard needs
+        // itself plus twice its encoded bound, more than 1 MB.
+        var policy = new ChunkingPolicy(ImmutableDictionary<string, long>.Empty.Add("time", 10), 64 * MiB, ImmutableDictionary<string, long>.Empty.Add("time", 100));
+        var ex = Assert.Throws<PlanException>(() => RechunkPlanner.Plan(Dataset(100, 30, 40), policy, null, 1_000_000, 1));
+        Assert.Contains("'tas'", ex.Message);
+        Assert.Contains("one shard of shape (100, 30, 40)", ex.Message);
+    }
+
+    [Fact]
     public void ChunksSpanningEveryInputRunWithinASmallBudget()
     {
         // The S2 layout: 365 days of 720×1440 float32 into (365, 180, 360) chunks (90 MiB each, 1.4 GiB per row of

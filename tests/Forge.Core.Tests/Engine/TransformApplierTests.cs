@@ -66,12 +66,17 @@ public sealed class TransformApplierTests
     [Fact]
     public void SqueezeErrorsNameTheInput()
     {
-        var ex = Assert.Throws<DataException>(() => Apply(new DatasetTransform.Squeeze(["lat"])));
+        var ex = Assert.Throws<TransformException>(() => Apply(new DatasetTransform.Squeeze(["lat"])));
         Assert.Contains("in/file-7.nc", ex.Message);
         Assert.Contains("'lat'", ex.Message);
-        ex = Assert.Throws<DataException>(() => Apply(new DatasetTransform.Squeeze(["height"])));
+        ex = Assert.Throws<TransformException>(() => Apply(new DatasetTransform.Squeeze(["height"])));
         Assert.Contains("in/file-7.nc", ex.Message);
         Assert.Contains("#1", ex.Message);
+        // What a caller needs to point at the recipe entry and suggest a name: the step, the name, the names there are.
+        Assert.Equal(1, ex.Step);
+        Assert.Equal("height", ex.MissingName);
+        Assert.Contains("lat", ex.Candidates);
+        Assert.Equal("squeeze: no dimension 'height'", ex.What);
     }
 
     [Fact]
@@ -81,7 +86,7 @@ public sealed class TransformApplierTests
         Assert.Null(ds.Schema.FindVariable("time_bnds"));
         Assert.Null(ds.Schema.FindDimension("nv"));
         Assert.False(ds.Origins.ContainsKey("time_bnds"));
-        var ex = Assert.Throws<DataException>(() => Apply(new DatasetTransform.Drop(["nope"])));
+        var ex = Assert.Throws<TransformException>(() => Apply(new DatasetTransform.Drop(["nope"])));
         Assert.Contains("in/file-7.nc", ex.Message);
         Assert.Contains("'nope'", ex.Message);
     }
@@ -96,7 +101,7 @@ public sealed class TransformApplierTests
         var pr = Apply(new DatasetTransform.Select(["pr"]));
         Assert.Equal(["time", "time_bnds", "lat", "lon", "pr"], pr.Schema.Variables.Select(v => v.Name).ToArray());
         Assert.Null(pr.Schema.FindDimension("level"));
-        Assert.Contains("'nope'", Assert.Throws<DataException>(() => Apply(new DatasetTransform.Select(["nope"]))).Message);
+        Assert.Contains("'nope'", Assert.Throws<TransformException>(() => Apply(new DatasetTransform.Select(["nope"]))).Message);
     }
 
     [Fact]
@@ -116,8 +121,8 @@ public sealed class TransformApplierTests
     [Fact]
     public void RenameErrors()
     {
-        Assert.Contains("in/file-7.nc", Assert.Throws<DataException>(() => Apply(new DatasetTransform.Rename(ImmutableDictionary<string, string>.Empty.Add("nope", "x")))).Message);
-        var ex = Assert.Throws<DataException>(() => Apply(new DatasetTransform.Rename(ImmutableDictionary<string, string>.Empty.Add("tas", "pr"))));
+        Assert.Contains("in/file-7.nc", Assert.Throws<TransformException>(() => Apply(new DatasetTransform.Rename(ImmutableDictionary<string, string>.Empty.Add("nope", "x")))).Message);
+        var ex = Assert.Throws<TransformException>(() => Apply(new DatasetTransform.Rename(ImmutableDictionary<string, string>.Empty.Add("tas", "pr"))));
         Assert.Contains("'pr'", ex.Message);
     }
 
@@ -140,7 +145,7 @@ public sealed class TransformApplierTests
         Assert.Equal("area", ds.Schema.GetVariable("tas").Attributes.GetText("coordinates"));
         Assert.Equal("area", ds.Schema.GetVariable("pr").Attributes.GetText("coordinates"));
         Assert.Null(ds.Schema.GetVariable("time").Attributes.GetText("coordinates"));
-        Assert.Contains("'x'", Assert.Throws<DataException>(() => Apply(new DatasetTransform.SetCoords(["x"]))).Message);
+        Assert.Contains("'x'", Assert.Throws<TransformException>(() => Apply(new DatasetTransform.SetCoords(["x"]))).Message);
     }
 
     [Fact]
@@ -154,7 +159,7 @@ public sealed class TransformApplierTests
         Assert.Equal("forge", ds.Schema.Attributes.GetText("source"));
         Assert.Equal("mm/day", ds.Schema.GetVariable("pr").Attributes.GetText("units"));
         var bad = ImmutableDictionary<string, ImmutableArray<KeyValuePair<string, AttributeValue?>>>.Empty.Add("nope", [new("a", null)]);
-        Assert.Contains("in/file-7.nc", Assert.Throws<DataException>(() => Apply(new DatasetTransform.SetAttributes(bad))).Message);
+        Assert.Contains("in/file-7.nc", Assert.Throws<TransformException>(() => Apply(new DatasetTransform.SetAttributes(bad))).Message);
     }
 
     [Fact]
@@ -195,6 +200,6 @@ public sealed class TransformApplierTests
         Assert.Contains("in/file-7.nc", ex.Message);
         Assert.Contains("'pr'", ex.Message);
         Assert.Contains("scale_factor", ex.Message);
-        Assert.Contains("'nope'", Assert.Throws<DataException>(() => Apply(new DatasetTransform.DecodeCf(["nope"]))).Message);
+        Assert.Contains("'nope'", Assert.Throws<TransformException>(() => Apply(new DatasetTransform.DecodeCf(["nope"]))).Message);
     }
 }

@@ -16,7 +16,7 @@ internal static class CliWork
     }
 
     /// <summary>A daily recipe over a served folder (v2 or v3), ending on the given day, with extra YAML blocks.</summary>
-    public static string DailyRecipe(string workDir, ServedInputs inputs, string id, string folder, string end, int zarrFormat = 3, string transforms = "", string target = "", string inputExtra = "") =>
+    public static string DailyRecipe(string workDir, ServedInputs inputs, string id, string folder, string end, int zarrFormat = 3, string transforms = "", string target = "", string inputExtra = "", string chunks = "{ time: 4, lat: 18, lon: 36 }") =>
         RecipeFiles.Write(workDir, id, $$"""
             forge: 1
             id: {{id}}
@@ -33,7 +33,7 @@ internal static class CliWork
             {{transforms}}
             target:
               zarr_format: {{zarrFormat}}
-              chunks: { time: 4, lat: 18, lon: 36 }
+              chunks: {{chunks}}
             {{target}}
             """);
 

@@ -47,7 +47,8 @@ public sealed class TransformTests(ServedInputs inputs) : IDisposable
               - rename: { lat: latitude, lon: longitude }
               - attrs: { global: { license: CC0-1.0, title: null }, sst: { comment: "renamed grid" } }
             """;
-        var recipe = CliWork.DailyRecipe(_work, inputs, "renamed", "daily", "1981-09-05", zarrFormat: 3, transforms: transforms);
+        // Chunk sizes name the target's (renamed) dimensions: the old names would be an error (no such dimension).
+        var recipe = CliWork.DailyRecipe(_work, inputs, "renamed", "daily", "1981-09-05", zarrFormat: 3, transforms: transforms, chunks: "{ time: 4, latitude: 18, longitude: 36 }");
         var store = Path.Combine(_work, "renamed.zarr");
         var (code, _, stderr) = await ForgeCli.RunAsync("run", recipe, "--target", store, "--progress", "none");
         Assert.True(code == 0, stderr);

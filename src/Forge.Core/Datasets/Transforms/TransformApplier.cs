@@ -29,15 +29,23 @@ public static class TransformApplier
         return current;
     }
 
-    private static DataException Error(string input, int step, string what) =>
-        new($"{input}: transform #{step}: {what}");
+    private static TransformException Error(string input, int step, string what) =>
+        new($"{input}: transform #{step}: {what}", step, what);
+
+    /// <summary>A name the transform refers to is missing: the error carries the names there are, for a suggestion.</summary>
+    private static TransformException Missing(string input, int step, string what, string name, IEnumerable<string> candidates) =>
+        new($"{input}: transform #{step}: {what}", step, what) { MissingName = name, Candidates = [.. candidates] };
+
+    private static IEnumerable<string> Dims(DatasetSchema s) => s.Dimensions.Select(d => d.Name);
+
+    private static IEnumerable<string> Vars(DatasetSchema s) => s.Variables.Select(v => v.Name);
 
     private static TransformedDataset Squeeze(TransformedDataset ds, DatasetTransform.Squeeze s, string input, int step)
     {
         var schema = ds.Schema;
         foreach (var dim in s.Dimensions)
         {
-            var d = schema.FindDimension(dim) ?? throw Error(input, step, $"squeeze: no dimension '{dim}'");
+            var d = schema.FindDimension(dim) ?? throw Missing(input, step, $"squeeze: no dimension '{dim}'", dim, Dims(schema));
             if (d.Length != 1) throw Error(input, step, $"squeeze: dimension '{dim}' has length {d.Length}, not 1");
         }
 
@@ -70,7 +78,7 @@ public static class TransformApplier
     private static TransformedDataset Drop(TransformedDataset ds, DatasetTransform.Drop d, string input, int step)
     {
         foreach (var name in d.Variables)
-            if (ds.Schema.FindVariable(name) is null) throw Error(input, step, $"drop: no variable '{name}'");
+            if (ds.Schema.FindVariable(name) is null) throw Missing(input, step, $"drop: no variable '{name}'", name, Vars(ds.Schema));
         var drop = d.Variables.ToHashSet();
         return Keep(ds, v => !drop.Contains(v.Name));
     }
@@ -90,7 +98,7 @@ public static class TransformApplier
         var keep = new HashSet<string>();
         foreach (var name in s.Variables)
         {
-            var v = ds.Schema.FindVariable(name) ?? throw Error(input, step, $"select: no variable '{name}'");
+            var v = ds.Schema.FindVariable(name) ?? throw Missing(input, step, $"select: no variable '{name}'", name, Vars(ds.Schema));
             keep.Add(name);
             // Coordinates stay: dimension coordinates of its dims, names in its CF "coordinates" attribute, bounds.
             foreach (var dim in v.Dimensions)
@@ -110,7 +118,7 @@ public static class TransformApplier
     {
         foreach (var (from, _) in r.Names)
             if (ds.Schema.FindVariable(from) is null && ds.Schema.FindDimension(from) is null)
-                throw Error(input, step, $"rename: no variable or dimension '{from}'");
+                throw Missing(input, step, $"rename: no variable or dimension '{from}'", from, Vars(ds.Schema).Concat(Dims(ds.Schema)).Distinct());
         string Map(string n) => r.Names.TryGetValue(n, out var to) ? to : n;
         var vars = ds.Schema.Variables.Select(v => v with { Name = Map(v.Name), Dimensions = [.. v.Dimensions.Select(Map)] }).ToImmutableArray();
         var dupes = vars.GroupBy(v => v.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
@@ -124,7 +132,7 @@ public static class TransformApplier
     {
         var set = c.Variables.ToHashSet();
         foreach (var name in set)
-            if (ds.Schema.FindVariable(name) is null) throw Error(input, step, $"set_coords: no variable '{name}'");
+            if (ds.Schema.FindVariable(name) is null) throw Missing(input, step, $"set_coords: no variable '{name}'", name, Vars(ds.Schema));
         var vars = ds.Schema.Variables.Select(v =>
         {
             if (set.Contains(v.Name)) return v with { IsCoordinate = true };
@@ -150,7 +158,7 @@ public static class TransformApplier
                 continue;
             }
 
-            var v = schema.FindVariable(target) ?? throw Error(input, step, $"attrs: no variable '{target}'");
+            var v = schema.FindVariable(target) ?? throw Missing(input, step, $"attrs: no variable '{target}'", target, Vars(schema));
             var updated = v with { Attributes = Edit(v.Attributes, edits) };
             schema = schema with { Variables = schema.Variables.Replace(v, updated) };
         }
@@ -171,7 +179,7 @@ public static class TransformApplier
         var origins = ds.Origins.ToBuilder();
         foreach (var name in d.Variables)
         {
-            var v = schema.FindVariable(name) ?? throw Error(input, step, $"decode_cf: no variable '{name}'");
+            var v = schema.FindVariable(name) ?? throw Missing(input, step, $"decode_cf: no variable '{name}'", name, Vars(schema));
             if (v.DataType is DataType.Char or DataType.String or DataType.Bool)
                 throw Error(input, step, $"decode_cf: variable '{name}' has type {v.DataType} and cannot be decoded");
             var a = v.Attributes;
