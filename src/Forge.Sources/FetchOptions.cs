@@ -26,6 +26,12 @@ public sealed record FetchOptions(
     /// <summary>Fetch nothing: every remote input must come from the cache.</summary>
     public bool Offline { get; init; }
 
+    /// <summary>
+    /// Do not serve cache entries: fetch every input again and replace its entry (<c>--overwrite</c>: an input that
+    /// changed under the same URL must not come back from a stale copy). Ignored with <see cref="Offline"/>.
+    /// </summary>
+    public bool RefreshCache { get; init; }
+
     /// <summary>Endpoint, region and credentials for s3:// inputs.</summary>
     public S3InputOptions S3 { get; init; } = new();
 

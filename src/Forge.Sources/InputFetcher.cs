@@ -88,7 +88,7 @@ public sealed class InputFetcher : IInputFetcher, IDisposable
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
             throw new FetchException(redacted, "not a valid URL");
 
-        if (_cache is not null)
+        if (_cache is not null && (!_options.RefreshCache || _options.Offline))
         {
             var hit = await _cache.TryGetAsync(redacted, _tempDirectory,
                 problem => Log.CacheCorrupt(_logger, redacted, _cache.Url, problem), ct).ConfigureAwait(false);
@@ -136,13 +136,13 @@ public sealed class InputFetcher : IInputFetcher, IDisposable
 
         Log.Fetched(_logger, redacted, bytes, clock.Elapsed.TotalSeconds, retries);
         if (_cache is null)
-            return new FetchedInput(redacted, finalPath, bytes, FromCache: false, retries) { IsTemporary = true };
+            return new FetchedInput(redacted, finalPath, bytes, FromCache: false, retries) { IsTemporary = true, Sha256 = sha256 };
 
         try
         {
             var sidecar = new CacheSidecar(redacted, bytes, state.ETag, state.LastModified, sha256, DateTimeOffset.UtcNow);
             var entry = await _cache.PutAsync(redacted, finalPath, sidecar, ct).ConfigureAwait(false);
-            return new FetchedInput(redacted, entry.LocalPath, bytes, FromCache: false, retries) { IsTemporary = entry.IsTemporary };
+            return new FetchedInput(redacted, entry.LocalPath, bytes, FromCache: false, retries) { IsTemporary = entry.IsTemporary, Sha256 = sha256 };
         }
         catch
         {

@@ -36,7 +36,9 @@ internal static class PlanCommand
             var overrides = o.Read(parse, ctx.Settings);
             var source = feedstock.Open(parse, parse.GetValue(recipeArg)!);
             var plans = new JsonArray();
-            foreach (var recipe in SharedRunOptions.Select(source.Recipes, parse.GetValue(o.RecipeId)))
+            var recipes = SharedRunOptions.Select(source.Recipes, parse.GetValue(o.RecipeId));
+            SharedRunOptions.CheckOneTargetPerRecipe(recipes, overrides);
+            foreach (var recipe in recipes)
             {
                 var request = RecipeMapping.ToRequest(recipe, overrides);
                 var doc = Describe(recipe, request, RunCommand.TargetUrl(recipe, overrides));

@@ -33,6 +33,7 @@ internal static class RunCommand
             var overrides = o.Read(parse, ctx.Settings);
             var source = feedstock.Open(parse, parse.GetValue(recipeArg)!);
             var recipes = SharedRunOptions.Select(source.Recipes, parse.GetValue(o.RecipeId));
+            SharedRunOptions.CheckOneTargetPerRecipe(recipes, overrides);
             var sink = ProgressFactory.Create(ctx.Settings.Progress, ctx);
             var outcomes = new List<RecipeOutcome>();
             foreach (var recipe in recipes)
@@ -113,7 +114,8 @@ internal static class RunCommand
     };
 
     /// <summary>The store a run writes: --target or target.url, or its scratch twin for a pruned run (see <see cref="ScratchTarget"/>).</summary>
-    internal static string TargetUrl(Recipe recipe, RunOverrides o) => ScratchTarget.Resolve(o.Target ?? recipe.Target.Url, o);
+    internal static string TargetUrl(Recipe recipe, RunOverrides o) =>
+        ScratchTarget.Resolve(o.Target?.Replace(SharedRunOptions.IdPlaceholder, recipe.Id, StringComparison.Ordinal) ?? recipe.Target.Url, o);
 
     private static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed, ErrorReport? error, RunSummary? summary = null)
     {

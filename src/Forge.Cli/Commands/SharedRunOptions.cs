@@ -13,7 +13,7 @@ namespace Forge.Cli.Commands;
 internal sealed class SharedRunOptions
 {
     public Option<string?> RecipeId { get; } = new("--recipe") { Description = "Run only the recipe with this id from a feedstock." };
-    public Option<string?> Target { get; } = new("--target") { Description = "Target store URL (local path, file:// or s3://bucket/prefix); overrides target.url. Setting: target, FORGE_TARGET." };
+    public Option<string?> Target { get; } = new("--target") { Description = "Target store URL (local path, file:// or s3://bucket/prefix); overrides target.url. {id} is replaced by the recipe id (needed for a feedstock of several recipes). Setting: target, FORGE_TARGET." };
     public Option<int?> Prune { get; } = new("--prune") { Description = "Keep only the first N concat keys (all merge keys): a quick test of a recipe. Writes to <target>.prune-N unless --target is given.", CustomParser = OptionParsers.PositiveInt };
     public Option<string?> Shard { get; } = new("--shard") { Description = "Run the K-th of N disjoint slices of the work (K/N, 0-based); not supported yet." };
     public Option<string?> MaxMemory { get; } = new("--max-memory") { Description = "Memory bound for array data, e.g. 512MiB or 4GiB; overrides run.max_memory. Setting: max_memory, FORGE_MAX_MEMORY." };
@@ -36,6 +36,16 @@ internal sealed class SharedRunOptions
             // Only an explicit --target opts a pruned run out of its scratch target; a configured target is the real one.
             TargetFromFlag = settings.Sources.GetValueOrDefault("target") == "--target",
         };
+    }
+
+    /// <summary>In --target, replaced by each recipe's id, so one flag places every recipe of a feedstock.</summary>
+    public const string IdPlaceholder = "{id}";
+
+    /// <summary>Several recipes never share one --target store: the flag must then hold {id}.</summary>
+    public static void CheckOneTargetPerRecipe(ImmutableArray<Recipe> recipes, RunOverrides o)
+    {
+        if (recipes.Length > 1 && o.Target is { } target && !target.Contains(IdPlaceholder, StringComparison.Ordinal))
+            throw new UsageException($"target {target} (--target or FORGE_TARGET) would put {recipes.Length} recipes ({string.Join(", ", recipes.Select(r => r.Id))}) in one store; write {IdPlaceholder} in it (e.g. {target.TrimEnd('/')}/{IdPlaceholder}.zarr) or choose one with --recipe");
     }
 
     public static ImmutableArray<Recipe> Select(ImmutableArray<Recipe> recipes, string? id)

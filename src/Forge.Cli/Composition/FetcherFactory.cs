@@ -21,6 +21,7 @@ internal static class FetcherFactory
             },
             QuerySecrets = fetch.QuerySecrets,
             Offline = o.Offline,
+            RefreshCache = o.Overwrite,
             S3 = new S3InputOptions(recipe.Target.S3?.Endpoint, recipe.Target.S3?.Region, recipe.Target.S3?.Anonymous ?? false),
         };
         var cacheUrl = o.Cache ?? recipe.Inputs.Cache;

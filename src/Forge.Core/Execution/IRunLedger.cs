@@ -28,14 +28,15 @@ public interface IRunLedger
     /// </summary>
     ValueTask<IAsyncDisposable> AcquireAsync(string purpose, CancellationToken ct);
 
-    ValueTask<(LedgerState State, string? Detail)> InspectAsync(string fingerprint, CancellationToken ct);
+    /// <summary>Compares the target with <paramref name="identity"/>; an incompatible target's detail says what differs.</summary>
+    ValueTask<(LedgerState State, string? Detail)> InspectAsync(RunIdentity identity, CancellationToken ct);
 
     /// <summary>
     /// Starts (or restarts) a run and records the fingerprint. With <paramref name="wipe"/> it first replaces the
     /// target: refused (<see cref="TargetConflictException"/>, nothing deleted) when it holds anything Forge or Zarr
     /// did not write; otherwise recorded as in progress so an interrupted wipe is finished by the next run.
     /// </summary>
-    ValueTask BeginAsync(string fingerprint, string description, bool wipe, CancellationToken ct);
+    ValueTask BeginAsync(RunIdentity identity, bool wipe, CancellationToken ct);
 
     ValueTask<bool> IsDoneAsync(string unitId, CancellationToken ct);
 

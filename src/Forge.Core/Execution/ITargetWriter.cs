@@ -22,6 +22,12 @@ public interface ITargetWriter
     /// <summary>Stores an encoded object under its key.</summary>
     ValueTask StoreObjectAsync(string key, ReadOnlyMemory<byte> encoded, CancellationToken ct);
 
+    /// <summary>
+    /// What identifies the array's encoding in the ledger: the metadata a reader sees (dtype, shape, chunks, shards,
+    /// codecs, fill value, attributes). A change here makes the existing store incompatible.
+    /// </summary>
+    System.Text.Json.Nodes.JsonObject DescribeArray(ArrayPlan array);
+
     /// <summary>Writes array and group metadata, then consolidated metadata.</summary>
     ValueTask PublishAsync(RunPlan plan, AttributeSet globalAttributes, CancellationToken ct);
 }

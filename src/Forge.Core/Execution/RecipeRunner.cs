@@ -48,8 +48,8 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         var clock = Stopwatch.StartNew();
         var request = run.Request;
         await using var lease = await ledger.AcquireAsync($"forge run {request.RecipeId}", ct);
-        var fingerprint = Fingerprint(run);
-        var (state, detail) = await ledger.InspectAsync(fingerprint, ct);
+        var identity = await RunIdentity.BuildAsync(run, writer, ct);
+        var (state, detail) = await ledger.InspectAsync(identity, ct);
         if (state == LedgerState.Complete && !request.Overwrite)
         {
             progress.Stage("done", $"{writer.Url} is up to date");
@@ -65,7 +65,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         // An interrupted --overwrite is finished whether or not this run asks for one: it was the user's decision.
         var wipe = state == LedgerState.Replacing || (request.Overwrite && state != LedgerState.Empty);
         if (state == LedgerState.Replacing) progress.Stage("replace", $"{writer.Url}: {detail}");
-        await ledger.BeginAsync(fingerprint, $"recipe {request.RecipeId} ({request.Inputs.Length} inputs)", wipe, ct);
+        await ledger.BeginAsync(identity, wipe, ct);
         if (wipe) state = LedgerState.Empty;
 
         var plan = run.Plan;
@@ -113,15 +113,6 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
     {
         var sb = new StringBuilder();
         foreach (var i in request.Inputs.OrderBy(i => i.ConcatIndex).ThenBy(i => i.MergeIndex)) sb.Append(i.Url).Append('\n');
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString()))).ToLowerInvariant();
-    }
-
-    /// <summary>Identifies "the same run": recipe bytes, inputs and the array layout.</summary>
-    private static string Fingerprint(PreparedRun run)
-    {
-        var sb = new StringBuilder().Append(run.Request.RecipeSha256).Append('\n').Append(run.InputsDigest).Append('\n');
-        foreach (var a in run.Plan.Arrays)
-            sb.Append(CultureInfo.InvariantCulture, $"{a.Variable.Name}:{a.Variable.DataType}:{string.Join(',', a.Shape)}:{string.Join(',', a.ChunkShape)}:{(a.ShardShape is { } s ? string.Join(',', s) : "")}\n");
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString()))).ToLowerInvariant();
     }
 }

@@ -70,15 +70,17 @@ internal static class SchemaPass
             }
 
             var digests = ImmutableDictionary.CreateBuilder<string, string>();
+            var kept = ImmutableDictionary.CreateBuilder<string, byte[]>();
             foreach (var v in transformed.Schema.Variables)
             {
                 if (v.Dimensions.Contains(request.ConcatDim) || v.DataType == DataType.String) continue;
                 var start = new long[v.Rank];
                 using var raw = await InputReading.ReadAsync(once, request, pending, file.LocalPath, v.Name, start, [.. v.Shape], ct);
                 digests[v.Name] = Convert.ToHexString(SHA256.HashData(raw.Memory.Span));
+                if (raw.Memory.Length <= InputDataset.KeptValueBytes) kept[v.Name] = raw.Memory.ToArray();
             }
 
-            return pending with { ConcatCoordinate = coordinate, StaticDigests = digests.ToImmutable() };
+            return pending with { ConcatCoordinate = coordinate, StaticDigests = digests.ToImmutable(), StaticValues = kept.ToImmutable() };
         }
     }
 

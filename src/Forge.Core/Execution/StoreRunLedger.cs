@@ -69,7 +69,7 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
         public ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposed, 1) == 0 ? ledger.ReleaseAsync() : ValueTask.CompletedTask;
     }
 
-    public async ValueTask<(LedgerState State, string? Detail)> InspectAsync(string fingerprint, CancellationToken ct)
+    public async ValueTask<(LedgerState State, string? Detail)> InspectAsync(RunIdentity identity, CancellationToken ct)
     {
         if (await store.ExistsAsync(ReplacingKey, ct))
             return (LedgerState.Replacing, "an --overwrite of this target was interrupted; this run finishes it");
@@ -86,18 +86,38 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
             return (LedgerState.Empty, null);
         }
 
-        var doc = JsonNode.Parse(run.Memory.Span) as JsonObject;
-        var recorded = doc?["fingerprint"]?.GetValue<string>();
-        if (recorded != fingerprint)
-            return (LedgerState.Incompatible, $"the target was written by a different recipe or input list ({doc?["description"]?.GetValue<string>() ?? "unknown"})");
-        return await store.ExistsAsync(CompleteKey, ct) ? (LedgerState.Complete, null) : (LedgerState.Resumable, null);
+        JsonObject? doc;
+        try
+        {
+            doc = JsonNode.Parse(run.Memory.Span) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            doc = null;
+        }
+
+        if (doc?["fingerprint"]?.GetValue<string>() == identity.Fingerprint)
+            return await store.ExistsAsync(CompleteKey, ct) ? (LedgerState.Complete, null) : (LedgerState.Resumable, null);
+
+        var description = doc?["description"]?.GetValue<string>() ?? "an unknown run";
+        if (RunIdentity.FromJson(doc?["identity"] as JsonObject) is not { } recorded)
+            return (LedgerState.Incompatible, $"the target was written by {description} with an older ledger format that cannot be compared");
+        var diffs = identity.DifferencesFrom(recorded);
+        var shown = diffs.Count == 0 ? "its identity differs" : string.Join("; ", diffs.Take(6)) + (diffs.Count > 6 ? $"; and {diffs.Count - 6} more differences" : "");
+        return (LedgerState.Incompatible, $"the target was written by {description}, and {shown}");
     }
 
-    public async ValueTask BeginAsync(string fingerprint, string description, bool wipe, CancellationToken ct)
+    public async ValueTask BeginAsync(RunIdentity identity, bool wipe, CancellationToken ct)
     {
-        if (wipe) await ReplaceAsync(description, ct);
+        if (wipe) await ReplaceAsync(identity.Description, ct);
         if (await store.ExistsAsync(RunKey, ct)) return;
-        var json = new JsonObject { ["fingerprint"] = fingerprint, ["description"] = description, ["started"] = DateTimeOffset.UtcNow.ToString("O") };
+        var json = new JsonObject
+        {
+            ["fingerprint"] = identity.Fingerprint,
+            ["description"] = identity.Description,
+            ["started"] = DateTimeOffset.UtcNow.ToString("O"),
+            ["identity"] = identity.ToJson(),
+        };
         await store.SetAsync(RunKey, Encoding.UTF8.GetBytes(json.ToJsonString(Indented)), ct);
     }
 

@@ -31,6 +31,14 @@ public sealed class ZarrTargetWriter(IStore store, ZarrFormat format, Func<Array
         return ZarrVariableEncoding.Build(schema, format, storage);
     }
 
+    public System.Text.Json.Nodes.JsonObject DescribeArray(ArrayPlan array)
+    {
+        var metadata = MetadataFor(array);
+        var doc = metadata.ToJson();
+        if (format == ZarrFormat.V2) doc["attributes"] = metadata.ToV2AttributesJson();
+        return doc;
+    }
+
     public (string Key, IMemoryOwner<byte>? Encoded) EncodeObject(ArrayPlan array, ReadOnlySpan<long> objectIndex, ReadOnlySpan<byte> decoded)
     {
         var writer = _writers.GetOrAdd(array.Variable.Name, _ => new ZarrArrayWriter(store, array.Variable.Name, MetadataFor(array)));

@@ -11,6 +11,9 @@ public sealed record FetchedInput(string Url, string LocalPath, long Bytes, bool
     /// <summary>Deletes the local file on dispose when it is a temporary download (not a cache entry or a user file).</summary>
     public bool IsTemporary { get; init; }
 
+    /// <summary>SHA-256 of the content (lowercase hex) when the source already knows it; otherwise the ledger hashes the file.</summary>
+    public string? Sha256 { get; init; }
+
     public ValueTask DisposeAsync()
     {
         if (IsTemporary)

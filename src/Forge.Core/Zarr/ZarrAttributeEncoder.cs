@@ -7,8 +7,9 @@ namespace Forge.Core.Zarr;
 
 /// <summary>
 /// Converts netCDF/CF attributes to Zarr JSON as xarray writes them: text → string, a length-1 numeric → number,
-/// longer vectors → arrays, NaN → "NaN", ±Infinity → "Infinity"/"-Infinity". Float32 values are written as the
-/// double they widen to (what numpy's <c>float(np.float32(x))</c> gives).
+/// longer vectors → arrays. NaN and ±Infinity stay numbers: <see cref="ZarrJson"/> writes them as Python's json
+/// module does in v2 (bare <c>NaN</c>, read back by xarray as a float) and as strings in v3. Float32 values are
+/// written as the double they widen to (what numpy's <c>float(np.float32(x))</c> gives).
 /// </summary>
 public static class ZarrAttributeEncoder
 {
@@ -37,9 +38,8 @@ public static class ZarrAttributeEncoder
         return JsonValue.Create(value.Integers[i]);
     }
 
-    /// <summary>A double as JSON; non-finite values become the strings zarr-python uses.</summary>
-    public static JsonNode Number(double d) =>
-        double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity" : JsonValue.Create(d);
+    /// <summary>A double as a JSON number node (non-finite values included; the serializer decides their spelling).</summary>
+    public static JsonNode Number(double d) => JsonValue.Create(d);
 
     /// <summary>
     /// The Zarr v3 <c>_FillValue</c> attribute as xarray's FillValueCoder writes it: floats as base64 of the

@@ -76,6 +76,6 @@ public static class ZarrConsolidation
     private static async ValueTask<JsonObject?> ReadAsync(IReadableStore store, string key, CancellationToken ct)
     {
         using var value = await store.GetAsync(new StoreKey(key), null, ct).ConfigureAwait(false);
-        return value is null ? null : ZarrJson.ParseObject(value.Memory.Span, key);
+        return value is null ? null : ZarrJson.ParseObjectKeepingNonFinite(value.Memory.Span, key);
     }
 }

@@ -8,30 +8,77 @@ namespace Forge.Core.Zarr;
 /// <summary>
 /// Serializes metadata the way zarr-python does: Python <c>json.dumps(indent=4, sort_keys=True, ensure_ascii=True)</c>
 /// for v2 (so documents are byte-identical to zarr-python 2.x), indent 2 in insertion order for v3; floats in
-/// Python <c>repr</c> form ("1.0", "1e+20"); non-finite numbers as the strings "NaN"/"Infinity"/"-Infinity".
+/// Python <c>repr</c> form ("1.0", "1e+20"). Non-finite numbers: in v2 the bare tokens <c>NaN</c>/<c>Infinity</c>/
+/// <c>-Infinity</c> that Python's json module writes (so xarray reads a float attribute back as a float); in v3 the
+/// strings "NaN"/"Infinity"/"-Infinity", because strict JSON readers (zarrita) reject the bare tokens.
+/// String values (e.g. a v2 <c>fill_value</c> of "NaN") are always written as strings.
 /// </summary>
 public static class ZarrJson
 {
     /// <summary>The document text for <paramref name="format"/>.</summary>
     public static string Serialize(JsonNode? node, ZarrFormat format) =>
-        format == ZarrFormat.V2 ? Serialize(node, indent: 4, sortKeys: true) : Serialize(node, indent: 2, sortKeys: false);
+        format == ZarrFormat.V2 ? Serialize(node, indent: 4, sortKeys: true, bareNonFinite: true) : Serialize(node, indent: 2, sortKeys: false);
 
     public static byte[] SerializeToUtf8(JsonNode? node, ZarrFormat format) => Encoding.UTF8.GetBytes(Serialize(node, format));
 
-    public static string Serialize(JsonNode? node, int indent, bool sortKeys)
+    public static string Serialize(JsonNode? node, int indent, bool sortKeys, bool bareNonFinite = false)
     {
         var sb = new StringBuilder();
-        Write(sb, node, indent, sortKeys, 0);
+        Write(sb, node, indent, sortKeys, 0, bareNonFinite);
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Parses a document for re-serialization (consolidation): bare NaN/Infinity/-Infinity become non-finite
+    /// numbers again instead of strings, so a v2 float attribute stays a float in <c>.zmetadata</c>.
+    /// </summary>
+    internal static JsonObject ParseObjectKeepingNonFinite(ReadOnlySpan<byte> utf8, string key)
+    {
+        var doc = ParseObject(utf8, key, BareTokenMark);
+        RestoreNonFinite(doc);
+        return doc;
+    }
+
+    // A Unicode noncharacter: never part of interchanged text, so it can only come from QuoteNonFiniteTokens.
+    private const string BareTokenMark = "\uFDD0";
+
+    private static void RestoreNonFinite(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var name in o.Select(kv => kv.Key).ToList())
+                {
+                    if (NonFinite(o[name]) is { } d) o[name] = JsonValue.Create(d);
+                    else RestoreNonFinite(o[name]);
+                }
+
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (NonFinite(a[i]) is { } d) a[i] = JsonValue.Create(d);
+                    else RestoreNonFinite(a[i]);
+                }
+
+                break;
+        }
+    }
+
+    private static double? NonFinite(JsonNode? node) =>
+        node is JsonValue v && v.TryGetValue<string>(out var s) && s.StartsWith('\uFDD0')
+            ? s[1..] switch { "NaN" => double.NaN, "Infinity" => double.PositiveInfinity, "-Infinity" => double.NegativeInfinity, _ => null }
+            : null;
+
     /// <summary>Parses a metadata document; errors name <paramref name="key"/>.</summary>
-    public static JsonObject ParseObject(ReadOnlySpan<byte> utf8, string key)
+    public static JsonObject ParseObject(ReadOnlySpan<byte> utf8, string key) => ParseObject(utf8, key, "");
+
+    private static JsonObject ParseObject(ReadOnlySpan<byte> utf8, string key, string mark)
     {
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(QuoteNonFiniteTokens(Encoding.UTF8.GetString(utf8)));
+            node = JsonNode.Parse(QuoteNonFiniteTokens(Encoding.UTF8.GetString(utf8), mark));
         }
         catch (JsonException e)
         {
@@ -42,7 +89,7 @@ public static class ZarrJson
     }
 
     // Python's json module writes bare NaN/Infinity/-Infinity (zarr-python 2 attributes); read them as the strings they mean.
-    private static string QuoteNonFiniteTokens(string text)
+    private static string QuoteNonFiniteTokens(string text, string mark)
     {
         if (text.IndexOf("NaN", StringComparison.Ordinal) < 0 && text.IndexOf("Infinity", StringComparison.Ordinal) < 0) return text;
         var sb = new StringBuilder(text.Length + 16);
@@ -72,14 +119,14 @@ public static class ZarrJson
                 continue;
             }
 
-            sb.Append('"').Append(token).Append('"');
+            sb.Append('"').Append(mark).Append(token).Append('"');
             i += token.Length - 1;
         }
 
         return sb.ToString();
     }
 
-    private static void Write(StringBuilder sb, JsonNode? node, int indent, bool sortKeys, int depth)
+    private static void Write(StringBuilder sb, JsonNode? node, int indent, bool sortKeys, int depth, bool bare)
     {
         switch (node)
         {
@@ -101,7 +148,7 @@ public static class ZarrJson
                     NewLine(sb, indent, depth + 1);
                     WriteString(sb, entries[i].Key);
                     sb.Append(": ");
-                    Write(sb, entries[i].Value, indent, sortKeys, depth + 1);
+                    Write(sb, entries[i].Value, indent, sortKeys, depth + 1, bare);
                 }
 
                 NewLine(sb, indent, depth);
@@ -119,14 +166,14 @@ public static class ZarrJson
                 {
                     if (i > 0) sb.Append(',');
                     NewLine(sb, indent, depth + 1);
-                    Write(sb, a[i], indent, sortKeys, depth + 1);
+                    Write(sb, a[i], indent, sortKeys, depth + 1, bare);
                 }
 
                 NewLine(sb, indent, depth);
                 sb.Append(']');
                 break;
             case JsonValue v:
-                WriteValue(sb, v);
+                WriteValue(sb, v, bare);
                 break;
         }
     }
@@ -137,7 +184,7 @@ public static class ZarrJson
         sb.Append(' ', indent * depth);
     }
 
-    private static void WriteValue(StringBuilder sb, JsonValue v)
+    private static void WriteValue(StringBuilder sb, JsonValue v, bool bare)
     {
         if (v.TryGetValue<JsonElement>(out var element))
         {
@@ -157,9 +204,9 @@ public static class ZarrJson
 
         if (v.TryGetValue<string>(out var s)) WriteString(sb, s);
         else if (v.TryGetValue<bool>(out var b)) sb.Append(b ? "true" : "false");
-        else if (v.TryGetValue<double>(out var d)) WriteFloat(sb, d);
-        else if (v.TryGetValue<float>(out var f)) WriteFloat(sb, f);
-        else if (v.TryGetValue<decimal>(out var m)) WriteFloat(sb, (double)m);
+        else if (v.TryGetValue<double>(out var d)) WriteFloat(sb, d, bare);
+        else if (v.TryGetValue<float>(out var f)) WriteFloat(sb, f, bare);
+        else if (v.TryGetValue<decimal>(out var m)) WriteFloat(sb, (double)m, bare);
         else if (v.TryGetValue<long>(out var l)) sb.Append(l.ToString(CultureInfo.InvariantCulture));
         else if (v.TryGetValue<ulong>(out var u)) sb.Append(u.ToString(CultureInfo.InvariantCulture));
         else if (v.TryGetValue<int>(out var i)) sb.Append(i.ToString(CultureInfo.InvariantCulture));
@@ -171,11 +218,11 @@ public static class ZarrJson
         else sb.Append(v.ToJsonString());
     }
 
-    private static void WriteFloat(StringBuilder sb, double d)
+    private static void WriteFloat(StringBuilder sb, double d, bool bare)
     {
-        if (double.IsNaN(d)) WriteString(sb, "NaN");
-        else if (double.IsPositiveInfinity(d)) WriteString(sb, "Infinity");
-        else if (double.IsNegativeInfinity(d)) WriteString(sb, "-Infinity");
+        var token = double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity" : null;
+        if (token is not null && bare) sb.Append(token);
+        else if (token is not null) WriteString(sb, token);
         else sb.Append(PythonFloat(d));
     }
 

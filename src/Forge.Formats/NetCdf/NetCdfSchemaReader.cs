@@ -120,8 +120,9 @@ internal static unsafe class NetCdfSchemaReader
             if (nvars > 0)
             {
                 throw new DataException(
-                    $"{file}: group '{GroupPath(group, file)}' holds {nvars} variable(s); Forge reads only the root group " +
-                    "(set the reader option sub_groups: ignore to read the root group anyway)");
+                    $"{file}: group '{GroupPath(group, file)}' holds {nvars} variable(s); Forge reads only the root group and refuses rather than " +
+                    "drop them silently, and no recipe key changes that. To convert the root group, copy its variables into a file of their own " +
+                    "first, e.g. `ncks -v <root variables> in.nc root.nc` (NCO)");
             }
 
             RejectSubGroupVariables(group, file);

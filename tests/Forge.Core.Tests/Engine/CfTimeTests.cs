@@ -49,6 +49,8 @@ public sealed class CfTimeTests
     [InlineData("days since 1999-12-31 23:00 -02:00", 2000, 1, 1, 1 * Hour)]
     [InlineData("days since 1970-01-01 12:00:00 -05:30", 1970, 1, 1, 17 * Hour + 30 * 60_000_000L)]
     [InlineData("days since 1970-01-01 12:00:00+0100", 1970, 1, 1, 11 * Hour)]
+    [InlineData("days since 1970-01-01 00:00:00 0:00", 1970, 1, 1, 0L)] // GPCP daily v1.3
+    [InlineData("days since 1970-01-01 12:00:00 1:30", 1970, 1, 1, 10 * Hour + 30 * 60_000_000L)]
     [InlineData("days since -0100-03-01", -100, 3, 1, 0L)]
     [InlineData("  days   since   0001-01-01  ", 1, 1, 1, 0L)]
     public void ReferenceDates(string units, int year, int month, int day, long microsOfDay)

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Forge.Core.Arrays;
 using Forge.Core.Datasets;
 using Forge.Core.Datasets.Combine;
+using Forge.Core.Datasets.Transforms;
 using static Forge.Core.Tests.Engine.Schemas;
 
 namespace Forge.Core.Tests.Engine;
@@ -161,8 +162,10 @@ public sealed class DatasetCombinerTests
     }
 
     [Fact]
-    public void AttributesAreKeptOnlyWhenEqualInAllInputs()
+    public void AttributesComeFromTheFirstInputAsXarrayCombineAttrsOverride()
     {
+        // Replaces the old pangeo-forge rule (keep only attributes equal in all inputs): open_mfdataset's default
+        // combine_attrs="override" copies the first dataset's attributes, globally and per variable.
         var g0 = Attrs(("title", "ERA"), ("history", "made on monday"), ("Conventions", "CF-1.6"));
         var g1 = Attrs(("title", "ERA"), ("history", "made on tuesday"), ("Conventions", "CF-1.6"));
         var s1 = Gridded(3, Days, globals: g1);
@@ -170,9 +173,115 @@ public sealed class DatasetCombinerTests
         s1 = s1 with { Variables = s1.Variables.Replace(tas, tas with { Attributes = tas.Attributes.With("long_name", Value("temperature")).With("units", Value("degC")) }) };
         var inputs = new List<InputDataset> { Input(0, "f0.nc", Gridded(3, Days, globals: g0), Range(0, 3)), Input(1, "f1.nc", s1, Range(3, 3)) };
         var target = DatasetCombiner.Combine("time", inputs);
-        Assert.Equal(["title", "Conventions"], target.Attributes.Select(kv => kv.Key).ToArray());
-        Assert.Empty(target.GetVariable("tas").Attributes);
+        Assert.Equal(["title", "history", "Conventions"], target.Attributes.Select(kv => kv.Key).ToArray());
+        Assert.Equal("made on monday", target.Attributes.GetText("history"));
+        Assert.Equal(["units"], target.GetVariable("tas").Attributes.Select(kv => kv.Key).ToArray());
+        Assert.Equal("K", target.GetVariable("tas").Attributes.GetText("units"));
         Assert.Equal("degrees_north", target.GetVariable("lat").Attributes.GetText("units"));
+    }
+
+    [Fact]
+    public void MergeAcceptsACoordinateWithoutAnAttributeWhenValuesAreEqual()
+    {
+        var pr = Gridded(4, Days, dataVars: "pr");
+        var lat = pr.GetVariable("lat");
+        var time = pr.GetVariable("time");
+        pr = pr with { Variables = pr.Variables.Replace(lat, lat with { Attributes = AttributeSet.Empty }) };
+        // The concat coordinate in other (equivalent) units: compared as instants, as xarray decodes before merging.
+        pr = pr with { Variables = pr.Variables.Replace(time, time with { Attributes = Attrs(("units", "hours since 2001-01-01"), ("calendar", "standard")) }) };
+        var target = DatasetCombiner.Combine("time", [
+            Input(0, "tas.nc", Gridded(4, Days, dataVars: "tas"), Range(0, 4), merge: 0),
+            Input(0, "pr.nc", pr, Range(0, 4, 24), merge: 1)]);
+        Assert.Equal("degrees_north", target.GetVariable("lat").Attributes.GetText("units"));
+        Assert.Equal(["time", "lat", "lon", "tas", "pr"], target.Variables.Select(v => v.Name).ToArray());
+
+        var shifted = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", [
+            Input(0, "tas.nc", Gridded(4, Days, dataVars: "tas"), Range(0, 4), merge: 0),
+            Input(0, "pr.nc", Gridded(4, Days, dataVars: "pr"), [0, 1, 5, 3], merge: 1)]));
+        Assert.Contains("element [2] is 2", shifted.Message);
+        Assert.Contains("but 5", shifted.Message);
+        Assert.Contains("pr.nc", shifted.Message);
+    }
+
+    [Fact]
+    public void DifferingStaticValuesNameTheFirstDifferingElementAndBothValues()
+    {
+        var inputs = Monthly(3, 3);
+        byte[] Lat(params float[] v) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(v.AsSpan()).ToArray();
+        inputs[0] = inputs[0] with { StaticValues = inputs[0].StaticValues.Add("lat", Lat(10, 20, 30)) };
+        inputs[1] = inputs[1] with
+        {
+            StaticDigests = inputs[1].StaticDigests.SetItem("lat", "OTHER"),
+            StaticValues = inputs[1].StaticValues.Add("lat", Lat(10, 20, 30.5f)),
+        };
+        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", inputs));
+        Assert.Contains("element [2]: 30 in f0.nc but 30.5 in f1.nc", ex.Message);
+
+        // Too large to keep: the message says so and shows both digests.
+        inputs[1] = inputs[1] with { StaticValues = inputs[1].StaticValues.Remove("lat") };
+        ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", inputs));
+        Assert.Contains("SHA-256", ex.Message);
+        Assert.Contains("OTHER", ex.Message);
+    }
+
+    [Fact]
+    public void CoordinateDtypeOrDimensionMismatchSaysWhich()
+    {
+        var pr = Gridded(4, Days, dataVars: "pr");
+        var lat = pr.GetVariable("lat");
+        pr = pr with { Variables = pr.Variables.Replace(lat, lat with { DataType = DataType.Float64 }) };
+        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", [
+            Input(0, "tas.nc", Gridded(4, Days, dataVars: "tas"), Range(0, 4), merge: 0),
+            Input(0, "pr.nc", pr, Range(0, 4), merge: 1)]));
+        Assert.Contains("dtype Float32 in tas.nc but Float64 in pr.nc", ex.Message);
+    }
+
+    /// <summary>A GRIB-like input: one reference time per file as the scalar concat coordinate, scalar step/valid_time, lat/lon on 'values'.</summary>
+    private static InputDataset GribLike(int c, string name, string validTimeDigest, string stepDigest = "STEP")
+    {
+        var schema = Schema(new Dictionary<string, long> { ["values"] = 5 },
+            Var("time", DataType.Int64, [], [], Attrs(("units", "seconds since 1970-01-01"), ("calendar", "proleptic_gregorian")), coordinate: true),
+            Var("step", DataType.Float64, [], [], coordinate: true),
+            Var("valid_time", DataType.Int64, [], [], coordinate: true),
+            Var("latitude", DataType.Float64, ["values"], [5], coordinate: true),
+            Var("longitude", DataType.Float64, ["values"], [5], coordinate: true),
+            Var("t", DataType.Float32, ["values"], [5]));
+        var ds = ConcatDimensionExpansion.Apply(TransformedDataset.FromSource(schema), "time");
+        var digests = ImmutableDictionary<string, string>.Empty.Add("step", stepDigest).Add("valid_time", validTimeDigest).Add("latitude", "LAT").Add("longitude", "LON");
+        return new InputDataset(c, 0, name, ds, [c * 86400.0], digests);
+    }
+
+    [Fact]
+    public void CoordinatesEqualInEveryInputStayStaticDifferingOnesGetTheConcatDim()
+    {
+        // xarray open_mfdataset(concat_dim="time", coords="different") on cfgrib datasets: latitude(values) and the
+        // shared step stay as they are, valid_time (one per file) becomes valid_time(time), t becomes t(time, values).
+        var target = DatasetCombiner.Combine("time", [GribLike(0, "a.grib", "V0"), GribLike(1, "b.grib", "V1"), GribLike(2, "c.grib", "V2")]);
+        Assert.Equal(["values"], target.GetVariable("latitude").Dimensions.ToArray());
+        Assert.Equal(["values"], target.GetVariable("longitude").Dimensions.ToArray());
+        Assert.Empty(target.GetVariable("step").Dimensions);
+        Assert.Equal(["time"], target.GetVariable("valid_time").Dimensions.ToArray());
+        Assert.Equal([3L], target.GetVariable("valid_time").Shape.ToArray());
+        Assert.Equal(["time", "values"], target.GetVariable("t").Dimensions.ToArray());
+        Assert.False(target.GetVariable("latitude").HasConcatDim);
+    }
+
+    [Fact]
+    public void ADifferingCoordinateInMultiStepFilesIsRefusedSayingWhatDiffers()
+    {
+        DatasetSchema WithHeight(long nTime)
+        {
+            var s = Gridded(nTime, Days);
+            return s with { Variables = s.Variables.Add(Var("height", DataType.Float64, [], [], coordinate: true)) };
+        }
+
+        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", [
+            Input(0, "f0.nc", WithHeight(3), Range(0, 3), digests: ImmutableDictionary<string, string>.Empty.Add("lat", "LAT").Add("lon", "LON").Add("height", "H2")),
+            Input(1, "f1.nc", WithHeight(3), Range(3, 3), digests: ImmutableDictionary<string, string>.Empty.Add("lat", "LAT").Add("lon", "LON").Add("height", "H10"))]));
+        Assert.Contains("'height'", ex.Message);
+        Assert.Contains("f0.nc", ex.Message);
+        Assert.Contains("f1.nc", ex.Message);
+        Assert.Contains("broadcast", ex.Message);
     }
 
     [Fact]

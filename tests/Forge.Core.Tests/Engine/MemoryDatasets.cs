@@ -66,8 +66,21 @@ internal sealed class MemoryDatasetOpener(IReadOnlyDictionary<string, MemoryData
 internal sealed class MemoryFetcher(IReadOnlyDictionary<string, MemoryDataset> files) : IInputFetcher
 {
     public ValueTask<FetchedInput> FetchAsync(string url, CancellationToken ct = default) =>
-        files.ContainsKey(url) ? ValueTask.FromResult(new FetchedInput(url, url, 1000, true, 0))
+        files.TryGetValue(url, out var ds) ? ValueTask.FromResult(new FetchedInput(url, url, 1000, true, 0) { Sha256 = ContentSha(ds) })
             : throw new FetchException(url, "not found", 404);
+
+    /// <summary>The content identity of an in-memory input: its variables' bytes, in name order.</summary>
+    private static string ContentSha(MemoryDataset ds)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var (name, bytes) in ds.Data.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(name));
+            sha.AppendData(bytes);
+        }
+
+        return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
+    }
 }
 
 /// <summary>A store that records the order of its writes.</summary>

@@ -92,7 +92,8 @@ public sealed class RecipeRunnerTests
         Assert.True(group.IsConsolidated);
         Assert.Equal(["lat", "lon", "tas", "time"], group.Arrays.Keys.Order().ToArray());
         Assert.Equal("test", group.Attributes["title"]!.GetValue<string>());
-        Assert.False(group.Attributes.ContainsKey("history")); // differs between inputs
+        // Differs between inputs: the first input's, as xarray's combine_attrs="override".
+        Assert.Equal($"made for {Months[0].Url}", group.Attributes["history"]!.GetValue<string>());
         Assert.Equal("forge-tests", group.Attributes["project"]!.GetValue<string>());
         Assert.Equal("monthly-tas", group.Attributes["forge:recipe_id"]!.GetValue<string>());
         Assert.Equal(3, group.Attributes["forge:inputs"]!.GetValue<long>());
@@ -242,7 +243,8 @@ public sealed class RecipeRunnerTests
         var ex = await Assert.ThrowsAsync<DataException>(() => h.RunAsync(Request()));
         Assert.Contains("mem://tas-2000-03.nc", ex.Message);
         Assert.DoesNotContain(h.Store.Sets, Bytes.IsMetadata);
-        var (state, _) = await new StoreRunLedger(h.Store).InspectAsync("unused", CancellationToken.None);
+        var other = new RunIdentity("other", "zarr-v2", System.Collections.Immutable.ImmutableSortedDictionary.Create<string, System.Text.Json.Nodes.JsonObject>(StringComparer.Ordinal), [], []);
+        var (state, _) = await new StoreRunLedger(h.Store).InspectAsync(other, CancellationToken.None);
         Assert.Equal(LedgerState.Incompatible, state); // a different fingerprint would not resume it
         var readsBefore = h.Opener.Reads.Values.Sum();
 
@@ -263,18 +265,44 @@ public sealed class RecipeRunnerTests
     [Fact]
     public async Task ADifferentRecipeNeedsOverwrite()
     {
+        // "Different" is semantic (issue #9): what the store would hold, not the recipe's bytes.
+        var edition2 = Request() with { ExtraAttributes = Attrs(("project", "forge-tests"), ("edition", "2")) };
         var h = new Harness();
         await h.RunAsync(Request("sha-1"));
-        var ex = await Assert.ThrowsAsync<TargetConflictException>(() => h.RunAsync(Request("sha-2")));
+        var ex = await Assert.ThrowsAsync<TargetConflictException>(() => h.RunAsync(edition2));
         Assert.Contains("memory://", ex.Message);
         Assert.Contains("--overwrite", ex.Message);
+        Assert.Contains("global attribute 'edition'", ex.Message);
 
-        var replaced = await h.RunAsync(Request("sha-2") with { Overwrite = true });
+        var replaced = await h.RunAsync(edition2 with { Overwrite = true });
         Assert.False(replaced.UpToDate);
         Assert.Equal(0, replaced.ObjectsSkipped);
         Assert.Equal(13, replaced.ChunksWritten);
         await AssertDatasetAsync(h.Store, ZarrFormat.V2);
-        Assert.True((await h.RunAsync(Request("sha-2"))).UpToDate);
+        Assert.True((await h.RunAsync(edition2)).UpToDate);
+    }
+
+    [Fact]
+    public async Task ARecipeThatDiffersOnlyInItsTextIsTheSameRun()
+    {
+        // Comments, key order and formatting change the recipe's bytes (RecipeSha256), not the store it describes.
+        var h = new Harness();
+        await h.RunAsync(Request("sha-1"));
+        Assert.True((await h.RunAsync(Request("sha-of-the-recipe-with-a-comment"))).UpToDate);
+    }
+
+    [Fact]
+    public async Task AnInputChangedUnderTheSameUrlIsReportedNotMixedIn()
+    {
+        var h = new Harness();
+        await h.RunAsync(Request());
+        var feb = h.Files["mem://tas-2000-02.nc"];
+        var tas = feb.Data["tas"];
+        tas[0] ^= 1;
+        h.Files["mem://tas-2000-02.nc"] = feb;
+        var ex = await Assert.ThrowsAsync<TargetConflictException>(() => h.RunAsync(Request()));
+        Assert.Contains("input mem://tas-2000-02.nc changed since it was written", ex.Message);
+        Assert.Contains("--overwrite", ex.Message);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
 using Forge.Core.Execution;
 using Forge.Core.Storage;
 
@@ -5,35 +7,76 @@ namespace Forge.Core.Tests.Engine;
 
 public sealed class StoreRunLedgerTests
 {
-    private static async Task<LedgerState> StateAsync(IRunLedger ledger, string fingerprint) => (await ledger.InspectAsync(fingerprint, CancellationToken.None)).State;
+    private static RunIdentity Identity(string recipeId = "r", string chunks = "[4, 18, 36]", string sha = "aa", long size = 100, int inputs = 2) => new(
+        recipeId,
+        "zarr-v3",
+        ImmutableSortedDictionary.Create<string, JsonObject>(StringComparer.Ordinal)
+            .Add("sst", JsonNode.Parse("{\"zarr_format\": 3, \"data_type\": \"int16\", \"chunk_grid\": {\"configuration\": {\"chunk_shape\": " + chunks + "}}}")!.AsObject()),
+        new JsonObject { ["title"] = "OISST" },
+        [.. Enumerable.Range(0, inputs).Select(i => new InputIdentity($"https://example.org/f{i}.nc", size, i == 0 ? sha.PadRight(64, '0') : new string('b', 64)))]);
+
+    private static async Task<LedgerState> StateAsync(IRunLedger ledger, RunIdentity identity) => (await ledger.InspectAsync(identity, CancellationToken.None)).State;
 
     [Fact]
     public async Task EmptyThenResumableThenComplete()
     {
         var store = new MemoryStore();
         var ledger = new StoreRunLedger(store);
-        Assert.Equal(LedgerState.Empty, await StateAsync(ledger, "fp"));
+        Assert.Equal(LedgerState.Empty, await StateAsync(ledger, Identity()));
 
-        await ledger.BeginAsync("fp", "recipe r (2 inputs)", wipe: false, CancellationToken.None);
-        Assert.Equal(LedgerState.Resumable, await StateAsync(ledger, "fp"));
+        await ledger.BeginAsync(Identity(), wipe: false, CancellationToken.None);
+        Assert.Equal(LedgerState.Resumable, await StateAsync(ledger, Identity()));
         Assert.False(await ledger.IsDoneAsync("tas/0.0.0", CancellationToken.None));
         await ledger.MarkDoneAsync("tas/0.0.0", CancellationToken.None);
         Assert.True(await ledger.IsDoneAsync("tas/0.0.0", CancellationToken.None));
         Assert.False(await ledger.IsDoneAsync("tas/1.0.0", CancellationToken.None));
         Assert.True(await store.ExistsAsync(new StoreKey(".forge/done/tas/0.0.0")));
 
+        // A new ledger (the rerun) reads the done set back with one listing.
+        Assert.True(await new StoreRunLedger(store).IsDoneAsync("tas/0.0.0", CancellationToken.None));
+
         await ledger.CompleteAsync(CancellationToken.None);
-        Assert.Equal(LedgerState.Complete, await StateAsync(ledger, "fp"));
+        Assert.Equal(LedgerState.Complete, await StateAsync(ledger, Identity()));
     }
 
     [Fact]
-    public async Task ADifferentFingerprintIsIncompatibleAndNamesTheRecordedRun()
+    public async Task AnIncompatibleRunSaysWhatDiffers()
     {
         var ledger = new StoreRunLedger(new MemoryStore());
-        await ledger.BeginAsync("fp-1", "recipe first (3 inputs)", wipe: false, CancellationToken.None);
-        var (state, detail) = await ledger.InspectAsync("fp-2", CancellationToken.None);
+        await ledger.BeginAsync(Identity("first"), wipe: false, CancellationToken.None);
+        var (state, detail) = await ledger.InspectAsync(Identity("first", chunks: "[8, 18, 36]"), CancellationToken.None);
         Assert.Equal(LedgerState.Incompatible, state);
-        Assert.Contains("recipe first (3 inputs)", detail);
+        Assert.Contains("recipe first (2 inputs)", detail);
+        Assert.Contains("array 'sst'", detail);
+        Assert.Contains("[4,18,36]", detail);
+        Assert.Contains("[8,18,36]", detail);
+
+        (state, detail) = await ledger.InspectAsync(Identity("first", inputs: 3), CancellationToken.None);
+        Assert.Equal(LedgerState.Incompatible, state);
+        Assert.Contains("1 input(s) not in the store (https://example.org/f2.nc)", detail);
+    }
+
+    [Fact]
+    public async Task AnInputChangedUnderTheSameUrlIsNamed()
+    {
+        var ledger = new StoreRunLedger(new MemoryStore());
+        await ledger.BeginAsync(Identity(), wipe: false, CancellationToken.None);
+        var (state, detail) = await ledger.InspectAsync(Identity(sha: "cc", size: 120), CancellationToken.None);
+        Assert.Equal(LedgerState.Incompatible, state);
+        Assert.Contains("input https://example.org/f0.nc changed since it was written", detail);
+        Assert.Contains("100 → 120", detail);
+    }
+
+    [Fact]
+    public async Task TheFingerprintIsStableAndIgnoresJsonKeyOrder()
+    {
+        var a = Identity();
+        var reordered = a with { Attributes = new JsonObject { ["title"] = "OISST" } };
+        Assert.Equal(a.Fingerprint, reordered.Fingerprint);
+        var parsed = RunIdentity.FromJson(a.ToJson());
+        Assert.NotNull(parsed);
+        Assert.Equal(a.Fingerprint, parsed.Fingerprint);
+        Assert.NotEqual(a.Fingerprint, Identity(sha: "cc").Fingerprint);
     }
 
     [Fact]
@@ -41,7 +84,7 @@ public sealed class StoreRunLedgerTests
     {
         var store = new MemoryStore();
         await store.SetAsync(new StoreKey(".zgroup"), "{\"zarr_format\": 2}"u8.ToArray());
-        var (state, detail) = await new StoreRunLedger(store).InspectAsync("fp", CancellationToken.None);
+        var (state, detail) = await new StoreRunLedger(store).InspectAsync(Identity(), CancellationToken.None);
         Assert.Equal(LedgerState.Incompatible, state);
         Assert.Contains(".zgroup", detail);
     }
@@ -51,16 +94,16 @@ public sealed class StoreRunLedgerTests
     {
         var store = new MemoryStore();
         var ledger = new StoreRunLedger(store);
-        await ledger.BeginAsync("fp", "first", wipe: false, CancellationToken.None);
+        await ledger.BeginAsync(Identity(), wipe: false, CancellationToken.None);
         await ledger.MarkDoneAsync("a/0", CancellationToken.None);
         await store.SetAsync(new StoreKey("a/0"), new byte[] { 1 });
-        await ledger.BeginAsync("fp", "again", wipe: false, CancellationToken.None);
+        await ledger.BeginAsync(Identity(), wipe: false, CancellationToken.None);
         Assert.True(await ledger.IsDoneAsync("a/0", CancellationToken.None));
 
-        await ledger.BeginAsync("fp-new", "new", wipe: true, CancellationToken.None);
+        await ledger.BeginAsync(Identity("new"), wipe: true, CancellationToken.None);
         Assert.False(await ledger.IsDoneAsync("a/0", CancellationToken.None));
         Assert.False(await store.ExistsAsync(new StoreKey("a/0")));
-        Assert.Equal(LedgerState.Resumable, await StateAsync(ledger, "fp-new"));
+        Assert.Equal(LedgerState.Resumable, await StateAsync(ledger, Identity("new")));
         Assert.Equal(1, store.Count);
     }
 }

@@ -104,9 +104,15 @@ public sealed class TargetLeaseTests
         var store = new MemoryStore();
         var ledger = new StoreRunLedger(store);
         await using var lease = await ledger.AcquireAsync("forge run", CancellationToken.None);
-        Assert.Equal(LedgerState.Empty, (await ledger.InspectAsync("fp", CancellationToken.None)).State);
-        await ledger.BeginAsync("fp", "first", wipe: false, CancellationToken.None);
-        await ledger.BeginAsync("fp2", "second", wipe: true, CancellationToken.None);
+        Assert.Equal(LedgerState.Empty, (await ledger.InspectAsync(StoreRunLedgerTestsIdentity.Any("first"), CancellationToken.None)).State);
+        await ledger.BeginAsync(StoreRunLedgerTestsIdentity.Any("first"), wipe: false, CancellationToken.None);
+        await ledger.BeginAsync(StoreRunLedgerTestsIdentity.Any("second"), wipe: true, CancellationToken.None);
         Assert.True(await store.ExistsAsync(LeaseKey));
     }
+}
+
+internal static class StoreRunLedgerTestsIdentity
+{
+    public static RunIdentity Any(string recipeId) => new(
+        recipeId, "zarr-v3", System.Collections.Immutable.ImmutableSortedDictionary.Create<string, JsonObject>(StringComparer.Ordinal), [], []);
 }

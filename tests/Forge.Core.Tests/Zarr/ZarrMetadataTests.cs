@@ -140,12 +140,12 @@ public sealed class ZarrMetadataTests
         Assert.Equal("""
             {
                 "big": [
-                    "Infinity",
-                    "-Infinity"
+                    Infinity,
+                    -Infinity
                 ],
                 "empty": [],
                 "flags": 1,
-                "missing": "NaN",
+                "missing": NaN,
                 "scale_factor": 0.009999999776482582,
                 "units": "K",
                 "valid_range": [
@@ -154,6 +154,47 @@ public sealed class ZarrMetadataTests
                 ]
             }
             """, json);
+
+        // v3: strict JSON (zarrita rejects bare tokens), the strings zarr-python 3 reads back.
+        var v3 = ZarrJson.Serialize(ZarrAttributeEncoder.ToJson(attrs), ZarrFormat.V3);
+        Assert.Contains("\"missing\": \"NaN\"", v3);
+        Assert.Contains("\"Infinity\"", v3);
+    }
+
+    [Fact]
+    public async Task Nan_float_attribute_reads_back_as_a_float_in_zarr_python_including_consolidated()
+    {
+        var dir = Directory.CreateTempSubdirectory("forge-nan-attrs-").FullName;
+        try
+        {
+            var attrs = new AttributeSet([new("missing", AttributeValue.FromReals(DataType.Float64, double.NaN)), new("text", AttributeValue.FromText("NaN"))]);
+            File.WriteAllText(Path.Combine(dir, ".zgroup"), ZarrJson.Serialize(new System.Text.Json.Nodes.JsonObject { ["zarr_format"] = 2 }, ZarrFormat.V2));
+            var zattrs = ZarrJson.SerializeToUtf8(ZarrAttributeEncoder.ToJson(attrs), ZarrFormat.V2);
+            File.WriteAllBytes(Path.Combine(dir, ".zattrs"), zattrs);
+            // Consolidation re-reads the documents: the float must survive the round trip.
+            var reparsed = ZarrJson.ParseObjectKeepingNonFinite(zattrs, ".zattrs");
+            var root = new System.Text.Json.Nodes.JsonObject
+            {
+                ["metadata"] = new System.Text.Json.Nodes.JsonObject { [".zattrs"] = reparsed, [".zgroup"] = new System.Text.Json.Nodes.JsonObject { ["zarr_format"] = 2 } },
+                ["zarr_consolidated_format"] = 1,
+            };
+            File.WriteAllText(Path.Combine(dir, ".zmetadata"), ZarrJson.Serialize(root, ZarrFormat.V2));
+            var psi = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add("import sys, zarr; g = zarr.open_group(sys.argv[1], mode='r'); c = zarr.open_consolidated(sys.argv[1], mode='r'); " +
+                "print(type(g.attrs['missing']).__name__, g.attrs['missing'], type(c.attrs['missing']).__name__, type(g.attrs['text']).__name__)");
+            psi.ArgumentList.Add(dir);
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var err = p.StandardError.ReadToEndAsync();
+            var output = (await p.StandardOutput.ReadToEndAsync()).Trim();
+            Assert.True(p.WaitForExit(60_000), "zarr-python did not finish within 60 s");
+            Assert.True(p.ExitCode == 0, await err);
+            Assert.Equal("float nan float str", output);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -123,6 +123,23 @@ public sealed class FeedstockBehaviourTests : IDisposable
     }
 
     [Fact]
+    public async Task One_target_flag_places_every_recipe_with_id_and_never_merges_two_recipes()
+    {
+        var feedstock = Feedstock("fs", ("first", Path.Combine(_work, "a.zarr"), null), ("second", Path.Combine(_work, "b.zarr"), null));
+        var shared = Path.Combine(_work, "one.zarr");
+        var refused = await ForgeCli.RunAsync("run", feedstock, "--target", shared, "--progress", "none");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("{id}", refused.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(shared));
+
+        var placed = await ForgeCli.RunAsync("run", feedstock, "--target", Path.Combine(_work, "stores", "{id}.zarr"), "--progress", "none");
+        Assert.True(placed.ExitCode == 0, placed.Stderr);
+        Assert.True(File.Exists(Path.Combine(_work, "stores", "first.zarr", "zarr.json")));
+        Assert.True(File.Exists(Path.Combine(_work, "stores", "second.zarr", "zarr.json")));
+        Assert.Contains("all 2 recipes succeeded", placed.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_checks_every_file_and_reports_every_error()
     {
         var feedstock = Feedstock("fs", ("sst", Path.Combine(_work, "a.zarr"), null));

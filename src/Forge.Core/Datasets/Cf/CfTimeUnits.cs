@@ -25,7 +25,7 @@ public sealed partial record CfTimeUnits(CfTimeUnit Unit, int Year, int Month, i
     [GeneratedRegex(@"^\s*(\w+)\s+since\s+(.+?)\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex UnitsPattern();
 
-    [GeneratedRegex(@"^(-?\d{1,4})-(\d{1,2})-(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?)?\s*(Z|UTC|[+-]\d{1,2}(?::?\d{2})?)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(-?\d{1,4})-(\d{1,2})-(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?)?\s*(Z|UTC|[+-]\d{1,2}(?::?\d{2})?|\d{1,2}:\d{2})?$", RegexOptions.CultureInvariant)]
     private static partial Regex ReferencePattern();
 
     /// <summary>True when <paramref name="units"/> looks like CF time units ("... since ...").</summary>
@@ -59,8 +59,9 @@ public sealed partial record CfTimeUnits(CfTimeUnit Unit, int Year, int Month, i
         {
             // A UTC offset: "1970-01-01 00:00:00 +2" means 2 hours ahead of UTC, so subtract it.
             var tz = r.Groups[8].Value;
+            // An unsigned "H:MM" offset (GPCP writes "00:00:00 0:00") is east of UTC, like udunits reads it.
             var sign = tz[0] == '-' ? -1 : 1;
-            var digits = tz[1..].Replace(":", "", StringComparison.Ordinal);
+            var digits = (char.IsAsciiDigit(tz[0]) ? tz : tz[1..]).Replace(":", "", StringComparison.Ordinal);
             int hh = int.Parse(digits.Length > 2 ? digits[..^2] : digits, CultureInfo.InvariantCulture);
             int mm = digits.Length > 2 ? int.Parse(digits[^2..], CultureInfo.InvariantCulture) : 0;
             micros -= sign * (hh * 3_600_000_000L + mm * 60_000_000L);

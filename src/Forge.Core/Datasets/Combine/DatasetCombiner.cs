@@ -1,13 +1,18 @@
+using System.Globalization;
 using System.Collections.Immutable;
 using Forge.Core.Arrays;
 using Forge.Core.Datasets.Cf;
+using Forge.Core.Datasets.Transforms;
 
 namespace Forge.Core.Datasets.Combine;
 
 /// <summary>
-/// Combines the inputs' schemas into the target dataset: concat along one dimension (each file's length from its
-/// header), merge across variable groups, one time units string for the concat axis, static variables checked
-/// equal, packing attributes checked equal (never silently normalized). Errors name the files involved.
+/// Combines the inputs' schemas into the target dataset the way <c>xarray.open_mfdataset(combine="nested")</c> does
+/// with its defaults: concat along one dimension (each file's length from its header), merge across variable
+/// groups (values, dtype and shape must agree; attributes do not take part), coordinates without the concat
+/// dimension kept once when equal in every input and concatenated when they differ (<c>coords="different"</c>),
+/// attributes from the first input (<c>combine_attrs="override"</c>), one time units string for the concat axis,
+/// packing attributes checked equal (never silently normalized). Errors name the files and say what differs.
 /// </summary>
 public static class DatasetCombiner
 {
@@ -30,9 +35,10 @@ public static class DatasetCombiner
 
         var rows = byConcat.MoveToImmutable();
         var segments = BuildSegments(concatDim, rows);
+        rows = ConcatenateDifferingCoordinates(concatDim, rows, segments);
         var dims = CombineDimensions(concatDim, inputs, segments.Sum(s => s.Length));
         var variables = CombineVariables(concatDim, rows, dims);
-        var attrs = CommonAttributes(inputs.Select(i => (i.Source, i.Dataset.Schema.Attributes)));
+        var attrs = rows[0][0].Dataset.Schema.Attributes;
 
         var target = new TargetDataset(concatDim, dims, variables, attrs, segments, rows);
         return EncodeConcatCoordinate(target);
@@ -60,6 +66,54 @@ public static class DatasetCombiner
         }
 
         return segments.MoveToImmutable();
+    }
+
+    /// <summary>
+    /// xarray's <c>coords="different"</c>: a coordinate without the concat dimension (GRIB's valid_time of a file
+    /// with one reference time, a station's height) that is not equal in every input of its merge group is
+    /// concatenated. With one step per input it gains a length-1 concat dimension; longer inputs would need it
+    /// broadcast along their steps, which Forge refuses, saying what differs.
+    /// </summary>
+    private static ImmutableArray<ImmutableArray<InputDataset>> ConcatenateDifferingCoordinates(
+        string concatDim, ImmutableArray<ImmutableArray<InputDataset>> rows, ImmutableArray<ConcatSegment> segments)
+    {
+        if (rows.Length < 2) return rows;
+        var updated = rows.Select(r => r.ToArray()).ToArray();
+        for (int m = 0; m < rows[0].Length; m++)
+        {
+            var first = rows[0][m];
+            var differing = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var v in first.Dataset.Schema.Variables)
+            {
+                if (!v.IsCoordinate || v.IsDimensionCoordinate || v.Dimensions.Contains(concatDim) || v.DataType == DataType.String) continue;
+                var other = rows.Skip(1).Select(r => r[m]).FirstOrDefault(i => i.Dataset.Schema.FindVariable(v.Name) is { } w
+                    && !w.Dimensions.Contains(concatDim) && !StaticDifference.Equal(v.Name, first, i));
+                if (other is null) continue;
+                var longSegment = segments.FirstOrDefault(seg => seg.Length != 1);
+                if (longSegment is not null)
+                {
+                    throw new DataException(
+                        $"coordinate '{v.Name}' has no '{concatDim}' dimension but differs between {first.Source} and {other.Source}: {StaticDifference.Describe(v.Name, first, other)}. " +
+                        $"xarray would broadcast it along '{concatDim}' ({longSegment.Length} steps in {rows[longSegment.ConcatIndex][m].Source}); Forge does not: drop it (transforms: drop) or make it equal");
+                }
+
+                differing.Add(v.Name);
+            }
+
+            if (differing.Count == 0) continue;
+            for (int c = 0; c < rows.Length; c++)
+            {
+                var input = updated[c][m];
+                updated[c][m] = input with
+                {
+                    Dataset = ConcatDimensionExpansion.Expand(input.Dataset, concatDim, differing),
+                    StaticDigests = input.StaticDigests.RemoveRange(differing),
+                    StaticValues = input.StaticValues.RemoveRange(differing),
+                };
+            }
+        }
+
+        return [.. updated.Select(r => r.ToImmutableArray())];
     }
 
     private static ImmutableArray<Dimension> CombineDimensions(string concatDim, IReadOnlyList<InputDataset> inputs, long concatLength)
@@ -144,8 +198,8 @@ public static class DatasetCombiner
                 }
 
                 var shape = v.Dimensions.Select(d => dims.First(x => x.Name == d).Length).ToImmutableArray();
-                var attrs = CommonAttributes(group.Select(i => (i.Source, i.Dataset.Schema.GetVariable(v.Name).Attributes)));
-                // Keep packing attributes (checked equal above) even if CommonAttributes would have kept them anyway.
+                // xarray's combine_attrs="override": the first input's attributes (packing attributes were checked equal above).
+                var attrs = v.Attributes;
                 var target = new TargetVariable(v.Name, v.DataType, v.Dimensions, shape, attrs, v.IsCoordinate || v.IsDimensionCoordinate, hasConcat, m);
                 if (hasConcat && CfTimeUnits.IsTimeUnits(v.Attributes.GetText("units")))
                     target = ReencodeTimeVariable(target, group, v.Name);
@@ -169,45 +223,52 @@ public static class DatasetCombiner
 
     private static void CheckSameShape(TargetVariable existing, VariableSchema v, string a, string b)
     {
-        if (!existing.Dimensions.SequenceEqual(v.Dimensions) || existing.DataType != v.DataType)
-            throw new DataException($"coordinate '{v.Name}' differs between {a} and {b}");
+        if (!existing.Dimensions.SequenceEqual(v.Dimensions))
+            throw new DataException($"coordinate '{v.Name}' differs between {a} and {b}: dimensions ({string.Join(", ", existing.Dimensions)}) in {a} but ({string.Join(", ", v.Dimensions)}) in {b}");
+        if (existing.DataType != v.DataType)
+            throw new DataException($"coordinate '{v.Name}' differs between {a} and {b}: dtype {existing.DataType} in {a} but {v.DataType} in {b}");
     }
 
     private static void CheckSameCoordinate(string concatDim, ImmutableArray<ImmutableArray<InputDataset>> rows, int m0, int m1)
     {
         foreach (var row in rows)
         {
-            var a = row[m0].ConcatCoordinate;
-            var b = row[m1].ConcatCoordinate;
-            if (a is null || b is null) continue;
-            if (!a.AsSpan().SequenceEqual(b) || row[m0].Dataset.Schema.FindVariable(concatDim)?.Attributes.GetText("units") != row[m1].Dataset.Schema.FindVariable(concatDim)?.Attributes.GetText("units"))
-                throw new DataException($"coordinate '{concatDim}' differs between {row[m0].Source} and {row[m1].Source}");
+            var (a, b) = (row[m0], row[m1]);
+            if (a.ConcatCoordinate is not { } va || b.ConcatCoordinate is not { } vb) continue;
+            var ua = a.Dataset.Schema.FindVariable(concatDim)?.Attributes;
+            var ub = b.Dataset.Schema.FindVariable(concatDim)?.Attributes;
+            string? unitsA = ua?.GetText("units"), unitsB = ub?.GetText("units");
+            bool timeA = CfTimeUnits.IsTimeUnits(unitsA), timeB = CfTimeUnits.IsTimeUnits(unitsB);
+            if (timeA != timeB)
+                throw new DataException($"coordinate '{concatDim}' differs between {a.Source} and {b.Source}: units {Show(ua?["units"])} in {a.Source} but {Show(ub?["units"])} in {b.Source} (one is a time, the other is not)");
+            if (timeA && unitsA != unitsB)
+            {
+                // Like xarray, compare the decoded instants: "days since 2000-01-01" 1 equals "hours since 2000-01-01" 24.
+                var pa = CfTimeUnits.Parse(unitsA!, ua!.GetText("calendar"), a.Source);
+                var pb = CfTimeUnits.Parse(unitsB!, ub!.GetText("calendar"), b.Source);
+                va = [.. va.Select(x => (double)pa.ReferenceMicros + x * CfTimeUnits.MicrosPer(pa.Unit))];
+                vb = [.. vb.Select(x => (double)pb.ReferenceMicros + x * CfTimeUnits.MicrosPer(pb.Unit))];
+            }
+
+            if (va.Length != vb.Length)
+                throw new DataException($"coordinate '{concatDim}' differs between {a.Source} and {b.Source}: {va.Length} values in {a.Source} but {vb.Length} in {b.Source}");
+            int at = va.AsSpan().CommonPrefixLength(vb);
+            if (at < va.Length)
+            {
+                var (ra, rb) = (a.ConcatCoordinate[at], b.ConcatCoordinate[at]);
+                throw new DataException($"coordinate '{concatDim}' differs between {a.Source} and {b.Source}: element [{at}] is {ra.ToString(CultureInfo.InvariantCulture)} ({unitsA ?? "no units"}) in {a.Source} " +
+                    $"but {rb.ToString(CultureInfo.InvariantCulture)} ({unitsB ?? "no units"}) in {b.Source}");
+            }
         }
     }
 
     private static void CheckStaticEqual(string name, InputDataset a, InputDataset b)
     {
-        a.StaticDigests.TryGetValue(name, out var da);
-        b.StaticDigests.TryGetValue(name, out var db);
-        if (da != db)
-            throw new DataException($"variable '{name}' does not vary along the concat dimension, so it must be equal in every input, but it differs between {a.Source} and {b.Source}");
+        if (!StaticDifference.Equal(name, a, b))
+            throw new DataException($"variable '{name}' does not vary along the concat dimension, so it must be equal in every input, but it differs between {a.Source} and {b.Source}: {StaticDifference.Describe(name, a, b)}");
     }
 
     private static string Show(AttributeValue? v) => v is null ? "absent" : v.ToString();
-
-    /// <summary>Attributes equal in all inputs (pangeo-forge's rule); the first input's order.</summary>
-    private static AttributeSet CommonAttributes(IEnumerable<(string Source, AttributeSet Attributes)> sets)
-    {
-        AttributeSet? common = null;
-        foreach (var (_, attrs) in sets)
-        {
-            if (common is null) { common = attrs; continue; }
-            foreach (var kv in common.ToList())
-                if (!Equals(attrs[kv.Key], kv.Value)) common = common.Without(kv.Key);
-        }
-
-        return common ?? AttributeSet.Empty;
-    }
 
     private static TargetVariable ReencodeTimeVariable(TargetVariable target, List<InputDataset> group, string name)
     {
@@ -226,7 +287,6 @@ public static class DatasetCombiner
                 throw new DataException($"variable '{name}': calendar '{firstUnits.CalendarName}' in {first.Source} but '{parsed.CalendarName}' in {u.Source}");
         }
 
-        // Equivalent calendar names ("noleap", "365_day") differ as text, so the common attributes lost the calendar: keep it.
         if (target.Attributes.GetText("calendar") is null && first.Calendar is not null)
             target = target with { Attributes = target.Attributes.With("calendar", AttributeValue.FromText(first.Calendar)) };
         if (unitsPerInput.All(u => u.Units == first.Units))

@@ -14,4 +14,11 @@ public sealed record InputDataset(
     string Source,
     TransformedDataset Dataset,
     double[]? ConcatCoordinate,
-    ImmutableDictionary<string, string> StaticDigests);
+    ImmutableDictionary<string, string> StaticDigests)
+{
+    /// <summary>Variables up to this size keep their raw values next to the digest, to show where they differ.</summary>
+    public const int KeptValueBytes = 64 * 1024;
+
+    /// <summary>Raw source values (little-endian, source type) of the static variables up to <see cref="KeptValueBytes"/>.</summary>
+    public ImmutableDictionary<string, byte[]> StaticValues { get; init; } = ImmutableDictionary<string, byte[]>.Empty;
+}

@@ -5,8 +5,10 @@ namespace Forge.Core.Datasets.Transforms;
 /// <summary>
 /// Inputs that hold one step of the concat dimension as a scalar coordinate (typical of GRIB files, where cfgrib
 /// makes a single <c>time</c> a 0-d coordinate) get the dimension back with length 1, as xarray's
-/// <c>open_mfdataset(concat_dim=...)</c> does: the scalar coordinate becomes 1-d, and every variable that is not
-/// a dimension coordinate gains the dimension in front. Applied after the recipe's transforms.
+/// <c>open_mfdataset(combine="nested", concat_dim=...)</c> does with its defaults (<c>data_vars="all"</c>,
+/// <c>coords="different"</c>): the scalar coordinate becomes 1-d and every data variable gains the dimension in
+/// front. Other coordinates (latitude, longitude, step, level) stay as they are here; the combiner gives them the
+/// dimension only when they differ between inputs (<see cref="Expand"/>). Applied after the recipe's transforms.
 /// </summary>
 public static class ConcatDimensionExpansion
 {
@@ -16,11 +18,22 @@ public static class ConcatDimensionExpansion
         if (schema.FindDimension(concatDim) is not null) return ds;
         if (schema.FindVariable(concatDim) is not { Rank: 0 }) return ds; // nothing to expand: the combiner reports the missing dimension
 
+        var names = schema.Variables.Where(v => v.Name == concatDim || (!v.IsDimensionCoordinate && !v.IsCoordinate)).Select(v => v.Name);
+        var dims = schema.Dimensions.Insert(0, new Dimension(concatDim, 1));
+        return Expand(ds with { Schema = schema with { Dimensions = dims } }, concatDim, names.ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Gives the named variables a length-1 <paramref name="concatDim"/> in front (the dataset must already have that
+    /// dimension with length 1), reading them from the source without it.
+    /// </summary>
+    public static TransformedDataset Expand(TransformedDataset ds, string concatDim, IReadOnlySet<string> names)
+    {
         var origins = ds.Origins.ToBuilder();
-        var vars = ImmutableArray.CreateBuilder<VariableSchema>(schema.Variables.Length);
-        foreach (var v in schema.Variables)
+        var vars = ImmutableArray.CreateBuilder<VariableSchema>(ds.Schema.Variables.Length);
+        foreach (var v in ds.Schema.Variables)
         {
-            if (v.IsDimensionCoordinate) { vars.Add(v); continue; }
+            if (!names.Contains(v.Name) || v.Dimensions.Contains(concatDim)) { vars.Add(v); continue; }
             var origin = ds.Origins[v.Name];
             // Existing expanded axes shift by one; the new axis is target axis 0.
             origins[v.Name] = origin with { ExpandedAxes = [0, .. origin.ExpandedAxes.Select(a => a + 1)] };
@@ -32,7 +45,6 @@ public static class ConcatDimensionExpansion
             });
         }
 
-        var dims = schema.Dimensions.Insert(0, new Dimension(concatDim, 1));
-        return new TransformedDataset(schema with { Dimensions = dims, Variables = vars.ToImmutable() }, origins.ToImmutable());
+        return new TransformedDataset(ds.Schema with { Variables = vars.ToImmutable() }, origins.ToImmutable());
     }
 }

@@ -1,0 +1,69 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Forge.Core.Arrays;
+
+namespace Forge.Core.Datasets.Combine;
+
+/// <summary>Says what differs between two inputs' copies of a variable without the concat dimension.</summary>
+internal static class StaticDifference
+{
+    /// <summary>True when both inputs hold the same values (equal digests).</summary>
+    public static bool Equal(string name, InputDataset a, InputDataset b)
+    {
+        a.StaticDigests.TryGetValue(name, out var da);
+        b.StaticDigests.TryGetValue(name, out var db);
+        return da == db;
+    }
+
+    /// <summary>"element [i, j] is X in A but Y in B", or a digest statement when the values were not kept.</summary>
+    public static string Describe(string name, InputDataset a, InputDataset b)
+    {
+        var va = a.StaticValues.GetValueOrDefault(name);
+        var vb = b.StaticValues.GetValueOrDefault(name);
+        var schema = a.Dataset.Schema.FindVariable(name);
+        if (va is null || vb is null || schema is null || !a.Dataset.Origins.TryGetValue(name, out var origin))
+            return $"its values differ (SHA-256 {Short(a.StaticDigests.GetValueOrDefault(name))} in {a.Source}, {Short(b.StaticDigests.GetValueOrDefault(name))} in {b.Source}; values of variables over {InputDataset.KeptValueBytes / 1024} KiB are not kept to show the first difference)";
+        var type = origin.SourceDataType;
+        var size = Math.Max(1, type.ElementSize());
+        if (va.Length != vb.Length) return $"it has {va.Length / size} elements in {a.Source} but {vb.Length / size} in {b.Source}";
+        var at = va.AsSpan().CommonPrefixLength(vb) / size;
+        var index = Index(at, schema.Shape.AsSpan());
+        return $"its values differ first at element [{index}]: {Element(va, at, type)} in {a.Source} but {Element(vb, at, type)} in {b.Source}";
+    }
+
+    private static string Short(string? digest) => digest is null ? "absent" : digest[..Math.Min(12, digest.Length)];
+
+    private static string Index(long flat, ReadOnlySpan<long> shape)
+    {
+        if (shape.Length == 0) return "";
+        var idx = new long[shape.Length];
+        for (var d = shape.Length - 1; d >= 0; d--)
+        {
+            var n = Math.Max(1, shape[d]);
+            idx[d] = flat % n;
+            flat /= n;
+        }
+
+        return string.Join(", ", idx);
+    }
+
+    private static string Element(byte[] raw, long i, DataType type)
+    {
+        var s = raw.AsSpan((int)(i * type.ElementSize()));
+        IFormattable value = type switch
+        {
+            DataType.Bool or DataType.UInt8 or DataType.Char => s[0],
+            DataType.Int8 => (sbyte)s[0],
+            DataType.Int16 => BinaryPrimitives.ReadInt16LittleEndian(s),
+            DataType.UInt16 => BinaryPrimitives.ReadUInt16LittleEndian(s),
+            DataType.Int32 => BinaryPrimitives.ReadInt32LittleEndian(s),
+            DataType.UInt32 => BinaryPrimitives.ReadUInt32LittleEndian(s),
+            DataType.Int64 => BinaryPrimitives.ReadInt64LittleEndian(s),
+            DataType.UInt64 => BinaryPrimitives.ReadUInt64LittleEndian(s),
+            DataType.Float32 => BinaryPrimitives.ReadSingleLittleEndian(s),
+            DataType.Float64 => BinaryPrimitives.ReadDoubleLittleEndian(s),
+            _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+        };
+        return value.ToString(null, CultureInfo.InvariantCulture);
+    }
+}
