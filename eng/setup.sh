@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 runtime_pkgs=(libnetcdf19 libhdf5-103-1 libeccodes0 libblosc1 libzstd1 netcdf-bin ca-certificates)
 test_pkgs=(libnetcdf-dev netcdf-bin libhdf5-dev hdf5-tools libeccodes-dev libeccodes-tools libblosc-dev libzstd-dev
   cdo nco python3-xarray python3-zarr python3-numcodecs python3-netcdf4 python3-h5netcdf python3-dask
-  python3-cfgrib python3-eccodes python3-fsspec python3-boto3 python3-h5py python3-jsonschema python3-yaml vsftpd curl jq git)
+  python3-cfgrib python3-eccodes python3-fsspec python3-boto3 python3-h5py python3-jsonschema python3-yaml vsftpd curl jq git tmux)
 
 pkgs=("${runtime_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")

@@ -70,6 +70,7 @@ internal static class RunCommand
             foreach (var (key, source) in ctx.Settings.Sources.Where(kv => kv.Value != "default"))
                 RunLog.Setting(log, key, SettingText(ctx.Settings, key), source);
             var runner = new RecipeRunner(fetcher, Readers.CreateOpener(), new LoggingProgressSink(sink, log));
+            if (sink is TerminalProgressSink live) live.MemoryBudget = request.MaxMemory;
             sink.Stage("recipe", $"{recipe.Id}: {request.Inputs.Length} inputs → {store.Url}");
             await using var prepared = await RecipeNameCheck.PrepareAsync(runner, recipe, request, ct);
             var format = recipe.Target.ZarrFormat == 2 ? ZarrFormat.V2 : ZarrFormat.V3;

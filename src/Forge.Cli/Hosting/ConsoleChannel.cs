@@ -11,6 +11,9 @@ internal sealed class ConsoleChannel(TextWriter stderr)
 
     public TextWriter Stderr { get; } = stderr;
 
+    /// <summary>Receives fetch retries (url, attempt, reason) for the progress display, when one wants them.</summary>
+    public Action<string, int, string>? RetryObserver { get; set; }
+
     public void WriteLine(string line)
     {
         var above = _above;

@@ -25,6 +25,9 @@ internal static class ForgeHost
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         var json = settings.Progress == "json";
         builder.Logging.AddProvider(new LineLoggerProvider(channel.WriteLine, json, timestamps: false));
+        builder.Logging.AddProvider(new RetryEventProvider(channel));
+        // Retries reach the progress events at any log level.
+        builder.Logging.AddFilter<RetryEventProvider>("forge.sources", LogLevel.Trace);
         if (settings.LogFile is { } path)
         {
             var file = new LogFileWriter(path);

@@ -1,67 +1,108 @@
-using System.Diagnostics;
+using Forge.Cli.Hosting;
 using Forge.Core.Planning;
 using Forge.Core.Telemetry;
+using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace Forge.Cli.Progress;
 
-/// <summary>A one-line live display on a terminal: inputs fetched, bytes, objects written, rate and ETA.</summary>
-internal sealed class TerminalProgressSink(TextWriter err) : IProgressSink
+/// <summary>
+/// The live view on a terminal (Spectre.Console): one line per phase (fetch, write, publish) with counts against
+/// the plan's totals, bytes, a sliding-window rate and the phase's ETA, and a line with memory in use against the
+/// budget. Lines are cut to the terminal width (no wrapped trails); log lines and warnings print above the view.
+/// NO_COLOR is honoured by Spectre; a non-terminal stderr gets <see cref="PlainProgressSink"/> instead.
+/// </summary>
+internal sealed class TerminalProgressSink : IProgressSink, IDisposable
 {
-    private readonly Lock _gate = new();
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private long _inputs, _inputBytes, _chunks, _bytes, _expectedChunks;
-    private string _stage = "";
-    private TimeSpan _last;
+    private static readonly string[] Phases = ["fetch", "write", "publish"];
+    private readonly IAnsiConsole _console;
+    private readonly ProgressState _state = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly IDisposable _redirect;
+    private readonly Task _live;
+    private readonly HashSet<string> _seen = [];
+    private string _phase = "fetch";
+
+    /// <summary>The run's max_memory, shown against the memory in use.</summary>
+    public long MemoryBudget { get; set; }
+
+    public TerminalProgressSink(TextWriter err, ConsoleChannel channel)
+    {
+        _console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(err), Ansi = AnsiSupport.Detect, ColorSystem = ColorSystemSupport.Detect });
+        _redirect = channel.Redirect(line => _console.WriteLine(line));
+        _live = _console.Live(Render()).AutoClear(false).Overflow(VerticalOverflow.Ellipsis).StartAsync(async ctx =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                ctx.UpdateTarget(Render());
+                try { await Task.Delay(200, _stop.Token); } catch (OperationCanceledException) { }
+            }
+
+            ctx.UpdateTarget(Render());
+        });
+    }
 
     public void Stage(string stage, string detail)
     {
-        lock (_gate)
-        {
-            Clear();
-            err.WriteLine($"[{stage}] {detail}");
-            _stage = stage;
-            var m = System.Text.RegularExpressions.Regex.Match(detail, @"(\d+) objects");
-            if (stage == "write" && m.Success) _expectedChunks = long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-            Render(force: true);
-        }
+        _state.Stage(stage, detail);
+        if (StageDetails.Phase(stage) is { } p) lock (_seen) { _seen.Add(p); _phase = p; }
     }
 
-    public void InputFetched(string url, long bytes, bool fromCache, int retries)
-    {
-        lock (_gate) { _inputs++; _inputBytes += bytes; Render(false); }
-    }
+    public void InputFetched(string url, long bytes, bool fromCache, int retries) => _state.Input(bytes, retries);
 
-    public void ChunkWritten(string array, string key, long bytes)
-    {
-        lock (_gate) { _chunks++; _bytes += bytes; Render(false); }
-    }
+    public void ChunkWritten(string array, string key, long bytes) => _state.Object(bytes);
 
-    public void Warning(string message)
-    {
-        lock (_gate) { Clear(); err.WriteLine($"[warning] {message}"); Render(true); }
-    }
+    public void Retried() => _state.Retry();
 
+    public void Warning(string message) => _console.WriteLine($"[warning] {message}");
+
+    /// <summary>Draws the final state and leaves it on screen; later lines print below it.</summary>
     public void Finish()
     {
-        lock (_gate) Clear();
+        if (_stop.IsCancellationRequested) return;
+        lock (_seen) if (_seen.Contains("publish")) _phase = "done";
+        _stop.Cancel();
+        _live.GetAwaiter().GetResult();
+        _redirect.Dispose();
     }
 
-    private void Clear() => err.Write("\r\u001b[2K");
-
-    private void Render(bool force)
+    public void Dispose()
     {
-        var now = _clock.Elapsed;
-        if (!force && now - _last < TimeSpan.FromMilliseconds(200)) return;
-        _last = now;
-        double secs = Math.Max(0.001, now.TotalSeconds);
-        string eta = "";
-        if (_stage == "write" && _expectedChunks > 0 && _chunks > 0)
+        Finish();
+        _stop.Dispose();
+    }
+
+    private IRenderable Render()
+    {
+        var width = Math.Max(20, _console.Profile.Width - 1);
+        var rate = _state.Rate();
+        var eta = _state.Eta();
+        var lines = new List<IRenderable>();
+        foreach (var phase in Phases)
         {
-            var remaining = TimeSpan.FromSeconds(secs / _chunks * (_expectedChunks - _chunks));
-            eta = $", ETA {remaining:mm\\:ss}";
+            string mark;
+            lock (_seen) mark = _phase == "done" || (_seen.Contains(phase) && phase != _phase) ? "✓" : phase == _phase ? "▸" : "·";
+            var text = phase switch
+            {
+                "fetch" => $"{mark} fetch   {_state.Inputs}/{Total(_state.InputsTotal)} inputs  {Sizes.Format(_state.InputBytes)}" + (_state.Retries > 0 ? $"  {_state.Retries} retries" : ""),
+                "write" => $"{mark} write   {_state.Objects}/{Total(_state.ObjectsTotal)} objects  {Sizes.Format(_state.ObjectBytes)}",
+                _ => $"{mark} publish",
+            };
+            if (phase == _phase && rate is { } r)
+                text += $"  {r:0.#}/s  ETA {(eta is { } e ? Clock(e) : "--:--")}";
+            else if (phase == _phase)
+                text += "  ETA --:--";
+            lines.Add(new Text(Cut(text, width), phase == _phase ? new Style(Color.Aqua) : Style.Plain));
         }
 
-        Clear();
-        err.Write($"{_stage}: {_inputs} inputs ({Sizes.Format(_inputBytes)}), {_chunks}{(_expectedChunks > 0 ? "/" + _expectedChunks : "")} objects ({Sizes.Format(_bytes)}, {Sizes.Format((long)(_bytes / secs))}/s){eta}");
+        var used = Environment.WorkingSet;
+        lines.Add(new Text(Cut($"  memory  {Sizes.Format(used)} of {(MemoryBudget > 0 ? Sizes.Format(MemoryBudget) : "?")} budget  elapsed {Clock(_state.Elapsed)}", width), new Style(Color.Grey)));
+        return new Rows(lines);
     }
+
+    private static string Total(long total) => total > 0 ? total.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?";
+
+    private static string Clock(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}" : $"{t.Minutes:00}:{t.Seconds:00}";
+
+    private static string Cut(string s, int width) => s.Length <= width ? s : s[..(width - 1)] + "…";
 }
