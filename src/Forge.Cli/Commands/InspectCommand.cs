@@ -27,11 +27,19 @@ internal static class InspectCommand
     {
         var what = new Argument<string>("source") { Description = "A NetCDF/HDF5/GRIB file, an http(s)/ftp/s3 URL of one, a Zarr store (folder or s3://), or an array inside a store (store.zarr/sst)." };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON document on stdout." };
-        var cmd = new Command("inspect", "Print a header summary (like ncdump -h) of a file, URL, Zarr store or array, with coordinate ranges.") { what, json };
+        var filter = new Option<IReadOnlyDictionary<string, object?>?>("--filter")
+        {
+            Description = "GRIB only: read only messages whose ecCodes key has this value, as inputs.grib.filter (key=value; repeat for more keys; key=a,b for any of).",
+            CustomParser = OptionParsers.GribFilter,
+            AllowMultipleArgumentsPerToken = false,
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var cmd = new Command("inspect", "Print a header summary (like ncdump -h) of a file, URL, Zarr store or array, with coordinate ranges.") { what, json, filter };
         cmd.SetAction((parse, ct) => CommandGuard.RunAsync(ctx, ct, async () =>
         {
             var source = parse.GetValue(what)!;
             var asJson = parse.GetValue(json);
+            var gribFilter = parse.GetValue(filter);
             if (ZarrLocation.TryResolve(source) is { } zarr)
             {
                 var store = StoreFactory.Open(zarr.StoreUrl, null);
@@ -52,7 +60,10 @@ internal static class InspectCommand
                 var kind = FormatSniffer.Sniff(file.LocalPath);
                 if (kind == ContainerKind.Unknown)
                     throw new DataException($"{file.Url}: not NetCDF, HDF5, GRIB or Zarr (starts with {Preview(file.LocalPath)}); inspect reads netCDF-3/4, HDF5 and GRIB 1/2 files and Zarr v2/v3 stores");
-                await using var reader = await Readers.CreateOpener().OpenAsync(file.LocalPath, "auto", null, ct);
+                if (gribFilter is not null && kind != ContainerKind.Grib)
+                    throw new DataException($"{file.Url}: --filter applies to GRIB files only, and this one is {(kind == ContainerKind.NetCdf3 ? "NetCDF-3" : "NetCDF-4/HDF5")}");
+                IReadOnlyDictionary<string, object?>? options = gribFilter is null ? null : new Dictionary<string, object?> { ["filter"] = gribFilter };
+                await using var reader = await Readers.CreateOpener().OpenAsync(file.LocalPath, "auto", options, ct);
                 var ranges = await CoordinateRangesAsync(reader, file.Url, ct);
                 if (asJson)
                 {

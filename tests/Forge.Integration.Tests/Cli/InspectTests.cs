@@ -22,6 +22,31 @@ public sealed class InspectTests : IDisposable
     }
 
     [Fact]
+    public async Task A_grib_file_that_needs_a_filter_is_inspected_with_filter_and_found_behind_a_bulletin_header()
+    {
+        // t on isobaric levels plus t at the surface: cfgrib needs filter_by_keys, so does Forge.
+        var fixtures = Path.Combine(_work, "grib");
+        Processes.Check("bash", Repo.PathOf("tests", "data", "grib", "make-fixtures.sh"), fixtures);
+        var file = Path.Combine(fixtures, "bad_two_level_types.grib2");
+        var refused = await ForgeCli.RunAsync("inspect", file);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("typeOfLevel", refused.Stderr, StringComparison.Ordinal);
+
+        var (code, stdout, stderr) = await ForgeCli.RunAsync("inspect", file, "--filter", "typeOfLevel=isobaricInhPa", "--filter", "shortName=t,u");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("isobaricInhPa = 3", stdout, StringComparison.Ordinal);
+
+        var bulletin = await ForgeCli.RunAsync("inspect", Path.Combine(fixtures, "bulletin_grib2.grib2"), "--filter", "shortName=u");
+        Assert.True(bulletin.ExitCode == 0, bulletin.Stderr);
+        Assert.Contains("float u(", bulletin.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("float t(", bulletin.Stdout, StringComparison.Ordinal);
+
+        var bad = await ForgeCli.RunAsync("inspect", file, "--filter", "shortName");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("key=value", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_array_inside_a_store_is_described_with_its_coordinate_range()
     {
         var store = await QuickstartStoreAsync();
