@@ -10,8 +10,10 @@ public sealed class TempDownloadFolderTests
     public async Task FoldersOfEndedProcessesAreRemovedAndLiveOnesKept()
     {
         using var parent = new TempDir();
-        using var gone = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        // A process that lives until its start time is read (reading it after exit races with the reaper), then ends.
+        using var gone = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
         var goneStart = new DateTimeOffset(gone.StartTime.ToUniversalTime()).ToUnixTimeSeconds();
+        gone.Kill();
         await gone.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var dead = Path.Combine(parent.Path, $"forge-run-{gone.Id}-{goneStart}-0123abcd");
         Directory.CreateDirectory(dead);
