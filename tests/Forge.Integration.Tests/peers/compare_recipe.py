@@ -2,7 +2,7 @@
 """Compares a Forge Zarr v2 store with xarray's reading of the input files a real recipe ran on.
 
 Usage: compare_recipe.py STORE [--engine netcdf4|cfgrib] [--filter KEY=VALUE ...] [--squeeze DIM ...]
-                         [--merge N] [--decode-coords-all] [--coords minimal|all] -- FILE ...
+                         [--merge N] [--decode-coords-all] [--coords minimal|all|different] -- FILE ...
 Files are in concat order; with --merge N each concat key has N consecutive files that xarray merges (the
 recipe's merge dim), then the keys are concatenated along time: xarray's nested combine, concat_dim=["time", None].
 Variables, dimensions, dtypes and decoded values (times included) must be equal; for netCDF inputs also the
@@ -32,7 +32,7 @@ def main():
     p.add_argument("--squeeze", nargs="*", default=[])
     p.add_argument("--merge", type=int, default=1)
     p.add_argument("--decode-coords-all", action="store_true")
-    p.add_argument("--coords", choices=["minimal", "all"], default="minimal")
+    p.add_argument("--coords", choices=["minimal", "all", "different"], default="minimal")
     a = p.parse_args(argv[:split])
     files = argv[split + 1:]
 
@@ -41,10 +41,12 @@ def main():
         kwargs["backend_kwargs"] = {"indexpath": "", "filter_by_keys": dict(f.split("=", 1) for f in a.filter)}
     paths = files if a.merge == 1 else [files[i:i + a.merge] for i in range(0, len(files), a.merge)]
     concat_dim = "time" if a.merge == 1 else ["time", None]
-    # Variables without the concat dim are written once (xarray's "minimal"), except that when each file is one
-    # step of the concat dim (a GRIB file per analysis time, --coords all) cfgrib's scalar per-message coordinates
-    # (step, level, valid_time) are stacked along it.
-    combine = {"data_vars": "minimal", "coords": "minimal", "compat": "override"} if a.coords == "minimal" else {"coords": "all"}
+    # Variables without the concat dim are written once (xarray's "minimal"); for a GRIB file per analysis time
+    # (--coords different, xarray's default) cfgrib's scalar per-message coordinates are stacked along it only when
+    # they differ between files (valid_time), and stay scalar when equal (step, level): Forge's rule, docs/engine.md.
+    combine = {"minimal": {"data_vars": "minimal", "coords": "minimal", "compat": "override"},
+               "all": {"coords": "all"},
+               "different": {}}[a.coords]
     m = xr.open_mfdataset(paths, engine=a.engine, combine="nested", concat_dim=concat_dim, **combine, **kwargs)
     for d in a.squeeze:
         m = m.squeeze(d, drop=True)
