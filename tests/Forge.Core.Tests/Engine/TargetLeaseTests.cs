@@ -51,8 +51,10 @@ public sealed class TargetLeaseTests
     [Fact]
     public async Task TheLeaseOfAProcessThatHasEndedIsTakenOver()
     {
-        using var gone = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        // Read the start time while the process lives (after exit it races with the reaper), then end it.
+        using var gone = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
         var started = gone.StartTime.ToUniversalTime();
+        gone.Kill();
         await gone.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var store = new MemoryStore();
         await store.SetAsync(LeaseKey, Lease(Environment.MachineName, gone.Id, DateTimeOffset.UtcNow, started));
