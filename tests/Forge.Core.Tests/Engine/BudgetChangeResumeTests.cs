@@ -29,7 +29,7 @@ public sealed class BudgetChangeResumeTests
     {
         var small = RecipeRunnerTests.Request() with { MaxMemory = 64L << 10, Workers = workers };
         var store = new MemoryStore();
-        await Assert.ThrowsAsync<KilledException>(() => RunAsync(new KillAfterObjects(store, objectsBeforeKill), small));
+        await Assert.ThrowsAsync<SimulatedKill>(() => RunAsync(KillableStore.AfterDoneMarkers(store, objectsBeforeKill), small));
         await store.DeleteAsync(new StoreKey(".forge/lease")); // the killed process's lease is stale (TargetLeaseTests)
         Assert.False(await store.ExistsAsync(new StoreKey(".forge/complete")));
 
@@ -58,65 +58,5 @@ public sealed class BudgetChangeResumeTests
         }
 
         return all;
-    }
-
-    private sealed class KilledException : Exception
-    {
-        public KilledException() : base("simulated kill -9") { }
-    }
-
-    /// <summary>"Dies" once N objects are marked done: every later call fails, as if the process were gone.</summary>
-    private sealed class KillAfterObjects(IStore inner, int objects) : IStore, IConditionalWritableStore
-    {
-        private int _done;
-        private volatile bool _dead;
-
-        public string Url => inner.Url;
-
-        private void Alive()
-        {
-            if (_dead) throw new KilledException();
-        }
-
-        public ValueTask<IMemoryOwner<byte>?> GetAsync(StoreKey key, ByteRange? range = null, CancellationToken ct = default)
-        {
-            Alive();
-            return inner.GetAsync(key, range, ct);
-        }
-
-        public ValueTask<bool> ExistsAsync(StoreKey key, CancellationToken ct = default)
-        {
-            Alive();
-            return inner.ExistsAsync(key, ct);
-        }
-
-        public async ValueTask SetAsync(StoreKey key, ReadOnlyMemory<byte> value, CancellationToken ct = default)
-        {
-            Alive();
-            await inner.SetAsync(key, value, ct);
-            if (key.Value.StartsWith(".forge/done/", StringComparison.Ordinal) && Interlocked.Increment(ref _done) >= objects)
-            {
-                _dead = true;
-                throw new KilledException();
-            }
-        }
-
-        public ValueTask<bool> SetIfAbsentAsync(StoreKey key, ReadOnlyMemory<byte> value, CancellationToken ct = default)
-        {
-            Alive();
-            return ((IConditionalWritableStore)inner).SetIfAbsentAsync(key, value, ct);
-        }
-
-        public ValueTask DeleteAsync(StoreKey key, CancellationToken ct = default)
-        {
-            Alive();
-            return inner.DeleteAsync(key, ct);
-        }
-
-        public async IAsyncEnumerable<StoreKey> ListAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
-        {
-            Alive();
-            await foreach (var key in inner.ListAsync(prefix, ct)) yield return key;
-        }
     }
 }

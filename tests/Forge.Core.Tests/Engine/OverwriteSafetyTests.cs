@@ -87,7 +87,7 @@ public sealed class OverwriteSafetyTests
         var store = new MemoryStore();
         await RunAsync(store, RecipeRunnerTests.Request("sha-1"));
 
-        var dying = new DyingStore(store, deletesBeforeKill);
+        var dying = KillableStore.AtDelete(store, deletesBeforeKill);
         await Assert.ThrowsAsync<SimulatedKill>(() => RunAsync(dying, RecipeRunnerTests.Request("sha-2") with { Overwrite = true }));
         await ForgetKilledLeaseAsync(store);
 
@@ -112,7 +112,7 @@ public sealed class OverwriteSafetyTests
     {
         var store = new MemoryStore();
         await RunAsync(store, RecipeRunnerTests.Request("sha-1"));
-        await Assert.ThrowsAsync<SimulatedKill>(() => RunAsync(new DyingStore(store, 4), RecipeRunnerTests.Request("sha-2") with { Overwrite = true }));
+        await Assert.ThrowsAsync<SimulatedKill>(() => RunAsync(KillableStore.AtDelete(store, 4), RecipeRunnerTests.Request("sha-2") with { Overwrite = true }));
         await ForgetKilledLeaseAsync(store);
 
         var rerun = await RunAsync(store, RecipeRunnerTests.Request("sha-1"));
@@ -125,66 +125,5 @@ public sealed class OverwriteSafetyTests
     {
         Assert.True(await store.ExistsAsync(new StoreKey(".forge/lease")), "the killed run held the lease");
         await store.DeleteAsync(new StoreKey(".forge/lease"));
-    }
-
-    private sealed class SimulatedKill : Exception
-    {
-        public SimulatedKill() : base("simulated kill -9") { }
-    }
-
-    /// <summary>A store whose process "dies" at the (n+1)-th delete: that delete and every later call fail.</summary>
-    private sealed class DyingStore(IStore inner, int deletesBeforeKill) : IStore, IConditionalWritableStore
-    {
-        private int _deletes;
-        private volatile bool _dead;
-
-        public string Url => inner.Url;
-
-        private void Alive()
-        {
-            if (_dead) throw new SimulatedKill();
-        }
-
-        public ValueTask<IMemoryOwner<byte>?> GetAsync(StoreKey key, ByteRange? range = null, CancellationToken ct = default)
-        {
-            Alive();
-            return inner.GetAsync(key, range, ct);
-        }
-
-        public ValueTask<bool> ExistsAsync(StoreKey key, CancellationToken ct = default)
-        {
-            Alive();
-            return inner.ExistsAsync(key, ct);
-        }
-
-        public ValueTask SetAsync(StoreKey key, ReadOnlyMemory<byte> value, CancellationToken ct = default)
-        {
-            Alive();
-            return inner.SetAsync(key, value, ct);
-        }
-
-        public ValueTask<bool> SetIfAbsentAsync(StoreKey key, ReadOnlyMemory<byte> value, CancellationToken ct = default)
-        {
-            Alive();
-            return ((IConditionalWritableStore)inner).SetIfAbsentAsync(key, value, ct);
-        }
-
-        public ValueTask DeleteAsync(StoreKey key, CancellationToken ct = default)
-        {
-            Alive();
-            if (Interlocked.Increment(ref _deletes) > deletesBeforeKill)
-            {
-                _dead = true;
-                throw new SimulatedKill();
-            }
-
-            return inner.DeleteAsync(key, ct);
-        }
-
-        public async IAsyncEnumerable<StoreKey> ListAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
-        {
-            Alive();
-            await foreach (var key in inner.ListAsync(prefix, ct)) yield return key;
-        }
     }
 }
