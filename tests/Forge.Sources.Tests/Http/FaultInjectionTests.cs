@@ -104,7 +104,8 @@ public sealed class FaultInjectionTests
         var name = server.AddGeneratedFiles(1).Keys.Single();
         server.Schedule = (_, _) => Fault.Stall;
         using var temp = new TempDir();
-        var options = new FetchOptions(Retries: 2, StallTimeout: TimeSpan.FromMilliseconds(300)) { RetryBaseDelay = TimeSpan.FromMilliseconds(10) };
+        // The rate floor off: this is the stall check (a short rate window can fire first, "too slow", under load).
+        var options = new FetchOptions(Retries: 2, StallTimeout: TimeSpan.FromMilliseconds(300)) { RetryBaseDelay = TimeSpan.FromMilliseconds(10), MinRate = 0 };
         using var fetcher = new InputFetcher(options, null, new CapturingLogger(), temp.Path);
 
         var error = await Assert.ThrowsAsync<FetchException>(async () => await fetcher.FetchAsync(server.Url(name)));
