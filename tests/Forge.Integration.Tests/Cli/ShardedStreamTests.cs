@@ -45,6 +45,7 @@ public sealed class ShardedStreamTests : IDisposable
         var small = Path.Combine(_work, "small.zarr");
         var summary = await RunAsync(recipe, small, "24MiB");
         Assert.True(summary["peak_accounted_bytes"]!.GetValue<long>() <= 24 * MiB, summary.ToJsonString());
+        Assert.True(summary["shard_scratch_bytes"]!.GetValue<long>() > 0, summary.ToJsonString());
         var big = Path.Combine(_work, "big.zarr");
         await RunAsync(recipe, big, "2GiB");
 
