@@ -31,7 +31,7 @@ internal static class RunCommand
         cmd.SetAction((parse, ct) => CommandGuard.RunAsync(ctx, ct, async () =>
         {
             var overrides = o.Read(parse, ctx.Settings);
-            var source = feedstock.Open(parse, parse.GetValue(recipeArg)!);
+            var source = feedstock.Open(parse, parse.GetValue(recipeArg)!, ctx.Clock);
             var recipes = SharedRunOptions.Select(source.Recipes, parse.GetValue(o.RecipeId));
             SharedRunOptions.CheckOneTargetPerRecipe(recipes, overrides);
             var sink = ProgressFactory.Create(ctx.Settings.Progress, ctx);
@@ -141,6 +141,7 @@ internal static class RunCommand
             doc["passes"] = summary.Passes;
             doc["bytes_decoded"] = summary.BytesDecoded;
             doc["spill_bytes"] = summary.SpillBytes;
+            doc["shard_scratch_bytes"] = summary.ShardScratchBytes;
             doc["peak_accounted_bytes"] = summary.PeakAccountedBytes;
             doc["peak_rss_bytes"] = summary.PeakResidentBytes;
         }
