@@ -17,13 +17,13 @@ internal sealed class EncodeWriteStage
     private readonly Channel<Encoded> _encoded;
     private readonly ITargetWriter _writer;
     private readonly MemoryAccount _share;
-    private readonly Func<string, CancellationToken, ValueTask> _markDone;
+    private readonly Func<StoredObject, CancellationToken, ValueTask> _markDone;
     private readonly IProgressSink _progress;
     private readonly PipelineCounters _counters;
     private readonly Task _encoders;
     private readonly Task _writers;
 
-    public EncodeWriteStage(ITargetWriter writer, MemoryAccount encodeShare, int encoders, int writes, Func<string, CancellationToken, ValueTask> markDone, IProgressSink progress, PipelineCounters counters, PipelineFailure failure)
+    public EncodeWriteStage(ITargetWriter writer, MemoryAccount encodeShare, int encoders, int writes, Func<StoredObject, CancellationToken, ValueTask> markDone, IProgressSink progress, PipelineCounters counters, PipelineFailure failure)
     {
         _writer = writer;
         _share = encodeShare;
@@ -140,15 +140,17 @@ internal sealed class EncodeWriteStage
             using (item)
             {
                 long stored = 0;
+                uint? crc = null;
                 if (item.Bytes is { } bytes)
                 {
                     await _writer.StoreObjectAsync(item.Key, bytes.Memory, ct).ConfigureAwait(false);
                     stored = bytes.Memory.Length;
+                    crc = Kernels.Crc32C.Compute(bytes.Memory.Span); // the ledger keeps it for forge verify
                 }
 
                 _counters.Written(stored);
                 _progress.ChunkWritten(item.Array, item.Key, stored);
-                await _markDone(item.Id, ct).ConfigureAwait(false);
+                await _markDone(new StoredObject(item.Id, item.Key, stored, crc), ct).ConfigureAwait(false);
             }
         }
     }
