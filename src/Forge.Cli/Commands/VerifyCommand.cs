@@ -32,7 +32,7 @@ internal static class VerifyCommand
         {
             var count = ParseSample(parse.GetValue(sample));
             var overrides = o.Read(parse, ctx.Settings);
-            var source = feedstock.Open(parse, parse.GetValue(recipeArg)!);
+            var source = feedstock.Open(parse, parse.GetValue(recipeArg)!, ctx.Clock);
             var recipes = SharedRunOptions.Select(source.Recipes, parse.GetValue(o.RecipeId));
             SharedRunOptions.CheckOneTargetPerRecipe(recipes, overrides);
             var failed = false;

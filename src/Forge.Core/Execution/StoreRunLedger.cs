@@ -27,6 +27,8 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
     private TargetLease? _lease;
     private int _leaseHolders;
 
+    public ValueTask<IAsyncDisposable> AcquireAsync(string purpose, CancellationToken ct) => AcquireAsync(purpose, null, ct);
+
     public async ValueTask<IAsyncDisposable> AcquireAsync(string purpose, Planning.ShardSlice? shard, CancellationToken ct)
     {
         await _leaseGate.WaitAsync(ct);
