@@ -109,6 +109,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
             ObjectsInSlice = inSlice,
             BytesDecoded = counters.BytesDecoded,
             SpillBytes = counters.SpillBytes,
+            ShardScratchBytes = counters.ShardScratchBytes,
             PeakAccountedBytes = pipeline.Account.PeakCharged,
             PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
         };

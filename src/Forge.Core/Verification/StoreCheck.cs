@@ -73,7 +73,7 @@ internal sealed class StoreCheck(IStore store, ConcurrentQueue<VerifyFinding> fi
             if (!keys.Contains(key))
             {
                 // Nothing stored is right only when the run recorded that it stored nothing (an empty chunk).
-                if (receipt is not { Crc32C: null }) Report(key, $"object {id} is missing from the store");
+                if (receipt is not { Size: 0, Crc32C: null }) Report(key, $"object {id} is missing from the store");
                 return;
             }
 
