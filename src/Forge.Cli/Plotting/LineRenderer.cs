@@ -81,7 +81,7 @@ internal static class LineRenderer
             }
         }
 
-        canvas.DrawRect(area.Left - 0.5f, area.Top - 0.5f, area.Width, area.Height, frame);
+        canvas.DrawRect(area.Left - 0.5f, area.Top - 0.5f, area.Width + 1, area.Height + 1, frame);
         using var snapshot = surface.Snapshot();
         using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
         data.SaveTo(png);

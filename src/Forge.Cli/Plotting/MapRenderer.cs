@@ -37,7 +37,7 @@ internal static class MapRenderer
             using (var cells = Cells(figure, figure.Panels[i].Values, lo, hi))
             using (var image = SKImage.FromBitmap(cells))
                 canvas.DrawImage(image, new SKRect(rect.Left, rect.Top, rect.Right, rect.Bottom), new SKSamplingOptions(SKFilterMode.Nearest), null);
-            canvas.DrawRect(rect.Left - 0.5f, rect.Top - 0.5f, rect.Width, rect.Height, line);
+            canvas.DrawRect(rect.Left - 0.5f, rect.Top - 0.5f, rect.Width + 1, rect.Height + 1, line);
             canvas.DrawText(Fit(figure.Panels[i].Label, font, rect.Width + layout.ColorBar.Width), rect.Left, rect.Top - 8, SKTextAlign.Left, font, ink);
             XAxis(canvas, figure.X, rect, columns, font, ink, line);
             if (i == 0) YAxis(canvas, figure.Y, rect, rows, font, ink, line);
@@ -150,7 +150,7 @@ internal static class MapRenderer
             canvas.DrawRect(bar.Left, y, bar.Width, 1, fill);
         }
 
-        canvas.DrawRect(bar.Left - 0.5f, bar.Top - 0.5f, bar.Width, bar.Height, line);
+        canvas.DrawRect(bar.Left - 0.5f, bar.Top - 0.5f, bar.Width + 1, bar.Height + 1, line);
         var (values, step) = Ticks.Nice(lo, hi, Math.Max(2, bar.Height / 60));
         foreach (var v in values)
         {
@@ -165,7 +165,7 @@ internal static class MapRenderer
             var s = layout.MissingSwatch;
             fill.Color = ColorMap.Missing;
             canvas.DrawRect(s.Left, s.Top, s.Width, s.Height, fill);
-            canvas.DrawRect(s.Left - 0.5f, s.Top - 0.5f, s.Width, s.Height, line);
+            canvas.DrawRect(s.Left - 0.5f, s.Top - 0.5f, s.Width + 1, s.Height + 1, line);
             canvas.DrawText("missing", s.Right + 7, s.Bottom - 2, SKTextAlign.Left, font, ink);
         }
     }
