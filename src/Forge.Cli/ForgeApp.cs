@@ -20,11 +20,11 @@ namespace Forge.Cli;
 public static class ForgeApp
 {
     /// <summary>Runs the command line writing to <paramref name="stdout"/>/<paramref name="stderr"/> (in-process hosts, tests); both pass the secret scrubber.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default, TimeProvider? clock = null)
     {
         await using var scrubbedOut = new ScrubbingWriter(stdout, SecretScrubber.Shared);
         await using var scrubbedErr = new ScrubbingWriter(stderr, SecretScrubber.Shared);
-        return await RunAsync(args, new ForgeHostOptions(TextWriter.Synchronized(scrubbedOut), TextWriter.Synchronized(scrubbedErr)), ct);
+        return await RunAsync(args, new ForgeHostOptions(TextWriter.Synchronized(scrubbedOut), TextWriter.Synchronized(scrubbedErr)) { Clock = clock ?? TimeProvider.System }, ct);
     }
 
     /// <summary>Runs the command line; <paramref name="options"/>' writers must already scrub secrets (Program replaces the console's).</summary>
@@ -33,7 +33,7 @@ public static class ForgeApp
         // Cloud keys in the environment are known to the scrubber before anything can print them.
         SecretRegistration.FromEnvironment(SecretScrubber.Shared, Environment.GetEnvironmentVariable);
 
-        var ctx = new CommandContext(options.Stdout, options.Stderr);
+        var ctx = new CommandContext(options.Stdout, options.Stderr) { Clock = options.Clock };
         var root = BuildRoot(ctx);
         var invocation = new InvocationConfiguration { Output = options.Stdout, Error = options.Stderr, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
         if (args.Length == 0)
@@ -186,4 +186,7 @@ internal sealed class CommandContext(TextWriter stdout, TextWriter stderr)
     public ForgeSettings Settings { get; set; } = ForgeSettings.Default;
 
     public ILoggerFactory Loggers { get; set; } = NullLoggerFactory.Instance;
+
+    /// <summary>"Now" for relative range ends, read when a recipe is loaded.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -11,24 +11,27 @@ public static class RecipeLoader
 {
     public const string MetaFileName = "meta.yaml";
 
-    /// <summary>Parses and validates one recipe file.</summary>
-    public static Recipe LoadRecipe(string path)
+    /// <summary>
+    /// Parses and validates one recipe file. <paramref name="clock"/> is "now" for relative range ends
+    /// (<c>end: today</c>, <c>end: -2 days</c>; the system clock when null), read once, in UTC.
+    /// </summary>
+    public static Recipe LoadRecipe(string path, TimeProvider? clock = null)
     {
         var bytes = ReadFile(path, "recipe file");
-        return RecipeParser.Parse(path, bytes);
+        return RecipeParser.Parse(path, bytes, clock);
     }
 
     /// <summary>Parses recipe text as if it were the file <paramref name="path"/> (for tests and editors; no file access).</summary>
-    public static Recipe ParseRecipe(string path, string yaml) => RecipeParser.Parse(path, System.Text.Encoding.UTF8.GetBytes(yaml));
+    public static Recipe ParseRecipe(string path, string yaml, TimeProvider? clock = null) => RecipeParser.Parse(path, System.Text.Encoding.UTF8.GetBytes(yaml), clock);
 
     /// <summary>Parses recipe bytes as if they were the file <paramref name="path"/> (invalid UTF-8 included; for fuzzing and editors).</summary>
-    public static Recipe ParseRecipeBytes(string path, byte[] bytes) => RecipeParser.Parse(path, bytes);
+    public static Recipe ParseRecipeBytes(string path, byte[] bytes, TimeProvider? clock = null) => RecipeParser.Parse(path, bytes, clock);
 
     /// <summary>
     /// Loads a feedstock folder: meta.yaml (required) and every recipe it lists. Each listed path must exist and its
     /// recipe id must equal the id in meta.yaml. Errors of all files are reported together.
     /// </summary>
-    public static Feedstock LoadFeedstock(string dir)
+    public static Feedstock LoadFeedstock(string dir, TimeProvider? clock = null)
     {
         var metaPath = Path.Combine(dir, MetaFileName);
         if (!File.Exists(metaPath))
@@ -54,7 +57,7 @@ public static class RecipeLoader
 
             try
             {
-                var recipe = LoadRecipe(recipePath);
+                var recipe = LoadRecipe(recipePath, clock);
                 if (recipe.Id != reference.Id)
                 {
                     errors.Add(new RecipeError(metaPath, (int)idNode.Start.Line, (int)idNode.Start.Column,
@@ -78,18 +81,18 @@ public static class RecipeLoader
     /// The recipes to run for a command-line argument: a recipe file gives that recipe (meta.yaml optional then); a
     /// folder, or a path to a meta.yaml, gives every recipe the feedstock lists.
     /// </summary>
-    public static ImmutableArray<Recipe> Load(string pathOrDir, string? feedstockSubdir = null) => Open(pathOrDir, feedstockSubdir).Recipes;
+    public static ImmutableArray<Recipe> Load(string pathOrDir, string? feedstockSubdir = null, TimeProvider? clock = null) => Open(pathOrDir, feedstockSubdir, clock).Recipes;
 
     /// <summary>
     /// Like <see cref="Load"/>, and says whether the argument was a feedstock (its meta.yaml) or one recipe file.
     /// A folder without meta.yaml is read from its <paramref name="feedstockSubdir"/> (default <c>feedstock</c>, the
     /// pangeo-forge feedstock repository layout) when that subfolder has one.
     /// </summary>
-    public static RecipeSource Open(string pathOrDir, string? feedstockSubdir = null)
+    public static RecipeSource Open(string pathOrDir, string? feedstockSubdir = null, TimeProvider? clock = null)
     {
         if (Directory.Exists(pathOrDir))
         {
-            var feedstock = LoadFeedstock(FeedstockFolder(pathOrDir, feedstockSubdir));
+            var feedstock = LoadFeedstock(FeedstockFolder(pathOrDir, feedstockSubdir), clock);
             return new RecipeSource(feedstock.Recipes, feedstock.Meta);
         }
 
@@ -97,11 +100,11 @@ public static class RecipeLoader
             throw new RecipeException(pathOrDir, 1, 1, $"--feedstock-subdir {feedstockSubdir} needs a feedstock folder, not the file '{pathOrDir}'");
         if (File.Exists(pathOrDir) && Path.GetFileName(pathOrDir) == MetaFileName)
         {
-            var feedstock = LoadFeedstock(Path.GetDirectoryName(Path.GetFullPath(pathOrDir))!);
+            var feedstock = LoadFeedstock(Path.GetDirectoryName(Path.GetFullPath(pathOrDir))!, clock);
             return new RecipeSource(feedstock.Recipes, feedstock.Meta);
         }
 
-        return new RecipeSource([LoadRecipe(pathOrDir)], null);
+        return new RecipeSource([LoadRecipe(pathOrDir, clock)], null);
     }
 
     /// <summary>

@@ -51,7 +51,7 @@ public static class RecipeSchema
                   "required": ["start", "end"],
                   "properties": {
                     "start": { "description": "First key: a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]) or an integer.", "$ref": "#/$defs/rangeBound" },
-                    "end": { "description": "Last key (inclusive); must not be before start.", "$ref": "#/$defs/rangeBound" },
+                    "end": { "description": "Last key (inclusive); must not be before start. For date ranges also relative to the run's start in UTC: 'today', '-N days', '-N months' (that whole day) or '-N hours'.", "oneOf": [ { "$ref": "#/$defs/rangeBound" }, { "type": "string", "pattern": "^(today|-[0-9]{1,6} *(day|hour|month)s?)$" } ] },
                     "step": {
                       "description": "N minute(s) | hour(s) | day(s) | month(s) | year(s) for dates (default 1 day; months/years count from start), a positive integer for integer ranges (default 1).",
                       "oneOf": [

@@ -113,6 +113,8 @@ public sealed class RecipeSchemaTests
         var unknownKey = dir.Write("unknown.yaml", Samples.Minimal + "\ntagret: {}\n");
         var badCodec = dir.Write("codec.yaml", Samples.Minimal + "\ntarget: { codec: { lz4: {} } }\n");
         var badStep = dir.Write("step.yaml", Samples.Minimal.Replace("end: 2000-01-10", "end: 2000-01-10, step: 1 fortnight", StringComparison.Ordinal));
+        var relative = dir.Write("relative.yaml", Samples.Minimal.Replace("end: 2000-01-10", "end: -2 days", StringComparison.Ordinal));
+        var badRelative = dir.Write("badrelative.yaml", Samples.Minimal.Replace("end: 2000-01-10", "end: -2 weeks", StringComparison.Ordinal));
         var metaSchema = dir.Write("meta-schema.json", RecipeSchema.MetaJson);
         var meta = dir.Write("meta.yaml", "title: T\nrecipes:\n  - { id: minimal, path: minimal.yaml }\nprovenance:\n  providers:\n    - { name: NOAA, roles: [producer, host] }\n  license: CC0-1.0\nmaintainers:\n  - { name: Jane Doe, orcid: 0000-0000-0000-000X }\n");
         var badMeta = dir.Write("badmeta.yaml", "title: T\nrecipes:\n  - { id: minimal, file: minimal.yaml }\n");
@@ -141,12 +143,12 @@ public sealed class RecipeSchemaTests
             """);
 
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { script, schema, metaSchema, full, minimal, unknownKey, badCodec, badStep, meta, badMeta }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { script, schema, metaSchema, full, minimal, unknownKey, badCodec, badStep, relative, badRelative, meta, badMeta }) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEnd();
         var errors = process.StandardError.ReadToEnd();
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, errors);
-        Assert.Equal("full.yaml ok\nminimal.yaml ok\nunknown.yaml invalid\ncodec.yaml invalid\nstep.yaml invalid\nmeta.yaml ok\nbadmeta.yaml invalid\n", output);
+        Assert.Equal("full.yaml ok\nminimal.yaml ok\nunknown.yaml invalid\ncodec.yaml invalid\nstep.yaml invalid\nrelative.yaml ok\nbadrelative.yaml invalid\nmeta.yaml ok\nbadmeta.yaml invalid\n", output);
     }
 }

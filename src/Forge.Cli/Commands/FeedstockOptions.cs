@@ -13,5 +13,5 @@ internal sealed class FeedstockOptions
 
     public void AddTo(Command cmd) => cmd.Options.Add(Subdir);
 
-    public RecipeSource Open(ParseResult parse, string pathOrDir) => RecipeLoader.Open(pathOrDir, parse.GetValue(Subdir));
+    public RecipeSource Open(ParseResult parse, string pathOrDir, TimeProvider clock) => RecipeLoader.Open(pathOrDir, parse.GetValue(Subdir), clock);
 }

@@ -31,7 +31,7 @@ internal static class RunCommand
         cmd.SetAction((parse, ct) => CommandGuard.RunAsync(ctx, ct, async () =>
         {
             var overrides = o.Read(parse, ctx.Settings);
-            var source = feedstock.Open(parse, parse.GetValue(recipeArg)!);
+            var source = feedstock.Open(parse, parse.GetValue(recipeArg)!, ctx.Clock);
             var recipes = SharedRunOptions.Select(source.Recipes, parse.GetValue(o.RecipeId));
             SharedRunOptions.CheckOneTargetPerRecipe(recipes, overrides);
             var sink = ProgressFactory.Create(ctx.Settings.Progress, ctx);

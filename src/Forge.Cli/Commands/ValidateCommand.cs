@@ -63,7 +63,7 @@ internal static class ValidateCommand
         RecipeSource source;
         try
         {
-            source = feedstock.Open(parse, path);
+            source = feedstock.Open(parse, path, ctx.Clock);
         }
         catch (RecipeException e)
         {

@@ -13,4 +13,7 @@ internal sealed record ForgeHostOptions(TextWriter Stdout, TextWriter Stderr)
 
     /// <summary>The folder searched for forge.json/forge.yaml (besides the feedstock's).</summary>
     public string WorkingDirectory { get; init; } = System.Environment.CurrentDirectory;
+
+    /// <summary>"Now" for relative range ends (<c>end: today</c>); tests fix it.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -113,7 +113,13 @@ internal static partial class KeyParser
         var startNode = map.Required("start");
         var endNode = map.Required("end");
         var start = startNode is null ? null : ParseKey(ctx, startNode, map.Child("start"));
-        var end = endNode is null ? null : ParseKey(ctx, endNode, map.Child("end"));
+        var relative = endNode is YamlScalarNode endScalar ? RelativeEnd.TryParse(endScalar.Value) : null;
+        var end = relative is not null ? relative.Resolve(ctx.UtcNow) : endNode is null ? null : ParseKey(ctx, endNode, map.Child("end"));
+        if (relative is not null && start is IntegerKey)
+        {
+            ctx.Error(endNode!, $"range end '{relative}' is relative to today, but start '{start}' is an integer; relative ends need a date range");
+            return null;
+        }
         if (start is TextKey) { ctx.Error(startNode!, $"range start '{start}' must be a date or an integer"); start = null; }
         if (end is TextKey) { ctx.Error(endNode!, $"range end '{end}' must be a date or an integer"); end = null; }
         if (start is null || end is null) return null;
@@ -125,7 +131,9 @@ internal static partial class KeyParser
 
         if (Normalize(end).CompareTo(Normalize(start)) < 0)
         {
-            ctx.Error(endNode!, $"range end {end} is before start {start}");
+            ctx.Error(endNode!, relative is null
+                ? $"range end {end} is before start {start}"
+                : $"range end '{relative}' is {end} (now is {ctx.UtcNow:yyyy-MM-dd'T'HH:mm}Z), before start {start}");
             return null;
         }
 
@@ -136,14 +144,14 @@ internal static partial class KeyParser
             if (step is null) return null;
         }
 
-        var keys = Expand(start, end, step);
+        var keys = Expand(start, end, step, relative?.InclusiveLimit(ctx.UtcNow));
         if (keys is null)
         {
             ctx.Error(map.Node, $"{YamlContext.Describe(path)} expands to more than {MaxKeys:N0} keys; use a larger step or split the recipe");
             return null;
         }
 
-        return (keys.Value, new KeyRange(start, end, step));
+        return (keys.Value, new KeyRange(start, end, step) { RelativeEnd = relative?.ToString() });
     }
 
     private static RangeStep? ParseStep(YamlContext ctx, YamlNode node, string path, PatternKey start)
@@ -176,8 +184,11 @@ internal static partial class KeyParser
         return null;
     }
 
-    /// <summary>All keys from start to end inclusive; null when there would be more than <see cref="MaxKeys"/>.</summary>
-    internal static ImmutableArray<PatternKey>? Expand(PatternKey start, PatternKey end, RangeStep step)
+    /// <summary>
+    /// All keys from start to end inclusive; null when there would be more than <see cref="MaxKeys"/>.
+    /// <paramref name="limit"/> replaces a date end's instant as the inclusive bound (a relative end means its whole day).
+    /// </summary>
+    internal static ImmutableArray<PatternKey>? Expand(PatternKey start, PatternKey end, RangeStep step, DateTime? limit = null)
     {
         var keys = ImmutableArray.CreateBuilder<PatternKey>();
         if (start is IntegerKey a && end is IntegerKey b)
@@ -188,7 +199,7 @@ internal static partial class KeyParser
         }
 
         var first = (DateKey)start;
-        var last = ((DateKey)end).Value;
+        var last = limit ?? ((DateKey)end).Value;
         var hasTime = first.HasTime || ((DateKey)end).HasTime || step.Unit is StepUnit.Hour or StepUnit.Minute;
         for (var i = 0; ; i++)
         {

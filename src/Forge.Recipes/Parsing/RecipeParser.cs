@@ -23,9 +23,9 @@ internal static partial class RecipeParser
     public static readonly string[] RunKeys = ["max_memory", "workers"];
     public static readonly string[] Formats = ["auto", "netcdf3", "netcdf4", "hdf5", "grib"];
 
-    public static Recipe Parse(string file, byte[] bytes)
+    public static Recipe Parse(string file, byte[] bytes, TimeProvider? clock = null)
     {
-        var ctx = new YamlContext(file);
+        var ctx = new YamlContext(file, clock);
         var root = YamlLoading.LoadRoot(ctx, bytes);
         var top = root is null ? null : ctx.Map(root, "", TopKeys);
         if (top is null) throw ctx.ToException();

@@ -10,9 +10,12 @@ namespace Forge.Recipes.Parsing;
 /// Error collection and typed scalar access over a YamlDotNet representation tree; every value read records its
 /// location, and every problem becomes a <see cref="RecipeError"/> at the offending node's line:column.
 /// </summary>
-internal sealed partial class YamlContext(string file)
+internal sealed partial class YamlContext(string file, TimeProvider? clock = null)
 {
     private readonly List<RecipeError> _errors = [];
+
+    /// <summary>"Now" in UTC, read once per recipe: relative range ends (<c>end: today</c>, <c>end: -2 days</c>) resolve against it.</summary>
+    public DateTime UtcNow { get; } = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime;
 
     public string File { get; } = file;
 
