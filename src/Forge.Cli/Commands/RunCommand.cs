@@ -141,6 +141,7 @@ internal static class RunCommand
             doc["passes"] = summary.Passes;
             doc["bytes_decoded"] = summary.BytesDecoded;
             doc["spill_bytes"] = summary.SpillBytes;
+            doc["shard_scratch_bytes"] = summary.ShardScratchBytes;
             doc["peak_accounted_bytes"] = summary.PeakAccountedBytes;
             doc["peak_rss_bytes"] = summary.PeakResidentBytes;
         }
