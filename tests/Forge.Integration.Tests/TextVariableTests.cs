@@ -59,7 +59,7 @@ public sealed class TextVariableTests : IDisposable
         return [first, second];
     }
 
-    private string Recipe(int format) => RecipeFiles.Write(_work, $"text-v{format}", $$"""
+    private string Recipe(int format, string targetExtra = "") => RecipeFiles.Write(_work, $"text-v{format}{(targetExtra.Length > 0 ? "-extra" : "")}", $$"""
         forge: 1
         id: text-v{{format}}
         inputs:
@@ -70,6 +70,7 @@ public sealed class TextVariableTests : IDisposable
               list: [1, 2]
         target:
           zarr_format: {{format}}
+          {{targetExtra}}
         """.Replace("{n}", "{time}"));
 
     [Fact]
@@ -78,9 +79,10 @@ public sealed class TextVariableTests : IDisposable
         var files = MakeInputs();
         var v2 = Path.Combine(_work, "v2.zarr");
         var v3 = Path.Combine(_work, "v3.zarr");
-        foreach (var (format, store) in new[] { (2, v2), (3, v3) })
+        var sharded = Path.Combine(_work, "v3-sharded.zarr");
+        foreach (var (recipe, store) in new[] { (Recipe(2), v2), (Recipe(3), v3), (Recipe(3, "chunks: { time: 1 }\n  shards: { time: 2 }"), sharded) })
         {
-            var (code, _, err) = await ForgeCli.RunAsync("run", Recipe(format), "--target", store, "--progress", "none");
+            var (code, _, err) = await ForgeCli.RunAsync("run", recipe, "--target", store, "--progress", "none");
             Assert.True(code == 0, err);
         }
 
@@ -106,6 +108,13 @@ public sealed class TextVariableTests : IDisposable
         }
 
         Assert.Equal("name_strlen=12", got["station_name"]!["attrs"]!["_CharDimension"]!.GetValue<string>());
+
+        // With shards requested, numeric arrays are sharded and char arrays stay unsharded text with the same content.
+        var (shCode, shOut, shErr) = Processes.Run("node", [Path.Combine(zarrita, "read_text.mjs"), sharded, "station_name,label,crs"]);
+        Assert.True(shCode == 0, $"zarrita could not read the sharded store's text:\n{shOut}\n{shErr}");
+        foreach (var name in new[] { "station_name", "label", "crs" })
+            Assert.Equal(got[name]!["text"]!.ToJsonString(), JsonNode.Parse(shOut)![name]!["text"]!.ToJsonString());
+        Assert.Contains("sharding_indexed", File.ReadAllText(Path.Combine(sharded, "temp", "zarr.json")), StringComparison.Ordinal);
 
         // v3 attributes are strict JSON: NaN/±Infinity are the strings zarr-python 3 writes (and reads back as str).
         var temp = JsonNode.Parse(File.ReadAllText(Path.Combine(v3, "temp", "zarr.json")))!["attributes"]!;

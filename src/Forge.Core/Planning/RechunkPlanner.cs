@@ -37,16 +37,18 @@ public static class RechunkPlanner
             chunks = AutoChunks(v, ds.ConcatDim, policy.AutoChunkBytes);
         }
 
-        // A char variable's last dimension (strlen) holds whole strings: one chunk (Zarr v3 stores each row as text).
-        if (v.DataType == DataType.Char && shape.Length > 0 && v.Dimensions[^1] != ds.ConcatDim) chunks[^1] = Math.Max(1, shape[^1]);
+        // A char variable's last dimension (strlen) holds whole strings: one chunk; and char arrays are not sharded
+        // (Zarr v3 stores them as variable-length text, whose chunks sharding would not help).
+        var text = v.DataType == DataType.Char;
+        if (text && shape.Length > 0 && v.Dimensions[^1] != ds.ConcatDim) chunks[^1] = Math.Max(1, shape[^1]);
 
         ImmutableArray<long>? shards = null;
-        if (policy.Shards is { Count: > 0 } shardSpec)
+        if (policy.Shards is { Count: > 0 } shardSpec && !text)
         {
             var s = new long[chunks.Length];
             for (int i = 0; i < chunks.Length; i++)
             {
-                if (shardSpec.TryGetValue(v.Dimensions[i], out var n) && !(v.DataType == DataType.Char && i == chunks.Length - 1))
+                if (shardSpec.TryGetValue(v.Dimensions[i], out var n))
                 {
                     // A shard spanning the whole dimension is one shard there, even when the chunk was clamped to the dimension.
                     if (n % chunks[i] != 0 && n >= shape[i]) n = (Math.Max(1, shape[i]) + chunks[i] - 1) / chunks[i] * chunks[i];

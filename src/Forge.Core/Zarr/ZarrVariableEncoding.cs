@@ -54,8 +54,10 @@ public static class ZarrVariableEncoding
         // The chunk shape is taken as given (the planner sizes the objects it hands to the writer); a chunk may
         // exceed its dimension, as in zarr. Zero-length dimensions still need a positive chunk extent.
         var chunks = storage.ChunkShape.Select(c => Math.Max(1, c)).ToImmutableArray();
-        // Text arrays are not sharded: the object (the shard shape) is written as one chunk.
-        ImmutableArray<long>? inner = storage.InnerChunkShape is null || text ? null : [.. storage.InnerChunkShape];
+        // Text arrays are not sharded (the planner never shards char arrays).
+        if (text && storage.InnerChunkShape is not null)
+            throw new ZarrMetadataException(key, $"variable '{variable.Name}': char data is stored as Zarr v3 text, which Forge does not shard");
+        ImmutableArray<long>? inner = storage.InnerChunkShape is null ? null : [.. storage.InnerChunkShape];
 
         var meta = new ZarrArrayMetadata(format, variable.Shape, chunks, variable.DataType)
         {

@@ -49,9 +49,9 @@ public sealed class ZarrTextArrayTests
     [Fact]
     public void V3_char_array_is_a_string_array_without_the_char_dimension_and_parses_back()
     {
-        var meta = ZarrVariableEncoding.Build(Names(), ZarrFormat.V3, new ZarrStorageOptions([3, 12], [new GzipCodec(5)], InnerChunkShape: [1, 12]));
+        var meta = ZarrVariableEncoding.Build(Names(), ZarrFormat.V3, new ZarrStorageOptions([3, 12], [new GzipCodec(5)]));
         Assert.True(meta.StoresText);
-        Assert.False(meta.IsSharded); // text arrays are written as one chunk per object
+        Assert.Throws<ZarrMetadataException>(() => ZarrVariableEncoding.Build(Names(), ZarrFormat.V3, new ZarrStorageOptions([3, 12], [], InnerChunkShape: [1, 12])));
         var doc = meta.ToJson();
         Assert.Equal("string", doc["data_type"]!.GetValue<string>());
         Assert.Equal("[3]", doc["shape"]!.ToJsonString());
