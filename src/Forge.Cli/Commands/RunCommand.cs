@@ -23,11 +23,13 @@ internal static class RunCommand
         progress.AcceptOnlyFromAmong(ProgressFactory.Modes);
         var failFast = new Option<bool>("--fail-fast") { Description = "In a feedstock, stop at the first recipe that fails (default: run every recipe, then report)." };
         var feedstock = new FeedstockOptions();
+        var plot = new Option<bool>("--plot") { Description = "After each recipe, write a quick-look PNG of its first data variable (first and last step) next to the store; the path is printed." };
         var cmd = new Command("run", "Fetch the inputs, rechunk them and write the Zarr target. Resumes an interrupted run; a finished run is a no-op.") { recipeArg };
         o.AddTo(cmd);
         feedstock.AddTo(cmd);
         cmd.Options.Add(failFast);
         cmd.Options.Add(progress);
+        cmd.Options.Add(plot);
         cmd.SetAction((parse, ct) => CommandGuard.RunAsync(ctx, ct, async () =>
         {
             var overrides = o.Read(parse, ctx.Settings);
@@ -38,7 +40,7 @@ internal static class RunCommand
             var outcomes = new List<RecipeOutcome>();
             foreach (var recipe in recipes)
             {
-                var outcome = await RunOneAsync(recipe, overrides, sink, ctx, ct);
+                var outcome = await RunOneAsync(recipe, overrides, sink, ctx, ct, parse.GetValue(plot));
                 outcomes.Add(outcome);
                 if (outcome.Exit == ExitCodes.Cancelled) return ExitCodes.Cancelled;
                 if (outcome.Exit != ExitCodes.Success && parse.GetValue(failFast)) break;
@@ -52,7 +54,7 @@ internal static class RunCommand
         return cmd;
     }
 
-    private static async Task<RecipeOutcome> RunOneAsync(Recipe recipe, RunOverrides overrides, IProgressSink sink, CommandContext ctx, CancellationToken ct)
+    private static async Task<RecipeOutcome> RunOneAsync(Recipe recipe, RunOverrides overrides, IProgressSink sink, CommandContext ctx, CancellationToken ct, bool plot)
     {
         RunRequest? request = null;
         var targetUrl = TargetUrl(recipe, overrides);
@@ -64,7 +66,7 @@ internal static class RunCommand
             var store = StoreFactory.Open(targetUrl, recipe.Target.S3);
             var ledger = new StoreRunLedger(store);
             // The lease first: a second run on this target refuses before it downloads anything.
-            await using var lease = await ledger.AcquireAsync($"forge run {recipe.Id}", ct);
+            await using var lease = await ledger.AcquireAsync($"forge run {recipe.Id}", request.Shard, ct);
             using var fetcher = FetcherFactory.Create(recipe, overrides, ctx.Loggers.CreateLogger("forge.sources"), temp.Path);
             var log = ctx.Loggers.CreateLogger("forge.run");
             foreach (var (key, source) in ctx.Settings.Sources.Where(kv => kv.Value != "default"))
@@ -78,18 +80,25 @@ internal static class RunCommand
             var summary = await runner.ExecuteAsync(prepared, writer, ledger, ct);
             (sink as TerminalProgressSink)?.Finish();
             // The time is the whole run (fetching and the schema pass included), not only the data pass.
+            // JSON: the plot event comes before the summary, which stays the last line.
+            if (plot && sink is JsonProgressSink) await Plotting.RunPlot.WriteAsync(store, recipe.Id, targetUrl, sink, ctx.Stderr, ct);
             var elapsed = DateTime.UtcNow - started;
             Summarize(sink, recipe.Id, "succeeded", summary.Target, summary.Inputs, summary.BytesIn, summary.BytesOut, summary.ChunksWritten, elapsed, null, summary);
             if (sink is not JsonProgressSink)
             {
                 ctx.Stderr.WriteLine(summary.UpToDate
                     ? $"forge: {recipe.Id}: {summary.Target} is up to date; nothing to do"
+                    : summary.Shard is { } shard
+                    ? $"forge: {recipe.Id} shard {shard} succeeded: {summary.ChunksWritten} of its {summary.ObjectsInSlice} objects written ({Sizes.Format(summary.BytesOut)})" +
+                      (summary.ObjectsSkipped > 0 ? $", {summary.ObjectsSkipped} already done" : "") +
+                      $", {elapsed.TotalSeconds:0.0} s. Nothing is published until every shard is done and `forge finalize` runs"
                     : $"forge: {recipe.Id} succeeded: {summary.Inputs} inputs ({Sizes.Format(summary.BytesIn)}) → {summary.ChunksWritten} objects ({Sizes.Format(summary.BytesOut)}) in {summary.Target}" +
                       (summary.ObjectsSkipped > 0 ? $" ({summary.ObjectsSkipped} objects already done)" : "") +
                       $", {elapsed.TotalSeconds:0.0} s; {PlanCommand.StrategyName(summary.Strategy)}, {summary.Passes} pass(es)" +
                       (summary.PeakResidentBytes is { } peak ? $", peak memory {Sizes.Format(peak)} (max_memory {Sizes.Format(request.MaxMemory)})" : ""));
             }
 
+            if (plot && sink is not JsonProgressSink) await Plotting.RunPlot.WriteAsync(store, recipe.Id, targetUrl, sink, ctx.Stderr, ct);
             return new RecipeOutcome(recipe.Id, summary.Target, ExitCodes.Success, summary.UpToDate ? "up to date" : null, DateTime.UtcNow - started);
         }
         catch (Exception ex)
@@ -118,7 +127,7 @@ internal static class RunCommand
     internal static string TargetUrl(Recipe recipe, RunOverrides o) =>
         ScratchTarget.Resolve(o.Target?.Replace(SharedRunOptions.IdPlaceholder, recipe.Id, StringComparison.Ordinal) ?? recipe.Target.Url, o);
 
-    private static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed, ErrorReport? error, RunSummary? summary = null)
+    internal static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed, ErrorReport? error, RunSummary? summary = null)
     {
         if (sink is not JsonProgressSink json) return;
         var doc = new JsonObject
@@ -137,6 +146,8 @@ internal static class RunCommand
         if (summary is not null)
         {
             doc["objects_skipped"] = summary.ObjectsSkipped;
+            doc["shard"] = summary.Shard?.ToString();
+            doc["objects_in_slice"] = summary.ObjectsInSlice;
             doc["strategy"] = PlanCommand.StrategyName(summary.Strategy);
             doc["passes"] = summary.Passes;
             doc["bytes_decoded"] = summary.BytesDecoded;
