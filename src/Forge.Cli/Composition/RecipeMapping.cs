@@ -16,6 +16,14 @@ internal sealed record RunOverrides(string? Target, int? Prune, long? MaxMemory,
 {
     /// <summary>The target came from the --target flag itself: a pruned run then writes there, not to a scratch store.</summary>
     public bool TargetFromFlag { get; init; }
+
+    /// <summary>--strategy: true when given; <see cref="Strategy"/> null then means auto.</summary>
+    public bool StrategySet { get; init; }
+
+    public RechunkStrategy? Strategy { get; init; }
+
+    /// <summary>--scratch: the local scratch folder (absolute).</summary>
+    public string? Scratch { get; init; }
 }
 
 /// <summary>Turns a parsed recipe (plus command-line overrides) into the engine's <see cref="RunRequest"/>.</summary>
@@ -51,6 +59,8 @@ internal static class RecipeMapping
         {
             Overwrite = o.Overwrite,
             ItemsPerFile = recipe.Inputs.Concat.ItemsPerFile,
+            Strategy = o.StrategySet ? o.Strategy : recipe.Run.Strategy,
+            ScratchDirectory = o.Scratch ?? (recipe.Run.Scratch is { } scratch ? Path.GetFullPath(Path.Combine(recipeDir, scratch)) : null),
         };
     }
 
