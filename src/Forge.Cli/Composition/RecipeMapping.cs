@@ -24,6 +24,9 @@ internal sealed record RunOverrides(string? Target, int? Prune, long? MaxMemory,
 
     /// <summary>--scratch: the local scratch folder (absolute).</summary>
     public string? Scratch { get; init; }
+
+    /// <summary>--shard K/N: this run writes only that slice of the objects (null: the whole store).</summary>
+    public Forge.Core.Planning.ShardSlice? Shard { get; init; }
 }
 
 /// <summary>Turns a parsed recipe (plus command-line overrides) into the engine's <see cref="RunRequest"/>.</summary>
@@ -58,6 +61,7 @@ internal static class RecipeMapping
             recipe.Inputs.Fetch.Concurrency)
         {
             Overwrite = o.Overwrite,
+            Shard = o.Shard,
             ItemsPerFile = recipe.Inputs.Concat.ItemsPerFile,
             Strategy = o.StrategySet ? o.Strategy : recipe.Run.Strategy,
             ScratchDirectory = o.Scratch ?? (recipe.Run.Scratch is { } scratch ? Path.GetFullPath(Path.Combine(recipeDir, scratch)) : null),
