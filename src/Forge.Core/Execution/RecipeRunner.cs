@@ -22,6 +22,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
     /// <summary>Fetches and inspects every input, combines and plans. The caller disposes the result.</summary>
     public async Task<PreparedRun> PrepareAsync(RunRequest request, CancellationToken ct)
     {
+        progress.Totals(new ProgressTotals("fetch") { Inputs = request.Inputs.Length, InputBytes = LocalInputBytes(request) });
         progress.Stage("schema", $"inspecting {request.Inputs.Length} inputs");
         var (inputs, files) = await SchemaPass.RunAsync(request, fetcher, opener, progress, ct);
         try
@@ -77,6 +78,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         }
 
         var schedule = plan.Schedule;
+        progress.Totals(new ProgressTotals("write") { Objects = plan.ObjectCount, ObjectsDone = done.Count, Passes = Math.Max(1, schedule.Passes.Length) });
         progress.Stage("write", $"{plan.ObjectCount} objects ({done.Count} already done); {schedule.Strategy} in {Math.Max(1, schedule.Passes.Length)} pass(es), memory estimate {Sizes.Format(schedule.MemoryEstimate)} of {Sizes.Format(plan.MaxMemory)}");
         var pipeline = new RechunkPipeline(run, opener, writer, progress, (id, token) => ledger.MarkDoneAsync(id, token));
         await pipeline.RunAsync(done, ct);
@@ -95,6 +97,21 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
             PeakAccountedBytes = pipeline.Account.PeakCharged,
             PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
         };
+    }
+
+    /// <summary>The inputs' total size when every input is a local file (remote sizes are known only once fetched).</summary>
+    private static long? LocalInputBytes(RunRequest request)
+    {
+        long total = 0;
+        foreach (var input in request.Inputs)
+        {
+            var path = input.Url.StartsWith("file://", StringComparison.Ordinal) ? new Uri(input.Url).LocalPath
+                : input.Url.Contains("://", StringComparison.Ordinal) ? null : input.Url;
+            if (path is null || !File.Exists(path)) return null;
+            total += new FileInfo(path).Length;
+        }
+
+        return total;
     }
 
     /// <summary>Combined global attributes, the recipe's extra attributes, then provenance.</summary>
