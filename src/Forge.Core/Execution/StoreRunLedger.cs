@@ -18,6 +18,7 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
     private static readonly StoreKey RunKey = new(".forge/run.json");
     private static readonly StoreKey CompleteKey = new(".forge/complete");
     private static readonly StoreKey ReplacingKey = new(".forge/replacing");
+    private static readonly StoreKey InputsKey = new(".forge/inputs.json");
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private readonly Lock _doneGate = new();
@@ -25,6 +26,7 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
     private Task<ConcurrentDictionary<string, byte>>? _done;
     private TargetLease? _lease;
     private int _leaseHolders;
+    private string? _fingerprint;
 
     public async ValueTask<IAsyncDisposable> AcquireAsync(string purpose, CancellationToken ct)
     {
@@ -97,7 +99,7 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
         }
 
         if (doc?["fingerprint"]?.GetValue<string>() == identity.Fingerprint)
-            return await store.ExistsAsync(CompleteKey, ct) ? (LedgerState.Complete, null) : (LedgerState.Resumable, null);
+            return await IsCompleteAsync(identity.Fingerprint, ct) ? (LedgerState.Complete, null) : (LedgerState.Resumable, null);
 
         var description = doc?["description"]?.GetValue<string>() ?? "an unknown run";
         if (RunIdentity.FromJson(doc?["identity"] as JsonObject) is not { } recorded)
@@ -109,8 +111,24 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
 
     public async ValueTask BeginAsync(RunIdentity identity, bool wipe, CancellationToken ct)
     {
+        _fingerprint = identity.Fingerprint;
         if (wipe) await ReplaceAsync(identity.Description, ct);
         if (await store.ExistsAsync(RunKey, ct)) return;
+        await WriteRunAsync(identity, null, ct);
+    }
+
+    public async ValueTask BeginAppendAsync(RunIdentity identity, AppendBase appendBase, IReadOnlyCollection<string> reopened, CancellationToken ct)
+    {
+        _fingerprint = identity.Fingerprint;
+        // Markers first: while run.json still names the finished run, a missing marker changes nothing; once it names
+        // the append, the completion marker (which carries the old fingerprint) no longer counts.
+        foreach (var id in reopened) await store.DeleteAsync(DoneKey(id), ct);
+        lock (_doneGate) _done = null;
+        await WriteRunAsync(identity, appendBase, ct);
+    }
+
+    private async ValueTask WriteRunAsync(RunIdentity identity, AppendBase? appendBase, CancellationToken ct)
+    {
         var json = new JsonObject
         {
             ["fingerprint"] = identity.Fingerprint,
@@ -118,7 +136,67 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
             ["started"] = DateTimeOffset.UtcNow.ToString("O"),
             ["identity"] = identity.ToJson(),
         };
+        if (appendBase is not null) json["append_base"] = new JsonObject { ["concat_length"] = appendBase.ConcatLength, ["concat_keys"] = appendBase.ConcatKeys };
         await store.SetAsync(RunKey, Encoding.UTF8.GetBytes(json.ToJsonString(Indented)), ct);
+    }
+
+    public async ValueTask<LedgerRecord?> ReadAsync(CancellationToken ct)
+    {
+        bool replacing = await store.ExistsAsync(ReplacingKey, ct);
+        using var run = await store.GetAsync(RunKey, null, ct);
+        if (run is null) return replacing ? new LedgerRecord(null, null, false, null, true) : null;
+        JsonObject? doc;
+        try
+        {
+            doc = JsonNode.Parse(run.Memory.Span) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            doc = null;
+        }
+
+        var fingerprint = doc?["fingerprint"]?.GetValue<string>();
+        var identity = RunIdentity.FromJson(doc?["identity"] as JsonObject);
+        AppendBase? appendBase = doc?["append_base"] is JsonObject b
+            ? new AppendBase(b["concat_length"]!.GetValue<long>(), b["concat_keys"]!.GetValue<int>())
+            : null;
+        bool complete = fingerprint is not null && await IsCompleteAsync(fingerprint, ct);
+        return new LedgerRecord(fingerprint, identity, complete, appendBase, replacing);
+    }
+
+    public async ValueTask<IReadOnlyList<InputRecord>?> ReadInputsAsync(CancellationToken ct)
+    {
+        using var bytes = await store.GetAsync(InputsKey, null, ct);
+        if (bytes is null) return null;
+        try
+        {
+            return InputRecords.FromJson(JsonNode.Parse(bytes.Memory.Span));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public ValueTask RecordInputsAsync(IReadOnlyList<InputRecord> inputs, CancellationToken ct) =>
+        store.SetAsync(InputsKey, Encoding.UTF8.GetBytes(InputRecords.ToJson(inputs).ToJsonString()), ct);
+
+    /// <summary>
+    /// The completion marker counts for the run whose fingerprint it carries (an append replaces run.json while the
+    /// old marker is still there); a marker without one (older ledgers) counts for whatever run.json names.
+    /// </summary>
+    private async ValueTask<bool> IsCompleteAsync(string fingerprint, CancellationToken ct)
+    {
+        using var marker = await store.GetAsync(CompleteKey, null, ct);
+        if (marker is null) return false;
+        try
+        {
+            return JsonNode.Parse(marker.Memory.Span) is not JsonObject doc || doc["fingerprint"]?.GetValue<string>() is not { } recorded || recorded == fingerprint;
+        }
+        catch (JsonException)
+        {
+            return true;
+        }
     }
 
     /// <summary>
@@ -164,7 +242,11 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
         (await DoneSetAsync(ct)).TryAdd(unitId, 0);
     }
 
-    public ValueTask CompleteAsync(CancellationToken ct) => store.SetAsync(CompleteKey, Encoding.UTF8.GetBytes(DateTimeOffset.UtcNow.ToString("O")), ct);
+    public ValueTask CompleteAsync(CancellationToken ct)
+    {
+        var marker = new JsonObject { ["fingerprint"] = _fingerprint, ["completed"] = DateTimeOffset.UtcNow.ToString("O") };
+        return store.SetAsync(CompleteKey, Encoding.UTF8.GetBytes(marker.ToJsonString()), ct);
+    }
 
     /// <summary>The done set, read with one listing of <c>.forge/done/</c> (paged by the store), not a request per object.</summary>
     private Task<ConcurrentDictionary<string, byte>> DoneSetAsync(CancellationToken ct)
