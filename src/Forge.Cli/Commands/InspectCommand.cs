@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Forge.Cli.Composition;
 using Forge.Cli.Inspection;
+using Forge.Cli.Plotting;
 using Forge.Core.Arrays;
 using Forge.Core.Datasets;
 using Forge.Core.Storage;
@@ -34,12 +35,29 @@ internal static class InspectCommand
             AllowMultipleArgumentsPerToken = false,
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var cmd = new Command("inspect", "Print a header summary (like ncdump -h) of a file, URL, Zarr store or array, with coordinate ranges.") { what, json, filter };
+        var plot = new Option<string?>("--plot") { Description = "Zarr stores: write a PNG of this variable (a map of one time step with a colour bar; a 1-D variable as a line) instead of the summary." };
+        var time = new Option<string?>("--time") { Description = "With --plot: the time step, as an index (0 first, -1 last) or a date (the nearest step). Default: the first." };
+        var outFile = new Option<string?>("--out") { Description = "With --plot: the PNG file to write (default: STORE-NAME.VAR.png in the current folder)." };
+        var cmd = new Command("inspect", "Print a header summary (like ncdump -h) of a file, URL, Zarr store or array, with coordinate ranges.") { what, json, filter, plot, time, outFile };
         cmd.SetAction((parse, ct) => CommandGuard.RunAsync(ctx, ct, async () =>
         {
             var source = parse.GetValue(what)!;
             var asJson = parse.GetValue(json);
             var gribFilter = parse.GetValue(filter);
+            var plotVariable = parse.GetValue(plot);
+            if (plotVariable is null && (parse.GetValue(time) is not null || parse.GetValue(outFile) is not null))
+                throw new UsageException($"inspect: {(parse.GetValue(time) is not null ? "--time" : "--out")} goes with --plot VAR");
+            if (plotVariable is not null)
+            {
+                if (ZarrLocation.TryResolve(source) is not { } plotted)
+                    throw new UsageException($"inspect --plot: {source} is not a Zarr store; --plot draws a variable of a store (run forge first, or inspect the file without --plot)");
+                var plotStore = StoreFactory.Open(plotted.StoreUrl, null);
+                var outPath = parse.GetValue(outFile) ?? DefaultPlotPath(plotted.StoreUrl, plotVariable);
+                var report = await QuickLook.PlotAsync(plotStore, plotVariable, parse.GetValue(time), outPath, ct);
+                ctx.Stdout.WriteLine(asJson ? PlotJson(report).ToJsonString(Indented) : PlotLine(report));
+                return ExitCodes.Success;
+            }
+
             if (ZarrLocation.TryResolve(source) is { } zarr)
             {
                 var store = StoreFactory.Open(zarr.StoreUrl, null);
@@ -92,6 +110,36 @@ internal static class InspectCommand
         }));
         return cmd;
     }
+
+    /// <summary>STORE-NAME.VAR.png in the current folder (out.zarr, sst → out.sst.png).</summary>
+    private static string DefaultPlotPath(string storeUrl, string variable)
+    {
+        var name = storeUrl.TrimEnd('/', Path.DirectorySeparatorChar);
+        name = name[(name.LastIndexOfAny(['/', Path.DirectorySeparatorChar]) + 1)..];
+        if (name.EndsWith(".zarr", StringComparison.OrdinalIgnoreCase)) name = name[..^5];
+        return $"{(name.Length == 0 ? "store" : name)}.{variable.Replace('/', '_')}.png";
+    }
+
+    internal static string PlotLine(PlotReport r)
+    {
+        var range = r.Min is { } lo && r.Max is { } hi
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{lo:G6} … {hi:G6}{(r.Units is { Length: > 0 } u ? " " + u : "")}")
+            : "no values";
+        return $"{r.Path}: {r.Variable} at {string.Join("; ", r.Panels)}; {range}; {r.Missing} missing ({r.Width}×{r.Height} PNG)";
+    }
+
+    internal static JsonObject PlotJson(PlotReport r) => new()
+    {
+        ["plot"] = r.Path,
+        ["variable"] = r.Variable,
+        ["panels"] = new JsonArray([.. r.Panels.Select(p => (JsonNode)p)]),
+        ["min"] = r.Min,
+        ["max"] = r.Max,
+        ["missing"] = r.Missing,
+        ["units"] = r.Units,
+        ["width"] = r.Width,
+        ["height"] = r.Height,
+    };
 
     private static string Preview(string path)
     {

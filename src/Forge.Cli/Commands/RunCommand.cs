@@ -23,11 +23,13 @@ internal static class RunCommand
         progress.AcceptOnlyFromAmong(ProgressFactory.Modes);
         var failFast = new Option<bool>("--fail-fast") { Description = "In a feedstock, stop at the first recipe that fails (default: run every recipe, then report)." };
         var feedstock = new FeedstockOptions();
+        var plot = new Option<bool>("--plot") { Description = "After each recipe, write a quick-look PNG of its first data variable (first and last step) next to the store; the path is printed." };
         var cmd = new Command("run", "Fetch the inputs, rechunk them and write the Zarr target. Resumes an interrupted run; a finished run is a no-op.") { recipeArg };
         o.AddTo(cmd);
         feedstock.AddTo(cmd);
         cmd.Options.Add(failFast);
         cmd.Options.Add(progress);
+        cmd.Options.Add(plot);
         cmd.SetAction((parse, ct) => CommandGuard.RunAsync(ctx, ct, async () =>
         {
             var overrides = o.Read(parse, ctx.Settings);
@@ -38,7 +40,7 @@ internal static class RunCommand
             var outcomes = new List<RecipeOutcome>();
             foreach (var recipe in recipes)
             {
-                var outcome = await RunOneAsync(recipe, overrides, sink, ctx, ct);
+                var outcome = await RunOneAsync(recipe, overrides, sink, ctx, ct, parse.GetValue(plot));
                 outcomes.Add(outcome);
                 if (outcome.Exit == ExitCodes.Cancelled) return ExitCodes.Cancelled;
                 if (outcome.Exit != ExitCodes.Success && parse.GetValue(failFast)) break;
@@ -52,7 +54,7 @@ internal static class RunCommand
         return cmd;
     }
 
-    private static async Task<RecipeOutcome> RunOneAsync(Recipe recipe, RunOverrides overrides, IProgressSink sink, CommandContext ctx, CancellationToken ct)
+    private static async Task<RecipeOutcome> RunOneAsync(Recipe recipe, RunOverrides overrides, IProgressSink sink, CommandContext ctx, CancellationToken ct, bool plot)
     {
         RunRequest? request = null;
         var targetUrl = TargetUrl(recipe, overrides);
@@ -78,6 +80,8 @@ internal static class RunCommand
             var summary = await runner.ExecuteAsync(prepared, writer, ledger, ct);
             (sink as TerminalProgressSink)?.Finish();
             // The time is the whole run (fetching and the schema pass included), not only the data pass.
+            // JSON: the plot event comes before the summary, which stays the last line.
+            if (plot && sink is JsonProgressSink) await Plotting.RunPlot.WriteAsync(store, recipe.Id, targetUrl, sink, ctx.Stderr, ct);
             var elapsed = DateTime.UtcNow - started;
             Summarize(sink, recipe.Id, "succeeded", summary.Target, summary.Inputs, summary.BytesIn, summary.BytesOut, summary.ChunksWritten, elapsed, null, summary);
             if (sink is not JsonProgressSink)
@@ -90,6 +94,7 @@ internal static class RunCommand
                       (summary.PeakResidentBytes is { } peak ? $", peak memory {Sizes.Format(peak)} (max_memory {Sizes.Format(request.MaxMemory)})" : ""));
             }
 
+            if (plot && sink is not JsonProgressSink) await Plotting.RunPlot.WriteAsync(store, recipe.Id, targetUrl, sink, ctx.Stderr, ct);
             return new RecipeOutcome(recipe.Id, summary.Target, ExitCodes.Success, summary.UpToDate ? "up to date" : null, DateTime.UtcNow - started);
         }
         catch (Exception ex)
@@ -141,6 +146,7 @@ internal static class RunCommand
             doc["passes"] = summary.Passes;
             doc["bytes_decoded"] = summary.BytesDecoded;
             doc["spill_bytes"] = summary.SpillBytes;
+            doc["shard_scratch_bytes"] = summary.ShardScratchBytes;
             doc["peak_accounted_bytes"] = summary.PeakAccountedBytes;
             doc["peak_rss_bytes"] = summary.PeakResidentBytes;
         }

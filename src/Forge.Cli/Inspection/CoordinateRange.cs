@@ -26,7 +26,8 @@ internal sealed record CoordinateRange(string Name, long Length, double First, d
         return new CoordinateRange(name, length, first, last, units, t0, t1);
     }
 
-    private static string? FormatTime(CfTimeUnits cf, double value)
+    /// <summary>A CF time value as an ISO date (time of day only when not midnight); null for NaN.</summary>
+    internal static string? FormatTime(CfTimeUnits cf, double value)
     {
         if (!double.IsFinite(value)) return null;
         var micros = (long)Math.Round(cf.ToAbsoluteMicros(value));

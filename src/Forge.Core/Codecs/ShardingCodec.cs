@@ -106,6 +106,37 @@ public sealed class ShardingCodec : IArrayToBytesCodec
         return pairs;
     }
 
+    /// <summary>
+    /// Encodes one inner chunk (its full inner shape, C order) with <see cref="InnerCodecs"/>, or returns null when it
+    /// holds only the fill value (an empty index entry). The engine encodes inner chunks one by one as they complete.
+    /// </summary>
+    public IMemoryOwner<byte>? EncodeInner(ReadOnlySpan<byte> innerDecoded, ChunkSpec inner) =>
+        FillPattern.IsUniform(innerDecoded, _fillElement, inner.DataType) ? null : InnerCodecs.Encode(innerDecoded, inner);
+
+    /// <summary>
+    /// The encoded index of a shard whose inner chunks (C order) have the encoded sizes <paramref name="sizes"/>
+    /// (negative = empty), stored one after another in C order after the index (index_location start) or before it
+    /// (end). Together with the chunks in that order this is exactly what <see cref="Encode"/> produces.
+    /// </summary>
+    public IMemoryOwner<byte> EncodeIndex(ReadOnlySpan<long> sizes, ChunkSpec shard)
+    {
+        var cps = ChunksPerShard(shard);
+        var indexSpec = IndexSpec(cps);
+        if (sizes.Length != indexSpec.ElementCount / 2)
+            throw new CodecException(Name, $"a shard of {indexSpec.ElementCount / 2} inner chunks got {sizes.Length} sizes");
+        long offset = IndexLocation == ShardIndexLocation.Start ? IndexByteCount(shard) : 0;
+        using var index = PooledBuffer.Rent(indexSpec.ByteCount);
+        for (var c = 0; c < sizes.Length; c++)
+        {
+            var (o, len) = sizes[c] >= 0 ? ((ulong)offset, (ulong)sizes[c]) : (Empty, Empty);
+            BinaryPrimitives.WriteUInt64LittleEndian(index.Span[(c * 16)..], o);
+            BinaryPrimitives.WriteUInt64LittleEndian(index.Span[(c * 16 + 8)..], len);
+            if (sizes[c] >= 0) offset += sizes[c];
+        }
+
+        return IndexCodecs.Encode(index.Span, indexSpec);
+    }
+
     public IMemoryOwner<byte> Encode(ReadOnlySpan<byte> decoded, ChunkSpec spec)
     {
         var cps = ChunksPerShard(spec);
@@ -124,25 +155,13 @@ public sealed class ShardingCodec : IArrayToBytesCodec
                     Unravel(c, cps, origin);
                     for (var d = 0; d < origin.Length; d++) origin[d] *= InnerChunkShape[d];
                     BlockCopy.Copy(decoded, spec.Shape, origin, scratch.Span, inner.Shape, zero, inner.Shape, es);
-                    if (!FillPattern.IsUniform(scratch.Span, _fillElement, spec.DataType))
-                        encodedChunks[c] = InnerCodecs.Encode(scratch.Span, inner);
+                    encodedChunks[c] = EncodeInner(scratch.Span, inner);
                 }
             }
 
-            var indexSpec = IndexSpec(cps);
-            var indexSize = IndexByteCount(spec);
-            long offset = IndexLocation == ShardIndexLocation.Start ? indexSize : 0;
-            using var index = PooledBuffer.Rent(indexSpec.ByteCount);
-            for (var c = 0; c < n; c++)
-            {
-                var (o, len) = encodedChunks[c] is { } e ? ((ulong)offset, (ulong)e.Memory.Length) : (Empty, Empty);
-                BinaryPrimitives.WriteUInt64LittleEndian(index.Span[(c * 16)..], o);
-                BinaryPrimitives.WriteUInt64LittleEndian(index.Span[(c * 16 + 8)..], len);
-                if (encodedChunks[c] is { } ec) offset += ec.Memory.Length;
-            }
-
-            using var encodedIndex = IndexCodecs.Encode(index.Span, indexSpec);
-            var total = offset + (IndexLocation == ShardIndexLocation.End ? indexSize : 0);
+            var sizes = encodedChunks.Select(e => e is null ? -1L : e.Memory.Length).ToArray();
+            using var encodedIndex = EncodeIndex(sizes, spec);
+            var total = encodedIndex.Memory.Length + sizes.Where(s => s > 0).Sum();
             var output = PooledBuffer.Rent(total);
             var pos = 0;
             if (IndexLocation == ShardIndexLocation.Start)

@@ -22,6 +22,24 @@ public interface ITargetWriter
     /// <summary>Stores an encoded object under its key.</summary>
     ValueTask StoreObjectAsync(string key, ReadOnlyMemory<byte> encoded, CancellationToken ct);
 
+    /// <summary>The store key of an object (chunk or shard) of <paramref name="array"/>'s real layout.</summary>
+    string ObjectKey(ArrayPlan array, ReadOnlySpan<long> objectIndex);
+
+    /// <summary>
+    /// Encodes one inner chunk of a sharded array (full inner chunk shape, C order, little-endian) with the shard's
+    /// inner codecs; null when it holds only the fill value (an empty index entry). Thread-safe.
+    /// </summary>
+    IMemoryOwner<byte>? EncodeInnerChunk(ArrayPlan array, ReadOnlySpan<byte> decoded);
+
+    /// <summary>
+    /// The encoded index of a shard whose inner chunks (C order) have the encoded sizes <paramref name="sizes"/>
+    /// (negative = empty) and are stored in C order; <paramref name="atStart"/> says whether the index goes first.
+    /// </summary>
+    IMemoryOwner<byte> EncodeShardIndex(ArrayPlan array, ReadOnlySpan<long> sizes, out bool atStart);
+
+    /// <summary>Stores an object read from <paramref name="content"/> (<paramref name="length"/> bytes), atomically, without holding it whole.</summary>
+    ValueTask StoreObjectAsync(string key, Stream content, long length, CancellationToken ct);
+
     /// <summary>
     /// What identifies the array's encoding in the ledger: the metadata a reader sees (dtype, shape, chunks, shards,
     /// codecs, fill value, attributes). A change here makes the existing store incompatible.

@@ -155,6 +155,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
             Passes = schedule.Passes.Length,
             BytesDecoded = counters.BytesDecoded,
             SpillBytes = counters.SpillBytes,
+            ShardScratchBytes = counters.ShardScratchBytes,
             PeakAccountedBytes = pipeline.Account.PeakCharged,
             PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
         };

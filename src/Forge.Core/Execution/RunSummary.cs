@@ -25,6 +25,9 @@ public sealed record RunSummary(
     /// <summary>Bytes written to and read back from the intermediate store (spill).</summary>
     public long SpillBytes { get; init; }
 
+    /// <summary>Encoded inner chunks written to local scratch while shards were assembled (each read back once).</summary>
+    public long ShardScratchBytes { get; init; }
+
     /// <summary>Most bytes the memory account held at once.</summary>
     public long PeakAccountedBytes { get; init; }
 

@@ -18,6 +18,7 @@ public sealed class ZarrTargetWriter(IStore store, ZarrFormat format, Func<Array
 {
     private readonly ConcurrentDictionary<string, ZarrArrayWriter> _writers = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<ZarrArrayReader>>> _readers = new();
+    private readonly ConcurrentDictionary<string, ShardingCodec> _sharding = new();
 
     public string Url => store.Url;
 
@@ -42,7 +43,7 @@ public sealed class ZarrTargetWriter(IStore store, ZarrFormat format, Func<Array
 
     public (string Key, IMemoryOwner<byte>? Encoded) EncodeObject(ArrayPlan array, ReadOnlySpan<long> objectIndex, ReadOnlySpan<byte> decoded)
     {
-        var writer = _writers.GetOrAdd(array.Variable.Name, _ => new ZarrArrayWriter(store, array.Variable.Name, MetadataFor(array)));
+        var writer = WriterOf(array);
         return (writer.ChunkKey(objectIndex).Value, writer.EncodeChunk(objectIndex, decoded));
     }
 
@@ -54,6 +55,34 @@ public sealed class ZarrTargetWriter(IStore store, ZarrFormat format, Func<Array
         if (reader.Metadata.DataType != array.Variable.DataType)
             throw new InvalidOperationException($"{store.Url}: array '{array.Variable.Name}' is stored as {reader.Metadata.DataType}, the plan writes {array.Variable.DataType}");
         await reader.ReadRegionAsync(start, count, destination, ct).ConfigureAwait(false);
+    }
+
+    public ValueTask StoreObjectAsync(string key, Stream content, long length, CancellationToken ct) => store.SetFromStreamAsync(new StoreKey(key), content, length, ct);
+
+    public string ObjectKey(ArrayPlan array, ReadOnlySpan<long> objectIndex) => WriterOf(array.Stored).ChunkKey(objectIndex).Value;
+
+    public IMemoryOwner<byte>? EncodeInnerChunk(ArrayPlan array, ReadOnlySpan<byte> decoded)
+    {
+        var (sharding, shard) = ShardingOf(array);
+        return sharding.EncodeInner(decoded, sharding.InnerSpec(shard));
+    }
+
+    public IMemoryOwner<byte> EncodeShardIndex(ArrayPlan array, ReadOnlySpan<long> sizes, out bool atStart)
+    {
+        var (sharding, shard) = ShardingOf(array);
+        atStart = sharding.IndexLocation == ShardIndexLocation.Start;
+        return sharding.EncodeIndex(sizes, shard);
+    }
+
+    private ZarrArrayWriter WriterOf(ArrayPlan array) =>
+        _writers.GetOrAdd(array.Variable.Name, _ => new ZarrArrayWriter(store, array.Variable.Name, MetadataFor(array)));
+
+    private (ShardingCodec Codec, ChunkSpec Shard) ShardingOf(ArrayPlan array)
+    {
+        var writer = WriterOf(array.Stored);
+        var codec = _sharding.GetOrAdd(array.Variable.Name, _ => writer.Metadata.CreateCodecChain().ArrayToBytes as ShardingCodec
+            ?? throw new InvalidOperationException($"array '{array.Variable.Name}' is not sharded"));
+        return (codec, writer.Metadata.ChunkSpec);
     }
 
     public async ValueTask PublishAsync(RunPlan plan, AttributeSet globalAttributes, CancellationToken ct)

@@ -12,6 +12,37 @@ public sealed record ArrayPlan(TargetVariable Variable, ImmutableArray<long> Chu
 {
     public ImmutableArray<long> ObjectShape => ShardShape ?? ChunkShape;
 
+    /// <summary>
+    /// Set on the view whose objects are the inner chunks of a sharded array (<see cref="AssemblyUnits"/>): the
+    /// shard shape. The engine assembles and encodes such inner chunks one by one; the shard stays the object of
+    /// work identity.
+    /// </summary>
+    public ImmutableArray<long>? ShardOf { get; init; }
+
+    /// <summary>
+    /// What the engine assembles in memory: the array itself, or for a sharded array the view whose "objects" are
+    /// its inner chunks (so a shard larger than the memory budget is written without ever being held whole).
+    /// </summary>
+    public ArrayPlan AssemblyUnits => ShardShape is null ? this : this with { ShardShape = null, ShardOf = ShardShape };
+
+    /// <summary>The array's real layout (undoes <see cref="AssemblyUnits"/>).</summary>
+    public ArrayPlan Stored => ShardOf is null ? this : this with { ShardShape = ShardOf, ShardOf = null };
+
+    /// <summary>The grid index of the stored object (shard) that holds assembly unit <paramref name="index"/>.</summary>
+    public long[] StoredIndex(ReadOnlySpan<long> index)
+    {
+        var result = index.ToArray();
+        if (ShardOf is { } shard)
+        {
+            for (int d = 0; d < result.Length; d++) result[d] = result[d] * ChunkShape[d] / shard[d];
+        }
+
+        return result;
+    }
+
+    /// <summary>The work identity (object id) of the stored object holding assembly unit <paramref name="index"/>.</summary>
+    public string DoneId(ReadOnlySpan<long> index) => ShardOf is null ? ObjectId(index) : ObjectIds.Of(Variable.Name, StoredIndex(index));
+
     public ImmutableArray<long> Shape => Variable.Shape;
 
     public int Rank => Variable.Shape.Length;

@@ -22,8 +22,10 @@ internal static class SchedulePlanner
     // Opening an input and reading its header again in each pass (pydata/xarray #7697: per-file overhead dominates many small files).
     private const double OpenSeconds = 0.005;
 
-    public static ExecutionSchedule Plan(TargetDataset ds, ImmutableArray<ArrayPlan> arrays, long maxMemory, int workers, RechunkStrategy? forced = null)
+    public static ExecutionSchedule Plan(TargetDataset ds, ImmutableArray<ArrayPlan> stored, long maxMemory, int workers, RechunkStrategy? forced = null)
     {
+        // Streamed sharded arrays are assembled inner chunk by inner chunk: the planner counts inner chunks.
+        var arrays = stored.Select(a => a.ObjectCount > 0 && IsStreamed(ds, a) ? a.AssemblyUnits : a).ToImmutableArray();
         var streamed = arrays.Where(a => a.ObjectCount > 0 && IsStreamed(ds, a)).ToList();
         var alone = arrays.Where(a => a.ObjectCount > 0 && !IsStreamed(ds, a)).ToList();
         long maxEncode = arrays.Where(a => a.ObjectCount > 0).Select(EncodeCharge).DefaultIfEmpty(0).Max();
@@ -80,7 +82,7 @@ internal static class SchedulePlanner
             var worst = arrays.Where(a => a.ObjectCount > 0).MaxBy(a => a.ObjectBytes + EncodeCharge(a))!;
             long need = worst.ObjectBytes + EncodeCharge(worst) + decodePer;
             throw new PlanException(
-                $"array '{worst.Variable.Name}': one {(worst.ShardShape is null ? "chunk" : "shard")} of shape ({string.Join(", ", worst.ObjectShape)}) is {Sizes.Format(worst.ObjectBytes)}; " +
+                $"array '{worst.Variable.Name}': one {(worst.ShardShape is not null ? "shard" : worst.ShardOf is not null ? "inner chunk" : "chunk")} of shape ({string.Join(", ", worst.ObjectShape)}) is {Sizes.Format(worst.ObjectBytes)}; " +
                 $"assembling ({Sizes.Format(worst.ObjectBytes)}), encoding ({Sizes.Format(EncodeCharge(worst))}, pool rounding included) and decoding one input slab ({Sizes.Format(decodePer)}) need {Sizes.Format(need)}, " +
                 $"more than max_memory = {Sizes.Format(maxMemory)}; raise run.max_memory or use smaller chunks");
         }

@@ -5,7 +5,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Forge.Core.Storage;
 
 /// <summary>A store over a local directory: each key is a file under the root, written atomically by rename.</summary>
-public sealed class LocalStore : IStore, IConditionalWritableStore, ITemporaryObjectSweeper
+public sealed class LocalStore : IStore, IConditionalWritableStore, IStreamingWritableStore, ITemporaryObjectSweeper
 {
     /// <summary>Suffix of in-progress files; they are never listed, and keys ending with it are refused.</summary>
     public const string TempSuffix = ".forge-tmp";
@@ -104,6 +104,50 @@ public sealed class LocalStore : IStore, IConditionalWritableStore, ITemporaryOb
             File.Move(temp, path, overwrite: true); // rename(2): readers see the old file or the new one
         }
         catch (Exception e)
+        {
+            TryDelete(temp);
+            throw new IOException($"cannot store '{key}' in {Url}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Streams the value into a temporary file beside the key, then renames it (no whole-value buffer).</summary>
+    public async ValueTask SetFromStreamAsync(StoreKey key, Stream content, long length, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var path = PathOf(key);
+        var directory = Path.GetDirectoryName(path)!;
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
+        try
+        {
+            Directory.CreateDirectory(directory);
+            await using (var file = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous, PreallocationSize = length }))
+            {
+                var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(256 * 1024);
+                try
+                {
+                    long left = length;
+                    while (left > 0)
+                    {
+                        int n = await content.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), ct).ConfigureAwait(false);
+                        if (n == 0) throw new IOException($"the content of '{key}' ended {left} bytes early");
+                        await file.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                        left -= n;
+                    }
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+
+            File.Move(temp, path, overwrite: true); // rename(2): readers see the old file or the new one
+        }
+        catch (OperationCanceledException)
+        {
+            TryDelete(temp);
+            throw;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);
             throw new IOException($"cannot store '{key}' in {Url}: {e.Message}", e);

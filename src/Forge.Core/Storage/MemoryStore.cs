@@ -5,7 +5,7 @@ using System.Runtime.CompilerServices;
 namespace Forge.Core.Storage;
 
 /// <summary>A thread-safe in-process store (tests, dry runs); values are copied in and out, never shared.</summary>
-public sealed class MemoryStore : IStore, IConditionalWritableStore
+public sealed class MemoryStore : IStore, IConditionalWritableStore, IStreamingWritableStore
 {
     private readonly ConcurrentDictionary<string, byte[]> _values = new(StringComparer.Ordinal);
 
@@ -37,6 +37,14 @@ public sealed class MemoryStore : IStore, IConditionalWritableStore
         ct.ThrowIfCancellationRequested();
         _values[StoreArguments.Key(key, Url)] = value.ToArray();
         return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask SetFromStreamAsync(StoreKey key, Stream content, long length, CancellationToken ct = default)
+    {
+        var name = StoreArguments.Key(key, Url);
+        var value = new byte[length];
+        await content.ReadExactlyAsync(value, ct).ConfigureAwait(false);
+        _values[name] = value;
     }
 
     public ValueTask<bool> SetIfAbsentAsync(StoreKey key, ReadOnlyMemory<byte> value, CancellationToken ct = default)

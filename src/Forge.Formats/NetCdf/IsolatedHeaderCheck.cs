@@ -17,8 +17,29 @@ internal static class IsolatedHeaderCheck
 
     internal static TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    private static HeaderCheckWorker? _worker;
+
+    /// <summary>
+    /// From now on, check headers in one long-lived child (<paramref name="file"/> <paramref name="arguments"/>, a
+    /// program that runs <see cref="HeaderCheckServer.Serve"/>) instead of one <c>ncdump -h</c> per file. The forge
+    /// executable does this for itself at start-up.
+    /// </summary>
+    public static void UseWorker(string file, IReadOnlyList<string> arguments)
+    {
+        Interlocked.Exchange(ref _worker, new HeaderCheckWorker(file, arguments, Timeout))?.Dispose();
+    }
+
+    /// <summary>Ends the long-lived child, if any (the next check uses <c>ncdump -h</c> again).</summary>
+    public static void StopWorker() => Interlocked.Exchange(ref _worker, null)?.Dispose();
+
     public static void Run(string path)
     {
+        if (Volatile.Read(ref _worker) is { } worker && !path.Contains('\n', StringComparison.Ordinal))
+        {
+            worker.Check(path);
+            return;
+        }
+
         var info = new ProcessStartInfo(Tool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in ToolArguments) info.ArgumentList.Add(a);
         info.ArgumentList.Add(path);

@@ -47,6 +47,36 @@ public sealed class ShardingCodecTests
         Assert.Equal(data, decoded.Memory.ToArray());
     }
 
+    [Theory]
+    [InlineData(ShardIndexLocation.End)]
+    [InlineData(ShardIndexLocation.Start)]
+    public void Inner_chunks_encoded_one_by_one_plus_their_index_are_the_whole_shard_encoding(ShardIndexLocation location)
+    {
+        // The engine's streamed assembly: EncodeInner per inner chunk, chunks in C order, EncodeIndex first or last.
+        var codec = Codec(location, new GzipCodec(1));
+        var spec = new ChunkSpec([4, 4], DataType.Float32);
+        var inner = codec.InnerSpec(spec);
+        var data = Shard(emptyCorner: true);
+        using var whole = codec.Encode(data, spec);
+        var parts = new List<byte[]>();
+        var sizes = new long[4];
+        for (var c = 0; c < 4; c++)
+        {
+            var chunk = new byte[inner.ByteCount];
+            Forge.Core.Kernels.BlockCopy.Copy(data, spec.Shape, [c / 2 * 2, c % 2 * 2], chunk, inner.Shape, [0, 0], inner.Shape, 4);
+            using var encoded = codec.EncodeInner(chunk, inner);
+            sizes[c] = encoded is null ? -1 : encoded.Memory.Length;
+            if (encoded is not null) parts.Add(encoded.Memory.ToArray());
+        }
+
+        Assert.Equal(-1, sizes[0]); // only the fill value: an empty index entry
+        using var index = codec.EncodeIndex(sizes, spec);
+        var streamed = location == ShardIndexLocation.Start
+            ? [.. index.Memory.ToArray(), .. parts.SelectMany(p => p)]
+            : parts.SelectMany(p => p).Concat(index.Memory.ToArray()).ToArray();
+        Assert.Equal(whole.Memory.ToArray(), streamed);
+    }
+
     [Fact]
     public async Task One_inner_chunk_is_read_with_byte_ranges()
     {

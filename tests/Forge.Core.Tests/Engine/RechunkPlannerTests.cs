@@ -118,14 +118,20 @@ public sealed class RechunkPlannerTests
     }
 
     [Fact]
-    public void AShardTheBudgetCannotAssembleIsAPlanErrorNamingTheShard()
+    public void AShardLargerThanTheBudgetIsPlannedByItsInnerChunks()
     {
-        // Shards are assembled whole (inner-chunk-by-inner-chunk assembly is not built): a 480 000 B shard needs
-        // itself plus twice its encoded bound, more than 1 MB.
+        // Shards are assembled inner chunk by inner chunk: a 480 000 B shard plans within 1 MB (and even within
+        // less than the shard), counting 48 000 B inner chunks; only an inner chunk the budget cannot assemble and
+        // encode is a plan error, and it names the inner chunk.
         var policy = new ChunkingPolicy(ImmutableDictionary<string, long>.Empty.Add("time", 10), 64 * MiB, ImmutableDictionary<string, long>.Empty.Add("time", 100));
-        var ex = Assert.Throws<PlanException>(() => RechunkPlanner.Plan(Dataset(100, 30, 40), policy, null, 1_000_000, 1));
+        var plan = RechunkPlanner.Plan(Dataset(100, 30, 40), policy, null, 400_000, 1);
+        Assert.Equal([100L, 30, 40], plan.GetArray("tas").ObjectShape.ToArray());
+        Assert.Equal(["tas/0.0.0"], plan.ObjectIds().Where(id => id.StartsWith("tas/", StringComparison.Ordinal)));
+        Assert.True(plan.Schedule.MemoryEstimate <= 400_000);
+        var small = new ChunkingPolicy(ImmutableDictionary<string, long>.Empty.Add("time", 50), 64 * MiB, ImmutableDictionary<string, long>.Empty.Add("time", 100));
+        var ex = Assert.Throws<PlanException>(() => RechunkPlanner.Plan(Dataset(100, 30, 40), small, null, 300_000, 1));
         Assert.Contains("'tas'", ex.Message);
-        Assert.Contains("one shard of shape (100, 30, 40)", ex.Message);
+        Assert.Contains("one inner chunk of shape (50, 30, 40)", ex.Message);
     }
 
     [Fact]

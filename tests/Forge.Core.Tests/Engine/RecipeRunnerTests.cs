@@ -235,6 +235,39 @@ public sealed class RecipeRunnerTests
         Assert.Equal([5L, NLat, NLon], tas.InnerChunkShape!.Value.ToArray());
     }
 
+    [Theory]
+    [InlineData(3500, 1, null)]
+    [InlineData(3500, 2, RechunkStrategy.Spill)]
+    [InlineData(3500, 1, RechunkStrategy.MultiPass)]
+    public async Task AShardLargerThanTheBudgetIsAssembledInnerChunkByInnerChunk(long maxMemory, int workers, RechunkStrategy? strategy)
+    {
+        // Inner chunks (30, 1, 4) in shards (90, 3, 4): a 4 320 B shard spans all three inputs, more than the whole
+        // budget; the second shard is an edge shard (one step, two inner chunks wholly outside the array). Shards
+        // are written from inner chunks encoded as they complete, index last, and equal byte for byte the store
+        // written with a budget that holds them.
+        var chunking = new ChunkingPolicy(ImmutableDictionary<string, long>.Empty.Add("time", 30).Add("lat", 1), 64L << 20, ImmutableDictionary<string, long>.Empty.Add("time", 90).Add("lat", 3));
+        var reference = new Harness();
+        await reference.RunAsync(Request() with { Chunking = chunking }, ZarrFormat.V3);
+        var h = new Harness();
+        var summary = await h.RunAsync(Request() with { Chunking = chunking, MaxMemory = maxMemory, Workers = workers, Strategy = strategy }, ZarrFormat.V3);
+        Assert.True(90L * NLat * NLon * 4 > maxMemory);
+        if (strategy is { } forced) Assert.Equal(forced, summary.Strategy);
+        else Assert.NotEqual(RechunkStrategy.SinglePass, summary.Strategy);
+        Assert.True(summary.PeakAccountedBytes <= maxMemory, $"{summary.PeakAccountedBytes} > {maxMemory}");
+        Assert.Equal(["lat/0", "lon/0", "tas/0.0.0", "tas/1.0.0", "time/0"], await DoneIdsAsync(h.Store));
+        var a = await ContentsAsync(reference.Store);
+        var b = await ContentsAsync(h.Store);
+        Assert.Equal(a.Keys, b.Keys);
+        foreach (var key in a.Keys) Assert.True(a[key].AsSpan().SequenceEqual(b[key]), $"{key} differs");
+        var group = await ZarrGroupReader.OpenAsync(h.Store);
+        Assert.Equal([30L, 1, NLon], group.Arrays["tas"].InnerChunkShape!.Value.ToArray());
+        var values = Bytes.As<float>(await group.OpenArray("tas").ReadAllAsync());
+        for (int t = 0; t < 91; t++)
+            for (int y = 0; y < NLat; y++)
+                for (int x = 0; x < NLon; x++)
+                    Assert.Equal(Decoded(t, y, x), values[(t * NLat + y) * NLon + x]);
+    }
+
     [Fact]
     public async Task AFailedRunPublishesNothingAndTheRerunResumesThenIsUpToDate()
     {

@@ -20,12 +20,14 @@ internal sealed class EncodeWriteStage
     private readonly Func<string, CancellationToken, ValueTask> _markDone;
     private readonly IProgressSink _progress;
     private readonly PipelineCounters _counters;
+    private readonly ShardAssembler _shards;
     private readonly Task _encoders;
     private readonly Task _writers;
 
-    public EncodeWriteStage(ITargetWriter writer, MemoryAccount encodeShare, int encoders, int writes, Func<string, CancellationToken, ValueTask> markDone, IProgressSink progress, PipelineCounters counters, PipelineFailure failure)
+    public EncodeWriteStage(ITargetWriter writer, MemoryAccount encodeShare, int encoders, int writes, Func<string, CancellationToken, ValueTask> markDone, IProgressSink progress, PipelineCounters counters, PipelineFailure failure, ShardAssembler shards)
     {
         _writer = writer;
+        _shards = shards;
         _share = encodeShare;
         _markDone = markDone;
         _progress = progress;
@@ -106,6 +108,12 @@ internal sealed class EncodeWriteStage
             {
                 using (acc)
                 {
+                    if (acc.Array.ShardOf is not null)
+                    {
+                        await EncodeInnerChunkAsync(acc, ct).ConfigureAwait(false);
+                        continue;
+                    }
+
                     var charge = await _share.ChargeAsync(SchedulePlanner.EncodeCharge(acc.Array), $"encoding object {acc.Id}", ct).ConfigureAwait(false);
                     Encoded item;
                     try
@@ -133,6 +141,40 @@ internal sealed class EncodeWriteStage
         }
     }
 
+    /// <summary>An inner chunk of a sharded array: encoded now, appended to its shard on scratch; a complete shard goes to the writers.</summary>
+    private async Task EncodeInnerChunkAsync(ObjectAccumulator acc, CancellationToken ct)
+    {
+        CompletedShard? shard;
+        using (await _share.ChargeAsync(SchedulePlanner.EncodeCharge(acc.Array), $"encoding inner chunk {acc.Id}", ct).ConfigureAwait(false))
+        {
+            using var bytes = _writer.EncodeInnerChunk(acc.Array, acc.Buffer.Span);
+            acc.Dispose(); // the accumulator's memory goes back before the scratch write waits
+            shard = await _shards.AddAsync(acc.Array, acc.Index, bytes?.Memory, ct).ConfigureAwait(false);
+        }
+
+        _counters.Encoded();
+        if (shard is null) return;
+        try
+        {
+            await _encoded.Writer.WriteAsync(new Encoded(shard.Id, shard.Array.Variable.Name, _writer.ObjectKey(shard.Array, shard.Index), null, null, shard), ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            shard.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Streams a complete shard from scratch to the store: inner chunks in C order, the index first or last.</summary>
+    private async Task<long> StoreShardAsync(string key, CompletedShard shard, CancellationToken ct)
+    {
+        using var index = _writer.EncodeShardIndex(shard.Array, shard.Sizes, out bool atStart);
+        await using var content = shard.OpenContent(index.Memory, atStart);
+        long length = content.Length;
+        await _writer.StoreObjectAsync(key, content, length, ct).ConfigureAwait(false);
+        return length;
+    }
+
     private async Task WriteLoopAsync(CancellationToken ct)
     {
         await foreach (var item in _encoded.Reader.ReadAllAsync(ct).ConfigureAwait(false))
@@ -140,7 +182,11 @@ internal sealed class EncodeWriteStage
             using (item)
             {
                 long stored = 0;
-                if (item.Bytes is { } bytes)
+                if (item.Shard is { } shard)
+                {
+                    stored = await StoreShardAsync(item.Key, shard, ct).ConfigureAwait(false);
+                }
+                else if (item.Bytes is { } bytes)
                 {
                     await _writer.StoreObjectAsync(item.Key, bytes.Memory, ct).ConfigureAwait(false);
                     stored = bytes.Memory.Length;
@@ -153,12 +199,13 @@ internal sealed class EncodeWriteStage
         }
     }
 
-    private sealed record Encoded(string Id, string Array, string Key, IMemoryOwner<byte>? Bytes, MemoryCharge Charge) : IDisposable
+    private sealed record Encoded(string Id, string Array, string Key, IMemoryOwner<byte>? Bytes, MemoryCharge? Charge, CompletedShard? Shard = null) : IDisposable
     {
         public void Dispose()
         {
             Bytes?.Dispose();
-            Charge.Dispose();
+            Charge?.Dispose();
+            Shard?.Dispose();
         }
     }
 }

@@ -10,8 +10,8 @@ namespace Forge.Core.Execution.Pipeline;
 /// <summary>
 /// One pass over the inputs in concat order: each input the pass needs is opened and decoded once, in slabs (runs
 /// of concat steps over the bounding box of the pass's objects), on every decode worker; slabs are scattered in
-/// concat order into accumulators (objects, or spill pieces of <c>pieceSteps</c> steps); a complete accumulator
-/// goes to <c>complete</c> at once.
+/// concat order into accumulators (objects, inner chunks of a sharded array, or spill pieces of <c>pieceSteps</c>
+/// steps); a complete accumulator goes to <c>complete</c> at once.
 /// </summary>
 internal sealed class InputPass(
     PreparedRun run,
@@ -37,7 +37,7 @@ internal sealed class InputPass(
         var ds = run.Dataset;
         foreach (var pa in pass.Arrays)
         {
-            var state = new ArrayState(run.Plan.GetArray(pa.Array), ds.ConcatDim, pa.Columns, done, spill ? Math.Max(1, schedule.SpillSteps) : 0);
+            var state = new ArrayState(run.Plan.GetArray(pa.Array).AssemblyUnits, ds.ConcatDim, pa.Columns, done, spill ? Math.Max(1, schedule.SpillSteps) : 0);
             if (state.Needed.Count > 0) _arrays.Add(state);
         }
 
@@ -270,10 +270,9 @@ internal sealed class InputPass(
                 {
                     var index = (long[])c.Clone();
                     index[Axis] = o;
-                    var id = array.ObjectId(index);
-                    if (!done.Contains(id))
+                    if (!done.Contains(array.DoneId(index)))
                     {
-                        Needed.Add(id);
+                        Needed.Add(array.ObjectId(index));
                         NeededConcat.Add(o);
                     }
                 }

@@ -3,7 +3,7 @@ namespace Forge.Core.Execution.Pipeline;
 /// <summary>What the stages did (thread-safe counters), for the run summary and the tests of the engine's contract.</summary>
 public sealed class PipelineCounters
 {
-    private long _inputsOpened, _bytesDecoded, _bytesAssembled, _objectsEncoded, _objectsWritten, _bytesWritten, _spillBytes;
+    private long _inputsOpened, _bytesDecoded, _bytesAssembled, _objectsEncoded, _objectsWritten, _bytesWritten, _spillBytes, _shardScratchBytes;
 
     /// <summary>Inputs opened for data (once per input and pass; the schema pass is not counted).</summary>
     public long InputsOpened => Interlocked.Read(ref _inputsOpened);
@@ -24,6 +24,9 @@ public sealed class PipelineCounters
     /// <summary>Bytes written to the intermediate (spill) store.</summary>
     public long SpillBytes => Interlocked.Read(ref _spillBytes);
 
+    /// <summary>Encoded inner chunks written to local scratch while their shards were assembled (read back once each).</summary>
+    public long ShardScratchBytes => Interlocked.Read(ref _shardScratchBytes);
+
     internal void InputOpened() => Interlocked.Increment(ref _inputsOpened);
 
     internal void Decoded(long bytes) => Interlocked.Add(ref _bytesDecoded, bytes);
@@ -39,4 +42,6 @@ public sealed class PipelineCounters
     }
 
     internal void Spilled(long bytes) => Interlocked.Add(ref _spillBytes, bytes);
+
+    internal void ShardScratch(long bytes) => Interlocked.Add(ref _shardScratchBytes, bytes);
 }

@@ -26,7 +26,9 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
         var decode = Account.CreateShare(schedule.Shares.Decode, "decode");
         var encode = Account.CreateShare(schedule.Shares.Encode, "encode");
         using var failure = new PipelineFailure(ct);
-        var stage = new EncodeWriteStage(writer, encode, schedule.EncodeWorkers, schedule.WritesInFlight, markDone, progress, Counters, failure);
+        string scratch = run.Request.ScratchDirectory ?? Path.GetTempPath();
+        using var shards = new ShardAssembler(scratch, Counters);
+        var stage = new EncodeWriteStage(writer, encode, schedule.EncodeWorkers, schedule.WritesInFlight, markDone, progress, Counters, failure, shards);
         ValueTask Submit(ObjectAccumulator acc, CancellationToken token) => stage.SubmitAsync(acc, token);
         SpillStore? spill = null;
         try
@@ -37,7 +39,7 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
                 await StandaloneObjects.RunAsync(run, opener, writer, alone, done, accumulators, decode, Counters, schedule.DecodeWorkers, Submit, failure.Token).ConfigureAwait(false);
                 if (schedule.Strategy == RechunkStrategy.Spill)
                 {
-                    spill = new SpillStore(run.Request.ScratchDirectory ?? Path.GetTempPath(), Counters);
+                    spill = new SpillStore(scratch, Counters);
                     await SpillAsync(schedule, done, accumulators, decode, spill, Submit, failure).ConfigureAwait(false);
                 }
                 else
@@ -84,7 +86,7 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
         progress.Stage("assemble", "assembling objects from their pieces");
         var objects = pass.Arrays.SelectMany(pa =>
         {
-            var a = plan.GetArray(pa.Array);
+            var a = plan.GetArray(pa.Array).AssemblyUnits;
             int axis = a.Variable.ConcatAxis(plan.Dataset.ConcatDim);
             return pa.Columns.SelectMany(c => Enumerable.Range(0, (int)a.ObjectGrid[axis]).Select(o =>
             {
@@ -92,7 +94,7 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
                 index[axis] = o;
                 return (Array: a, Axis: axis, Index: index);
             }));
-        }).Where(o => !done.Contains(o.Array.ObjectId(o.Index))).ToList();
+        }).Where(o => !done.Contains(o.Array.DoneId(o.Index))).ToList();
         await Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, schedule.DecodeWorkers), CancellationToken = failure.Token }, async (o, token) =>
         {
             var a = o.Array;
