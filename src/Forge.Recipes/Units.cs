@@ -12,7 +12,8 @@ public static partial class Units
         bytes = 0;
         var match = SizePattern().Match(text.Trim());
         if (!match.Success) return false;
-        var number = decimal.Parse(match.Groups[1].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+        // Beyond decimal's range (~7.9e28) it is no size either (fuzzing found the OverflowException).
+        if (!decimal.TryParse(match.Groups[1].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)) return false;
         var multiplier = match.Groups[2].Value.ToUpperInvariant() switch
         {
             "" or "B" => 1m,
@@ -26,8 +27,9 @@ public static partial class Units
             "TIB" => 1024m * 1024 * 1024 * 1024,
             _ => 0m,
         };
+        if (multiplier == 0 || number > long.MaxValue / multiplier) return false;
         var value = number * multiplier;
-        if (multiplier == 0 || value > long.MaxValue || value != decimal.Truncate(value)) return false;
+        if (value > long.MaxValue || value != decimal.Truncate(value)) return false;
         bytes = (long)value;
         return true;
     }
@@ -38,25 +40,32 @@ public static partial class Units
         duration = TimeSpan.Zero;
         text = text.Trim();
         if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var plainSeconds))
-        {
-            duration = TimeSpan.FromSeconds(plainSeconds);
-            return true;
-        }
+            return TryAdd(ref duration, plainSeconds);
 
         if (!DurationPattern().IsMatch(text)) return false;
         foreach (Match part in DurationPartPattern().Matches(text))
         {
             var number = double.Parse(part.Groups[1].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
-            duration += part.Groups[2].Value switch
+            var seconds = number * part.Groups[2].Value switch
             {
-                "ms" => TimeSpan.FromMilliseconds(number),
-                "s" => TimeSpan.FromSeconds(number),
-                "m" => TimeSpan.FromMinutes(number),
-                "h" => TimeSpan.FromHours(number),
-                _ => TimeSpan.FromDays(number),
+                "ms" => 1e-3,
+                "s" => 1,
+                "m" => 60,
+                "h" => 3600,
+                _ => 86400,
             };
+            if (!TryAdd(ref duration, seconds)) return false;
         }
 
+        return true;
+    }
+
+    // Adds seconds unless the sum leaves TimeSpan's range (~29,000 years): such a text is no duration, not a crash.
+    private static bool TryAdd(ref TimeSpan duration, double seconds)
+    {
+        var total = duration.TotalSeconds + seconds;
+        if (!double.IsFinite(total) || total >= TimeSpan.MaxValue.TotalSeconds / 2) return false;
+        duration += TimeSpan.FromSeconds(seconds);
         return true;
     }
 

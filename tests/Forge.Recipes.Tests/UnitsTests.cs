@@ -47,4 +47,18 @@ public sealed class UnitsTests
     [InlineData("s")]
     [InlineData("1w")]
     public void Bad_durations(string text) => Assert.False(Units.TryParseDuration(text, out _));
+
+    // Found by eng/fuzz.sh (recipe target): a huge number overflowed decimal/TimeSpan and escaped as OverflowException.
+    [Theory]
+    [InlineData("2222222222222221111111222GiB")]
+    [InlineData("99999999999999999999999999999999999999TB")]
+    [InlineData("9223372036854775808")]
+    public void Sizes_too_large_for_any_type_are_not_sizes(string text) => Assert.False(Units.TryParseSize(text, out _));
+
+    [Theory]
+    [InlineData("99999999999999999d")]
+    [InlineData("1000000000000000000000000000000000000000000")]
+    [InlineData("9999999999999999999999h30m")]
+    [InlineData("10675200d10675200d")]
+    public void Durations_too_long_for_a_timespan_are_not_durations(string text) => Assert.False(Units.TryParseDuration(text, out _));
 }

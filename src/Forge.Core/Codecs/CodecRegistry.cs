@@ -70,8 +70,14 @@ public sealed class CodecRegistry
                     break;
                 case "bytes":
                 case "sharding_indexed":
+                case "vlen-utf8":
                     if (a2b is not null) throw new CodecException(name, $"a chain has exactly one array→bytes codec, found '{a2b.Name}' and '{name}'");
-                    a2b = name == "bytes" ? BytesCodec.FromJson(configuration) : ParseSharding(configuration, dataType, fillElement);
+                    a2b = name switch
+                    {
+                        "bytes" => BytesCodec.FromJson(configuration),
+                        "vlen-utf8" => VlenUtf8Codec.Instance,
+                        _ => ParseSharding(configuration, dataType, fillElement),
+                    };
                     break;
                 default:
                     if (a2b is null) throw new CodecException(name, "a bytes→bytes codec must come after the array→bytes codec");

@@ -65,7 +65,7 @@ public sealed record RunIdentity(
     public JsonObject ToJson()
     {
         var arrays = new JsonObject();
-        foreach (var (name, doc) in Arrays) arrays[name] = doc.DeepClone();
+        foreach (var (name, doc) in Arrays) arrays[name] = Strict(doc);
         var inputs = new JsonArray();
         foreach (var i in Inputs) inputs.Add(new JsonObject { ["url"] = i.Url, ["size"] = i.Size, ["sha256"] = i.Sha256 });
         return new JsonObject
@@ -73,7 +73,7 @@ public sealed record RunIdentity(
             ["recipe_id"] = RecipeId,
             ["format"] = Format,
             ["arrays"] = arrays,
-            ["attributes"] = Attributes.DeepClone(),
+            ["attributes"] = Strict(Attributes),
             ["inputs"] = inputs,
         };
     }
@@ -137,10 +137,31 @@ public sealed record RunIdentity(
     {
         foreach (var key in recorded.Select(kv => kv.Key).Union(now.Select(kv => kv.Key)).Order(StringComparer.Ordinal))
         {
-            var a = recorded[key];
-            var b = now[key];
+            var a = Strict(recorded[key]);
+            var b = Strict(now[key]);
             if (JsonNode.DeepEquals(a, b)) continue;
             yield return $"'{key}' {Short(a)} recorded, {Short(b)} now";
+        }
+    }
+
+    /// <summary>
+    /// A copy with non-finite numbers (a NaN or ±Infinity attribute) as the strings "NaN"/"Infinity"/"-Infinity", as
+    /// Zarr v3 spells them: the ledger is strict JSON, and a recorded identity must compare equal to the current one.
+    /// </summary>
+    internal static JsonNode? Strict(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                var obj = new JsonObject();
+                foreach (var (k, v) in o) obj[k] = Strict(v);
+                return obj;
+            case JsonArray a:
+                return new JsonArray([.. a.Select(Strict)]);
+            case JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number && v.TryGetValue<double>(out var d) && !double.IsFinite(d):
+                return double.IsNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
+            default:
+                return node?.DeepClone();
         }
     }
 

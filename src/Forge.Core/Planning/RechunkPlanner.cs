@@ -37,8 +37,13 @@ public static class RechunkPlanner
             chunks = AutoChunks(v, ds.ConcatDim, policy.AutoChunkBytes);
         }
 
+        // A char variable's last dimension (strlen) holds whole strings: one chunk; and char arrays are not sharded
+        // (Zarr v3 stores them as variable-length text, whose chunks sharding would not help).
+        var text = v.DataType == DataType.Char;
+        if (text && shape.Length > 0 && v.Dimensions[^1] != ds.ConcatDim) chunks[^1] = Math.Max(1, shape[^1]);
+
         ImmutableArray<long>? shards = null;
-        if (policy.Shards is { Count: > 0 } shardSpec)
+        if (policy.Shards is { Count: > 0 } shardSpec && !text)
         {
             var s = new long[chunks.Length];
             for (int i = 0; i < chunks.Length; i++)

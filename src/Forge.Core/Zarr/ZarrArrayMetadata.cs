@@ -18,6 +18,20 @@ public sealed record ZarrArrayMetadata(ZarrFormat Format, ImmutableArray<long> S
     /// <summary>The xarray attribute that holds v2 dimension names.</summary>
     public const string ArrayDimensionsAttribute = "_ARRAY_DIMENSIONS";
 
+    /// <summary>
+    /// The v3 attribute that records the char dimension of a text array ("strlen=8": its name and length), so that
+    /// Forge can read the fixed-width rows back; readers see only the strings.
+    /// </summary>
+    public const string CharDimensionAttribute = "_CharDimension";
+
+    /// <summary>
+    /// v3: a <see cref="DataType.Char"/> array stored as text (data type <c>string</c>, codec <c>vlen-utf8</c>), as
+    /// zarr-python 3 and zarrita read it. Forge keeps the netCDF layout internally: the last dimension (strlen) holds
+    /// each string's bytes; it is one chunk and is not a Zarr dimension (its name and length are in
+    /// <see cref="CharDimensionAttribute"/>). A 0-d char array is one 1-byte string.
+    /// </summary>
+    public bool StoresText { get; init; }
+
     public ImmutableArray<long>? InnerChunkShape { get; init; }
 
     public ZarrFillValue FillValue { get; init; }
@@ -51,13 +65,17 @@ public sealed record ZarrArrayMetadata(ZarrFormat Format, ImmutableArray<long> S
     public long[] ChunkGridShape => Shape.Zip(ChunkShape, (s, c) => (s + c - 1) / c).ToArray();
 
     /// <summary>The chunk's key relative to the array ("0.1", "c/0/1").</summary>
-    public string ChunkKey(ReadOnlySpan<long> chunkIndex) => ChunkKeyEncoding.Key(chunkIndex);
+    public string ChunkKey(ReadOnlySpan<long> chunkIndex) => ChunkKeyEncoding.Key(HasCharDimension ? chunkIndex[..^1] : chunkIndex);
+
+    // A text array of rank >= 1: its last dimension is the char dimension, which Zarr does not see.
+    private bool HasCharDimension => StoresText && Rank > 0;
 
     public ChunkSpec ChunkSpec => new([.. ChunkShape], DataType);
 
     /// <summary>Builds the codec pipeline that encodes one stored object (a chunk, or a whole shard).</summary>
     public CodecChain CreateCodecChain()
     {
+        if (StoresText) return new CodecChain(ArrayCodecs, VlenUtf8Codec.Instance, Codecs);
         var bytes = Endian == Endian.Little ? BytesCodec.Little : new BytesCodec(Endian.Big);
         if (InnerChunkShape is not { } inner) return new CodecChain(ArrayCodecs, bytes, Codecs);
         var sharding = new ShardingCodec(inner, new CodecChain([], bytes, Codecs),
@@ -86,6 +104,13 @@ public sealed record ZarrArrayMetadata(ZarrFormat Format, ImmutableArray<long> S
 
         if (DimensionNames is { } names && names.Count != Rank)
             throw new ZarrMetadataException(key, $"'dimension_names' has {names.Count} entries for {Rank} dimensions");
+        if (StoresText)
+        {
+            if (Format != ZarrFormat.V3 || DataType != DataType.Char) throw new ZarrMetadataException(key, "only Zarr v3 char arrays are stored as text");
+            if (IsSharded || ArrayCodecs.Count > 0) throw new ZarrMetadataException(key, "text arrays are not sharded or transposed");
+            if (Rank > 0 && ChunkShape[^1] < Shape[^1])
+                throw new ZarrMetadataException(key, $"the char dimension ({Shape[^1]} bytes) of a text array must be one chunk, not {ChunkShape[^1]}");
+        }
     }
 
     /// <summary>The <c>.zarray</c> (v2) or <c>zarr.json</c> (v3) document.</summary>
@@ -122,6 +147,7 @@ public sealed record ZarrArrayMetadata(ZarrFormat Format, ImmutableArray<long> S
 
     private JsonObject ToV3Json()
     {
+        if (StoresText) return ToV3TextJson();
         var o = new JsonObject
         {
             ["zarr_format"] = 3,
@@ -135,6 +161,28 @@ public sealed record ZarrArrayMetadata(ZarrFormat Format, ImmutableArray<long> S
             ["attributes"] = Attributes.DeepClone(),
         };
         if (DimensionNames is { } names) o["dimension_names"] = new JsonArray([.. names.Select(n => (JsonNode?)n)]);
+        return o;
+    }
+
+    // A text array: the char dimension leaves shape, chunk shape and dimension names, and is recorded in an attribute.
+    private JsonObject ToV3TextJson()
+    {
+        var attributes = (JsonObject)Attributes.DeepClone();
+        var rank = HasCharDimension ? Rank - 1 : Rank;
+        if (HasCharDimension) attributes[CharDimensionAttribute] = $"{DimensionNames?[^1]}={Shape[^1]}";
+        var o = new JsonObject
+        {
+            ["zarr_format"] = 3,
+            ["node_type"] = "array",
+            ["shape"] = LongArray(Shape.Take(rank)),
+            ["data_type"] = "string",
+            ["chunk_grid"] = new JsonObject { ["name"] = "regular", ["configuration"] = new JsonObject { ["chunk_shape"] = LongArray(ChunkShape.Take(rank)) } },
+            ["chunk_key_encoding"] = ChunkKeyEncoding.ToV3Json(),
+            ["fill_value"] = "",
+            ["codecs"] = CreateCodecChain().ToV3Json(),
+            ["attributes"] = attributes,
+        };
+        if (DimensionNames is { } names) o["dimension_names"] = new JsonArray([.. names.Take(rank).Select(n => (JsonNode?)n)]);
         return o;
     }
 
@@ -228,13 +276,21 @@ public sealed record ZarrArrayMetadata(ZarrFormat Format, ImmutableArray<long> S
     {
         if (String(doc, "node_type", key) != "array") throw new ZarrMetadataException(key, "'node_type' is not \"array\"");
         var shape = Longs(doc, "shape", key);
-        var type = ZarrDataTypes.ParseV3(String(doc, "data_type", key), key);
+        var dataTypeName = String(doc, "data_type", key);
+        var text = dataTypeName == "string";
+        var type = text ? DataType.Char : ZarrDataTypes.ParseV3(dataTypeName, key);
         if (doc["chunk_grid"] is not JsonObject grid || !(grid["name"] is JsonValue gridName && gridName.TryGetValue<string>(out var gridNameText) && gridNameText == "regular") || grid["configuration"]?["chunk_shape"] is not JsonArray)
             throw new ZarrMetadataException(key, $"'chunk_grid' must be {{\"name\":\"regular\",\"configuration\":{{\"chunk_shape\":[...]}}}}, not {doc["chunk_grid"]?.ToJsonString() ?? "missing"}");
         var chunks = Longs((JsonObject)grid["configuration"]!, "chunk_shape", key);
         var encoding = ZarrChunkKeyEncoding.ParseV3(doc["chunk_key_encoding"], key);
         if (!doc.ContainsKey("fill_value")) throw new ZarrMetadataException(key, "'fill_value' is required");
-        var fill = ZarrFillValue.Parse(doc["fill_value"], type, ZarrFormat.V3, key);
+        ZarrFillValue fill;
+        if (!text)
+            fill = ZarrFillValue.Parse(doc["fill_value"], type, ZarrFormat.V3, key);
+        else if (doc["fill_value"] is JsonValue fv && fv.TryGetValue<string>(out var fillText) && fillText.Length == 0)
+            fill = ZarrFillValue.FromInteger(0); // text is padded with NULs, which read as the empty string
+        else
+            throw new ZarrMetadataException(key, $"'fill_value' {doc["fill_value"]?.ToJsonString() ?? "null"} of a string array is not supported (only \"\")");
         foreach (var (name, value) in doc)
         {
             if (name is "zarr_format" or "node_type" or "shape" or "data_type" or "chunk_grid" or "chunk_key_encoding" or "fill_value"
@@ -268,8 +324,12 @@ public sealed record ZarrArrayMetadata(ZarrFormat Format, ImmutableArray<long> S
                 var other => throw new ZarrMetadataException(key, $"'dimension_names' must be an array, not {other.ToJsonString()}"),
             },
         };
+        if (text != chain.ArrayToBytes is VlenUtf8Codec)
+            throw new ZarrMetadataException(key, text ? "'codecs': a string array needs the vlen-utf8 codec" : $"'codecs': vlen-utf8 needs the string data type, not {dataTypeName}");
         switch (chain.ArrayToBytes)
         {
+            case VlenUtf8Codec:
+                return WithCharDimension(meta with { StoresText = true, Codecs = chain.BytesToBytes }, key);
             case BytesCodec bytes:
                 return meta with { Endian = bytes.Endian, Codecs = chain.BytesToBytes };
             case ShardingCodec sharding:
@@ -289,6 +349,29 @@ public sealed record ZarrArrayMetadata(ZarrFormat Format, ImmutableArray<long> S
             default:
                 throw new ZarrMetadataException(key, $"'codecs': array→bytes codec '{chain.ArrayToBytes.Name}' is not supported");
         }
+    }
+
+    // A "string" array Forge wrote from char data: the char dimension comes back from its attribute.
+    private static ZarrArrayMetadata WithCharDimension(ZarrArrayMetadata meta, string key)
+    {
+        if (meta.Attributes[CharDimensionAttribute] is not JsonValue cd || !cd.TryGetValue<string>(out var charDim))
+        {
+            if (meta.Rank == 0) return meta;
+            throw new ZarrMetadataException(key, $"string arrays are read only as Forge writes them (from char data, with a '{CharDimensionAttribute}' attribute)");
+        }
+
+        var eq = charDim.LastIndexOf('=');
+        if (eq < 0 || !long.TryParse(charDim.AsSpan(eq + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var width) || width > int.MaxValue)
+            throw new ZarrMetadataException(key, $"'{CharDimensionAttribute}' \"{charDim}\" is not NAME=LENGTH");
+        var attributes = (JsonObject)meta.Attributes.DeepClone();
+        attributes.Remove(CharDimensionAttribute);
+        return meta with
+        {
+            Shape = meta.Shape.Add(width),
+            ChunkShape = meta.ChunkShape.Add(Math.Max(1, width)),
+            DimensionNames = meta.DimensionNames is { } dims ? [.. dims, charDim[..eq]] : null,
+            Attributes = attributes,
+        };
     }
 
     private static string String(JsonObject doc, string field, string key) =>

@@ -25,6 +25,9 @@ public static class ZarrVariableEncoding
 {
     public const string FillValueAttribute = "_FillValue";
 
+    /// <summary>CF/netCDF4-python: the encoding of char data's bytes.</summary>
+    public const string EncodingAttribute = "_Encoding";
+
     public static ZarrArrayMetadata Build(VariableSchema variable, ZarrFormat format, ZarrStorageOptions storage)
     {
         var key = format == ZarrFormat.V2 ? $"{variable.Name}/.zarray" : $"{variable.Name}/zarr.json";
@@ -35,10 +38,15 @@ public static class ZarrVariableEncoding
         if (format == ZarrFormat.V2 && storage.InnerChunkShape is not null)
             throw new ZarrMetadataException(key, $"variable '{variable.Name}': sharding needs Zarr v3");
 
-        var fillAttribute = variable.Attributes[FillValueAttribute];
-        var fill = fillAttribute is { IsText: false, Count: 1 } ? FromAttribute(fillAttribute, variable.DataType) : ZarrFillValue.DefaultFor(variable.DataType, format);
+        // v3 text (char data): the fill is the empty string; _FillValue and _Encoding described the bytes, and the
+        // strings are UTF-8 (xarray would try to decode str values again under _Encoding).
+        var text = format == ZarrFormat.V3 && variable.DataType == DataType.Char;
+        var fillAttribute = text ? null : variable.Attributes[FillValueAttribute];
+        var fill = text ? ZarrFillValue.FromInteger(0)
+            : fillAttribute is { IsText: false, Count: 1 } ? FromAttribute(fillAttribute, variable.DataType) : ZarrFillValue.DefaultFor(variable.DataType, format);
         var attributes = variable.Attributes;
-        if (format == ZarrFormat.V2) attributes = attributes.Without(FillValueAttribute);
+        if (format == ZarrFormat.V2 || text) attributes = attributes.Without(FillValueAttribute);
+        if (text) attributes = attributes.Without(EncodingAttribute).Without(ZarrArrayMetadata.CharDimensionAttribute);
         var json = ZarrAttributeEncoder.ToJson(attributes.Without(ZarrArrayMetadata.ArrayDimensionsAttribute));
         if (format == ZarrFormat.V3 && fillAttribute is not null)
             json[FillValueAttribute] = ZarrAttributeEncoder.EncodeV3FillValueAttribute(fillAttribute, variable.DataType);
@@ -46,6 +54,9 @@ public static class ZarrVariableEncoding
         // The chunk shape is taken as given (the planner sizes the objects it hands to the writer); a chunk may
         // exceed its dimension, as in zarr. Zero-length dimensions still need a positive chunk extent.
         var chunks = storage.ChunkShape.Select(c => Math.Max(1, c)).ToImmutableArray();
+        // Text arrays are not sharded (the planner never shards char arrays).
+        if (text && storage.InnerChunkShape is not null)
+            throw new ZarrMetadataException(key, $"variable '{variable.Name}': char data is stored as Zarr v3 text, which Forge does not shard");
         ImmutableArray<long>? inner = storage.InnerChunkShape is null ? null : [.. storage.InnerChunkShape];
 
         var meta = new ZarrArrayMetadata(format, variable.Shape, chunks, variable.DataType)
@@ -56,6 +67,7 @@ public static class ZarrVariableEncoding
             DimensionNames = [.. variable.Dimensions],
             Attributes = json,
             ChunkKeyEncodingOverride = storage.ChunkKeyEncoding,
+            StoresText = text,
         };
         meta.Validate(key);
         return meta;

@@ -88,6 +88,25 @@ public sealed class RechunkPlannerTests
     }
 
     [Fact]
+    public void CharArraysKeepTheirCharDimensionWholeAndAreNotSharded()
+    {
+        // Zarr v3 stores char rows as text: a chunk must hold whole rows, and the text codec has no sharded form.
+        var schema = Gridded(10, "days since 2000-01-01", 3, 4);
+        schema = schema with
+        {
+            Dimensions = schema.Dimensions.Add(new Dimension("strlen", 8)),
+            Variables = schema.Variables.Add(Var("label", DataType.Char, ["time", "strlen"], [10, 8])),
+        };
+        var ds = DatasetCombiner.Combine("time", [Input(0, "a.nc", schema, Range(0, 10))]);
+        var policy = new ChunkingPolicy(ImmutableDictionary<string, long>.Empty.Add("time", 2).Add("strlen", 3), 64 * MiB, ImmutableDictionary<string, long>.Empty.Add("time", 10));
+        var plan = RechunkPlanner.Plan(ds, policy, null, 1L << 30, 1);
+        var label = plan.GetArray("label");
+        Assert.Equal([2L, 8], label.ChunkShape.ToArray());
+        Assert.Null(label.ShardShape);
+        Assert.NotNull(plan.GetArray("tas").ShardShape);
+    }
+
+    [Fact]
     public void AShardCoveringAShortDimensionIsNotRefusedBecauseTheChunkWasClamped()
     {
         // chunks {time: 24}, shards {time: 240} on a 10-step dataset: the chunk clamps to 10, one shard holds it all.

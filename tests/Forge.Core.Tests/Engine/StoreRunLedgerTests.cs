@@ -80,6 +80,22 @@ public sealed class StoreRunLedgerTests
     }
 
     [Fact]
+    public async Task NonFiniteAttributesAreRecordedAsStrictJsonAndCompareEqual()
+    {
+        // An input with a NaN/Infinity attribute (valid_max = NaN) made every run fail at BeginAsync: System.Text.Json
+        // refuses non-finite numbers, so nothing with such an attribute could be converted.
+        var store = new MemoryStore();
+        var ledger = new StoreRunLedger(store);
+        var nan = Identity() with { Attributes = new JsonObject { ["valid_max"] = double.NaN, ["big"] = new JsonArray(double.PositiveInfinity, double.NegativeInfinity) } };
+        await ledger.BeginAsync(nan, wipe: false, CancellationToken.None);
+        using var run = await store.GetAsync(new StoreKey(".forge/run.json"));
+        var doc = JsonNode.Parse(run!.Memory.Span)!; // strict JSON
+        Assert.Equal("NaN", doc["identity"]!["attributes"]!["valid_max"]!.GetValue<string>());
+        Assert.Equal(LedgerState.Resumable, await StateAsync(ledger, nan));
+        Assert.Equal(nan.Fingerprint, RunIdentity.FromJson(nan.ToJson())!.Fingerprint);
+    }
+
+    [Fact]
     public async Task ANonForgeStoreIsIncompatible()
     {
         var store = new MemoryStore();
