@@ -42,11 +42,11 @@ public static class AppendCompatibility
             int axis = ConcatAxis(plan, name);
             var (oldLength, curLength) = (Shape(old)[Math.Max(axis, 0)], Shape(doc)[Math.Max(axis, 0)]);
             if (axis >= 0 && curLength < oldLength) problems.Add($"array '{name}' would shrink from {oldLength} to {curLength} along '{plan.Dataset.ConcatDim}'");
-            var (x, y) = Normalized(old, doc, axis);
+            var (x, y) = Normalized((JsonObject)RunIdentity.Strict(old)!, (JsonObject)RunIdentity.Strict(doc)!, axis);
             if (!JsonNode.DeepEquals(x, y)) problems.Add($"array '{name}' is encoded differently ({string.Join("; ", Fields(x, y))})");
         }
 
-        var (a, b) = (Without(recorded.Attributes), Without(now.Attributes));
+        var (a, b) = (Without((JsonObject)RunIdentity.Strict(recorded.Attributes)!), Without((JsonObject)RunIdentity.Strict(now.Attributes)!));
         if (!JsonNode.DeepEquals(a, b)) problems.Add($"global attributes differ ({string.Join("; ", Fields(a, b))})");
         return problems;
     }
