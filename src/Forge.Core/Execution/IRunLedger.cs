@@ -27,7 +27,7 @@ public enum LedgerState
 public sealed record AppendBase(long ConcatLength, int ConcatKeys);
 
 /// <summary>The ledger's run record: the recorded identity (null when unreadable), its fingerprint, completion, append base, an interrupted wipe.</summary>
-public sealed record LedgerRecord(string? Fingerprint, RunIdentity? Identity, bool Complete, AppendBase? Base, bool Replacing);
+public sealed record RecordedRun(string? Fingerprint, RunIdentity? Identity, bool Complete, AppendBase? Base, bool Replacing);
 
 /// <summary>The one place that records what is done, kept in the target under <c>.forge/</c>.</summary>
 public interface IRunLedger
@@ -36,7 +36,14 @@ public interface IRunLedger
     /// Takes the target's lease (a second concurrent run gets <see cref="TargetConflictException"/>) and removes what
     /// killed runs left behind. Re-entrant on one ledger; the lease is released when the outermost handle is disposed.
     /// </summary>
-    ValueTask<IAsyncDisposable> AcquireAsync(string purpose, CancellationToken ct);
+    ValueTask<IAsyncDisposable> AcquireAsync(string purpose, CancellationToken ct) => AcquireAsync(purpose, null, ct);
+
+    /// <summary>
+    /// As <see cref="AcquireAsync(string, CancellationToken)"/>; with a <paramref name="shard"/> it takes that shard's
+    /// lease instead: shards of one sharded run (same N) cooperate, while a plain run, a finalize, a second copy of
+    /// the same shard or a shard of another N refuses.
+    /// </summary>
+    ValueTask<IAsyncDisposable> AcquireAsync(string purpose, Planning.ShardSlice? shard, CancellationToken ct);
 
     /// <summary>Compares the target with <paramref name="identity"/>; an incompatible target's detail says what differs.</summary>
     ValueTask<(LedgerState State, string? Detail)> InspectAsync(RunIdentity identity, CancellationToken ct);
@@ -51,7 +58,7 @@ public interface IRunLedger
     ValueTask<bool> IsDoneAsync(string unitId, CancellationToken ct);
 
     /// <summary>What the target's ledger recorded (null for a target without one): the last run's identity, whether it finished, its append base.</summary>
-    ValueTask<LedgerRecord?> ReadAsync(CancellationToken ct);
+    ValueTask<RecordedRun?> ReadAsync(CancellationToken ct);
 
     /// <summary>The recorded inputs (identity, validators, schema-pass result); null when none are recorded.</summary>
     ValueTask<IReadOnlyList<InputRecord>?> ReadInputsAsync(CancellationToken ct);
@@ -67,6 +74,15 @@ public interface IRunLedger
     ValueTask BeginAppendAsync(RunIdentity identity, AppendBase appendBase, IReadOnlyCollection<string> reopened, CancellationToken ct);
 
     ValueTask MarkDoneAsync(string unitId, CancellationToken ct);
+
+    /// <summary>Marks a stored object done, recording its key, size and CRC-32C for <c>forge verify</c>.</summary>
+    ValueTask MarkDoneAsync(StoredObject stored, CancellationToken ct);
+
+    /// <summary>Records that a shard of a sharded run wrote all its objects (what <c>forge finalize</c> reports).</summary>
+    ValueTask MarkShardDoneAsync(Planning.ShardSlice shard, long objects, CancellationToken ct);
+
+    /// <summary>The shards recorded by <see cref="MarkShardDoneAsync"/> ("0/4", "1/4", …).</summary>
+    ValueTask<IReadOnlyList<Planning.ShardSlice>> FinishedShardsAsync(CancellationToken ct);
 
     ValueTask CompleteAsync(CancellationToken ct);
 }

@@ -29,7 +29,7 @@ public sealed class PreparedRun(RunRequest request, RunPlan plan, ImmutableDicti
     public ImmutableDictionary<(int Concat, int Merge), InputRecord> Known { get; init; } = ImmutableDictionary<(int, int), InputRecord>.Empty;
 
     /// <summary>What the target's ledger said when the run was prepared (null: no ledger consulted, or none there).</summary>
-    public LedgerRecord? Recorded { get; init; }
+    public RecordedRun? Recorded { get; init; }
 
     /// <summary>The store's finished part the known inputs were written into; their data is read back from there.</summary>
     public AppendBase? Base { get; init; }
