@@ -84,9 +84,10 @@ public sealed partial class HostileCorpusTests(HostileServerFixture fixture) : I
         ["file-empty"] = new("run", 1, RunRssMiB, w => (LocalRecipe(w, WriteBytes(w.File("empty-1.nc"), [])), [w.File("empty-1.nc")])),
         ["file-random-bytes"] = new("run", 1, RunRssMiB, w => (LocalRecipe(w, WriteBytes(w.File("noise-1.nc"), Noise(1 << 20))), [w.File("noise-1.nc")])),
         ["file-grib-huge-length"] = new("run", 1, RunRssMiB, w => (LocalRecipe(w, WriteBytes(w.File("grib-1.nc"), [.. "GRIB"u8, 0, 0, 0, 2, 0, 0, 0x10, 0, 0, 0, 0, 0, .. Noise(200)])), [w.File("grib-1.nc")])),
-        // The engine's planner now refuses it first (exit 2, naming the array and max_memory); the reader's decode budget
-        // (exit 1, naming the file) backs it up for reads the planner does not see: HostileHeaderTests covers that path.
-        ["file-deflate-bomb"] = new("run", 2, 512 + 256, w => (LocalRecipe(w, MakeBomb(w.File("bomb-1.nc")), "run: { max_memory: 512MiB }\n"), ["'bomb'", "max_memory = 512 MiB"])),
+        // The engine's planner refuses it first (exit 2, naming the input file, the variable, its stored chunk and
+        // max_memory); the reader's decode budget (exit 1, naming the file) backs it up for reads the planner does not
+        // see: HostileHeaderTests covers that path.
+        ["file-deflate-bomb"] = new("run", 2, 512 + 256, w => (LocalRecipe(w, MakeBomb(w.File("bomb-1.nc")), "run: { max_memory: 512MiB }\n"), [w.File("bomb-1.nc"), "'bomb'", "(1, 16384, 16384)", "max_memory = 512 MiB"])),
 
         // ---- servers: exit 1 naming the URL ----
         ["server-trickle"] = new("run", 1, RunRssMiB, w => (ServerRecipe(w, "{ retries: 0, timeout: 2s, min_rate: 1KiB/s }", async (_, s, ct) =>
