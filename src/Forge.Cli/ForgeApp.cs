@@ -109,8 +109,8 @@ public static class ForgeApp
         root.Subcommands.Add(InspectCommand.Create(ctx));
         root.Subcommands.Add(SchemaCommand.Create(ctx));
         root.Subcommands.Add(ConfigCommand.Create(ctx));
-        root.Subcommands.Add(NotYetCommands.Finalize(ctx));
-        root.Subcommands.Add(NotYetCommands.Verify(ctx));
+        root.Subcommands.Add(FinalizeCommand.Create(ctx));
+        root.Subcommands.Add(VerifyCommand.Create(ctx));
         return root;
     }
 

@@ -66,7 +66,7 @@ internal static class RunCommand
             var store = StoreFactory.Open(targetUrl, recipe.Target.S3);
             var ledger = new StoreRunLedger(store);
             // The lease first: a second run on this target refuses before it downloads anything.
-            await using var lease = await ledger.AcquireAsync($"forge run {recipe.Id}", ct);
+            await using var lease = await ledger.AcquireAsync($"forge run {recipe.Id}", request.Shard, ct);
             using var fetcher = FetcherFactory.Create(recipe, overrides, ctx.Loggers.CreateLogger("forge.sources"), temp.Path);
             var log = ctx.Loggers.CreateLogger("forge.run");
             foreach (var (key, source) in ctx.Settings.Sources.Where(kv => kv.Value != "default"))
@@ -88,6 +88,10 @@ internal static class RunCommand
             {
                 ctx.Stderr.WriteLine(summary.UpToDate
                     ? $"forge: {recipe.Id}: {summary.Target} is up to date; nothing to do"
+                    : summary.Shard is { } shard
+                    ? $"forge: {recipe.Id} shard {shard} succeeded: {summary.ChunksWritten} of its {summary.ObjectsInSlice} objects written ({Sizes.Format(summary.BytesOut)})" +
+                      (summary.ObjectsSkipped > 0 ? $", {summary.ObjectsSkipped} already done" : "") +
+                      $", {elapsed.TotalSeconds:0.0} s. Nothing is published until every shard is done and `forge finalize` runs"
                     : $"forge: {recipe.Id} succeeded: {summary.Inputs} inputs ({Sizes.Format(summary.BytesIn)}) → {summary.ChunksWritten} objects ({Sizes.Format(summary.BytesOut)}) in {summary.Target}" +
                       (summary.ObjectsSkipped > 0 ? $" ({summary.ObjectsSkipped} objects already done)" : "") +
                       $", {elapsed.TotalSeconds:0.0} s; {PlanCommand.StrategyName(summary.Strategy)}, {summary.Passes} pass(es)" +
@@ -123,7 +127,7 @@ internal static class RunCommand
     internal static string TargetUrl(Recipe recipe, RunOverrides o) =>
         ScratchTarget.Resolve(o.Target?.Replace(SharedRunOptions.IdPlaceholder, recipe.Id, StringComparison.Ordinal) ?? recipe.Target.Url, o);
 
-    private static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed, ErrorReport? error, RunSummary? summary = null)
+    internal static void Summarize(IProgressSink sink, string id, string status, string target, int inputs, long bytesIn, long bytesOut, long chunks, TimeSpan elapsed, ErrorReport? error, RunSummary? summary = null)
     {
         if (sink is not JsonProgressSink json) return;
         var doc = new JsonObject
@@ -142,6 +146,8 @@ internal static class RunCommand
         if (summary is not null)
         {
             doc["objects_skipped"] = summary.ObjectsSkipped;
+            doc["shard"] = summary.Shard?.ToString();
+            doc["objects_in_slice"] = summary.ObjectsInSlice;
             doc["strategy"] = PlanCommand.StrategyName(summary.Strategy);
             doc["passes"] = summary.Passes;
             doc["bytes_decoded"] = summary.BytesDecoded;

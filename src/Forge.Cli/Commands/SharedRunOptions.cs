@@ -15,26 +15,43 @@ internal sealed class SharedRunOptions
     public Option<string?> RecipeId { get; } = new("--recipe") { Description = "Run only the recipe with this id from a feedstock." };
     public Option<string?> Target { get; } = new("--target") { Description = "Target store URL (local path, file:// or s3://bucket/prefix); overrides target.url. {id} is replaced by the recipe id (needed for a feedstock of several recipes). Setting: target, FORGE_TARGET." };
     public Option<int?> Prune { get; } = new("--prune") { Description = "Keep only the first N concat keys (all merge keys): a quick test of a recipe. Writes to <target>.prune-N unless --target is given.", CustomParser = OptionParsers.PositiveInt };
-    public Option<string?> Shard { get; } = new("--shard") { Description = "Run the K-th of N disjoint slices of the work (K/N, 0-based); not supported yet." };
+    public Option<string?> Shard { get; } = new("--shard") { Description = "Write only the K-th of N disjoint slices of the target's objects (K/N, K from 0), for batch engines (Slurm job arrays, Kubernetes Indexed Jobs, CI matrices); publishes nothing: run `forge finalize` after every shard." };
     public Option<string?> MaxMemory { get; } = new("--max-memory") { Description = "Memory bound for array data, e.g. 512MiB or 4GiB; overrides run.max_memory. Setting: max_memory, FORGE_MAX_MEMORY." };
     public Option<string?> Workers { get; } = new("--workers") { Description = "Decode/encode parallelism; overrides run.workers. Setting: workers, FORGE_WORKERS." };
     public Option<string?> Cache { get; } = new("--cache") { Description = "Input cache folder or s3:// URL; overrides inputs.cache. Setting: cache, FORGE_CACHE." };
     public Option<bool> Offline { get; } = new("--offline") { Description = "Fetch nothing: every remote input must come from the cache." };
     public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "Replace a target that holds something else (another recipe or other inputs)." };
 
+    private bool _writes = true;
+
     public void AddTo(Command cmd)
     {
         foreach (var o in new Option[] { RecipeId, Target, Prune, Shard, MaxMemory, Workers, Cache, Offline, Overwrite }) cmd.Options.Add(o);
     }
 
+    /// <summary>The options of verbs that read a run's inputs and target but do not run it (finalize, verify): no --shard, no --overwrite.</summary>
+    public void AddReadOptionsTo(Command cmd)
+    {
+        _writes = false;
+        foreach (var o in new Option[] { RecipeId, Target, Prune, MaxMemory, Workers, Cache, Offline }) cmd.Options.Add(o);
+    }
+
     public RunOverrides Read(ParseResult parse, ForgeSettings settings)
     {
-        if (parse.GetValue(Shard) is { } shard)
-            throw new UsageException($"--shard {shard}: sharded runs are not supported yet");
-        return new RunOverrides(settings.Target, parse.GetValue(Prune), settings.MaxMemory, settings.Workers, settings.Cache, parse.GetValue(Offline), parse.GetValue(Overwrite))
+        var overwrite = _writes && parse.GetValue(Overwrite);
+        Forge.Core.Planning.ShardSlice? slice = null;
+        if (_writes && parse.GetValue(Shard) is { } shard)
+        {
+            slice = Forge.Core.Planning.ShardSlice.TryParse(shard, out var error) ?? throw new UsageException($"--shard {error}");
+            if (overwrite)
+                throw new UsageException($"--shard {shard} with --overwrite: one shard would wipe what the others write; delete the target (or run `forge run --overwrite` without --shard), then start the shards");
+        }
+
+        return new RunOverrides(settings.Target, parse.GetValue(Prune), settings.MaxMemory, settings.Workers, settings.Cache, parse.GetValue(Offline), overwrite)
         {
             // Only an explicit --target opts a pruned run out of its scratch target; a configured target is the real one.
             TargetFromFlag = settings.Sources.GetValueOrDefault("target") == "--target",
+            Shard = slice,
         };
     }
 

@@ -16,6 +16,9 @@ internal sealed record RunOverrides(string? Target, int? Prune, long? MaxMemory,
 {
     /// <summary>The target came from the --target flag itself: a pruned run then writes there, not to a scratch store.</summary>
     public bool TargetFromFlag { get; init; }
+
+    /// <summary>--shard K/N: this run writes only that slice of the objects (null: the whole store).</summary>
+    public Forge.Core.Planning.ShardSlice? Shard { get; init; }
 }
 
 /// <summary>Turns a parsed recipe (plus command-line overrides) into the engine's <see cref="RunRequest"/>.</summary>
@@ -50,6 +53,7 @@ internal static class RecipeMapping
             recipe.Inputs.Fetch.Concurrency)
         {
             Overwrite = o.Overwrite,
+            Shard = o.Shard,
             ItemsPerFile = recipe.Inputs.Concat.ItemsPerFile,
         };
     }

@@ -26,7 +26,14 @@ public interface IRunLedger
     /// Takes the target's lease (a second concurrent run gets <see cref="TargetConflictException"/>) and removes what
     /// killed runs left behind. Re-entrant on one ledger; the lease is released when the outermost handle is disposed.
     /// </summary>
-    ValueTask<IAsyncDisposable> AcquireAsync(string purpose, CancellationToken ct);
+    ValueTask<IAsyncDisposable> AcquireAsync(string purpose, CancellationToken ct) => AcquireAsync(purpose, null, ct);
+
+    /// <summary>
+    /// As <see cref="AcquireAsync(string, CancellationToken)"/>; with a <paramref name="shard"/> it takes that shard's
+    /// lease instead: shards of one sharded run (same N) cooperate, while a plain run, a finalize, a second copy of
+    /// the same shard or a shard of another N refuses.
+    /// </summary>
+    ValueTask<IAsyncDisposable> AcquireAsync(string purpose, Planning.ShardSlice? shard, CancellationToken ct);
 
     /// <summary>Compares the target with <paramref name="identity"/>; an incompatible target's detail says what differs.</summary>
     ValueTask<(LedgerState State, string? Detail)> InspectAsync(RunIdentity identity, CancellationToken ct);
@@ -41,6 +48,15 @@ public interface IRunLedger
     ValueTask<bool> IsDoneAsync(string unitId, CancellationToken ct);
 
     ValueTask MarkDoneAsync(string unitId, CancellationToken ct);
+
+    /// <summary>Marks a stored object done, recording its key, size and CRC-32C for <c>forge verify</c>.</summary>
+    ValueTask MarkDoneAsync(StoredObject stored, CancellationToken ct);
+
+    /// <summary>Records that a shard of a sharded run wrote all its objects (what <c>forge finalize</c> reports).</summary>
+    ValueTask MarkShardDoneAsync(Planning.ShardSlice shard, long objects, CancellationToken ct);
+
+    /// <summary>The shards recorded by <see cref="MarkShardDoneAsync"/> ("0/4", "1/4", …).</summary>
+    ValueTask<IReadOnlyList<Planning.ShardSlice>> FinishedShardsAsync(CancellationToken ct);
 
     ValueTask CompleteAsync(CancellationToken ct);
 }

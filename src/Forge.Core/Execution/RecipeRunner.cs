@@ -47,7 +47,8 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
     {
         var clock = Stopwatch.StartNew();
         var request = run.Request;
-        await using var lease = await ledger.AcquireAsync($"forge run {request.RecipeId}", ct);
+        var shard = request.Shard;
+        await using var lease = await ledger.AcquireAsync($"forge run {request.RecipeId}", shard, ct);
         var identity = await RunIdentity.BuildAsync(run, writer, ct);
         var (state, detail) = await ledger.InspectAsync(identity, ct);
         if (state == LedgerState.Complete && !request.Overwrite)
@@ -56,12 +57,16 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
             return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, 0, 0, run.Plan.ObjectCount, true, clock.Elapsed)
             {
                 Strategy = run.Plan.Schedule.Strategy,
+                Shard = shard,
                 PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
             };
         }
 
         if (state == LedgerState.Incompatible && !request.Overwrite)
             throw new TargetConflictException($"{writer.Url}: {detail}; use --overwrite to replace it");
+        // A shard never wipes: the other shards are writing into the same target.
+        if (shard is not null && state == LedgerState.Replacing)
+            throw new TargetConflictException($"{writer.Url}: {detail}, but a shard cannot finish a wipe while other shards write; run `forge run` without --shard to finish it (or delete the target), then start the shards");
         // An interrupted --overwrite is finished whether or not this run asks for one: it was the user's decision.
         var wipe = state == LedgerState.Replacing || (request.Overwrite && state != LedgerState.Empty);
         if (state == LedgerState.Replacing) progress.Stage("replace", $"{writer.Url}: {detail}");
@@ -76,25 +81,107 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
                 if (await ledger.IsDoneAsync(id, ct)) done.Add(id);
         }
 
-        var schedule = plan.Schedule;
-        progress.Stage("write", $"{plan.ObjectCount} objects ({done.Count} already done); {schedule.Strategy} in {Math.Max(1, schedule.Passes.Length)} pass(es), memory estimate {Sizes.Format(schedule.MemoryEstimate)} of {Sizes.Format(plan.MaxMemory)}");
-        var pipeline = new RechunkPipeline(run, opener, writer, progress, (id, token) => ledger.MarkDoneAsync(id, token));
-        await pipeline.RunAsync(done, ct);
+        // The shard seam: other shards' objects are skipped as if done, so the pipeline reads only the inputs this slice needs.
+        var skip = done;
+        long inSlice = plan.ObjectCount;
+        if (shard is not null)
+        {
+            var others = shard.OthersIn(plan).ToHashSet(StringComparer.Ordinal);
+            done.RemoveWhere(others.Contains); // "already done" counts this slice only
+            skip = [.. done, .. others];
+            inSlice = plan.ObjectCount - others.Count;
+        }
 
-        progress.Stage("publish", "writing metadata");
-        await writer.PublishAsync(run.Plan, GlobalAttributes(run), ct);
-        await ledger.CompleteAsync(ct);
+        var schedule = plan.Schedule;
+        var scope = shard is null ? $"{plan.ObjectCount} objects" : $"shard {shard}: {inSlice} of {plan.ObjectCount} objects";
+        progress.Stage("write", $"{scope} ({done.Count} already done); {schedule.Strategy} in {Math.Max(1, schedule.Passes.Length)} pass(es), memory estimate {Sizes.Format(schedule.MemoryEstimate)} of {Sizes.Format(plan.MaxMemory)}");
+        var pipeline = new RechunkPipeline(run, opener, writer, progress, (stored, token) => ledger.MarkDoneAsync(stored, token));
+        await pipeline.RunAsync(skip, ct);
+
+        if (shard is null) await PublishAsync(run, writer, ledger, ct);
+        else await ledger.MarkShardDoneAsync(shard, inSlice, ct);
         var counters = pipeline.Counters;
         return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, counters.BytesWritten, counters.ObjectsWritten, done.Count, false, clock.Elapsed)
         {
             Strategy = schedule.Strategy,
             Passes = schedule.Passes.Length,
+            Shard = shard,
+            ObjectsInSlice = inSlice,
             BytesDecoded = counters.BytesDecoded,
             SpillBytes = counters.SpillBytes,
             ShardScratchBytes = counters.ShardScratchBytes,
             PeakAccountedBytes = pipeline.Account.PeakCharged,
             PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
         };
+    }
+
+    /// <summary>
+    /// <c>forge finalize</c>: after every shard of a sharded run, checks that every object is done and publishes the
+    /// metadata (arrays, group, consolidated), then marks the store complete. Running it again is a no-op ("up to
+    /// date"); with objects missing it publishes nothing and names them and their shards.
+    /// </summary>
+    public async Task<RunSummary> FinalizeAsync(PreparedRun run, ITargetWriter writer, IRunLedger ledger, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var request = run.Request;
+        await using var lease = await ledger.AcquireAsync($"forge finalize {request.RecipeId}", null, ct);
+        var identity = await RunIdentity.BuildAsync(run, writer, ct);
+        var (state, detail) = await ledger.InspectAsync(identity, ct);
+        var plan = run.Plan;
+        switch (state)
+        {
+            case LedgerState.Complete:
+                progress.Stage("done", $"{writer.Url} is complete; nothing to finalize");
+                return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, 0, 0, plan.ObjectCount, true, clock.Elapsed) { ObjectsInSlice = plan.ObjectCount };
+            case LedgerState.Empty:
+                throw new TargetConflictException($"{writer.Url}: nothing to finalize: no shard of recipe {request.RecipeId} has written to it; run `forge run --shard K/N` for K = 0 … N-1 first");
+            case LedgerState.Replacing:
+                throw new TargetConflictException($"{writer.Url}: {detail}; run `forge run` to finish it");
+            case LedgerState.Incompatible:
+                throw new TargetConflictException($"{writer.Url}: {detail}; the shards and finalize must run the same recipe on the same inputs");
+        }
+
+        var missing = new List<string>();
+        foreach (var id in plan.ObjectIds())
+            if (!await ledger.IsDoneAsync(id, ct)) missing.Add(id);
+        if (missing.Count > 0)
+        {
+            var finished = await ledger.FinishedShardsAsync(ct);
+            var hint = "";
+            if (finished.Select(s => s.Count).Distinct().SingleOrDefault() is var n and > 0)
+            {
+                var owners = missing.Select(id => ShardOf(plan, id, n)).Distinct().Order().Select(k => $"{k}/{n}");
+                hint = $"; not written by shard(s) {string.Join(", ", owners)} (finished: {string.Join(", ", finished.Select(s => s.ToString()))})";
+            }
+
+            throw new TargetConflictException(
+                $"{writer.Url}: cannot finalize: {missing.Count} of {plan.ObjectCount} objects are not written (first: {string.Join(", ", missing.Take(5))}){hint}; rerun those shards (`forge run --shard K/N` resumes), then finalize again");
+        }
+
+        await PublishAsync(run, writer, ledger, ct);
+        return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, 0, 0, plan.ObjectCount, false, clock.Elapsed)
+        {
+            Strategy = plan.Schedule.Strategy,
+            ObjectsInSlice = plan.ObjectCount,
+            PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
+        };
+    }
+
+    /// <summary>The commit: metadata that makes the objects visible, then the ledger's completion marker.</summary>
+    private async Task PublishAsync(PreparedRun run, ITargetWriter writer, IRunLedger ledger, CancellationToken ct)
+    {
+        progress.Stage("publish", "writing metadata");
+        await writer.PublishAsync(run.Plan, GlobalAttributes(run), ct);
+        await ledger.CompleteAsync(ct);
+    }
+
+    /// <summary>The shard of an object id ("&lt;array&gt;/&lt;i.j.k&gt;") among <paramref name="count"/>.</summary>
+    private static int ShardOf(RunPlan plan, string id, int count)
+    {
+        int slash = id.LastIndexOf('/');
+        var array = plan.GetArray(id[..slash]);
+        long[] index = array.Rank == 0 ? [] : [.. id[(slash + 1)..].Split('.').Select(x => long.Parse(x, CultureInfo.InvariantCulture))];
+        return ShardSlice.ShardOf(array, plan.Dataset.ConcatDim, index, count);
     }
 
     /// <summary>Combined global attributes, the recipe's extra attributes, then provenance.</summary>

@@ -127,7 +127,7 @@ public sealed record RunIdentity(
         return diffs;
     }
 
-    private static IEnumerable<string> FieldDifferences(JsonObject recorded, JsonObject now)
+    internal static IEnumerable<string> FieldDifferences(JsonObject recorded, JsonObject now)
     {
         foreach (var key in recorded.Select(kv => kv.Key).Union(now.Select(kv => kv.Key)).Order(StringComparer.Ordinal))
         {

@@ -35,5 +35,11 @@ public sealed record RunRequest(
     /// <summary>Local folder for the spill strategy's intermediate store (default: the system temp folder).</summary>
     public string? ScratchDirectory { get; init; }
 
+    /// <summary>
+    /// With a slice, the run writes only that shard's objects and publishes nothing (<c>forge finalize</c> does, once
+    /// every shard is done). Null: the whole store.
+    /// </summary>
+    public ShardSlice? Shard { get; init; }
+
     public string ForgeVersion { get; init; } = typeof(RunRequest).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 }

@@ -17,6 +17,12 @@ public sealed record RunSummary(
 {
     public RechunkStrategy Strategy { get; init; }
 
+    /// <summary>The shard this run wrote (<c>--shard K/N</c>), or null for the whole store.</summary>
+    public ShardSlice? Shard { get; init; }
+
+    /// <summary>Objects of this run's slice (all objects without a shard).</summary>
+    public long ObjectsInSlice { get; init; }
+
     public int Passes { get; init; }
 
     /// <summary>Bytes read from the inputs' variables (source element types), over all passes.</summary>

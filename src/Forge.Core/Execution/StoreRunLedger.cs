@@ -18,6 +18,7 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
     private static readonly StoreKey RunKey = new(".forge/run.json");
     private static readonly StoreKey CompleteKey = new(".forge/complete");
     private static readonly StoreKey ReplacingKey = new(".forge/replacing");
+    private const string ShardsPrefix = ".forge/shards/";
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private readonly Lock _doneGate = new();
@@ -26,16 +27,19 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
     private TargetLease? _lease;
     private int _leaseHolders;
 
-    public async ValueTask<IAsyncDisposable> AcquireAsync(string purpose, CancellationToken ct)
+    public ValueTask<IAsyncDisposable> AcquireAsync(string purpose, CancellationToken ct) => AcquireAsync(purpose, null, ct);
+
+    public async ValueTask<IAsyncDisposable> AcquireAsync(string purpose, Planning.ShardSlice? shard, CancellationToken ct)
     {
         await _leaseGate.WaitAsync(ct);
         try
         {
             if (_lease is null)
             {
-                _lease = await TargetLease.AcquireAsync(store, purpose, ct);
-                // Holding the lease, every partial object in the target is a killed run's.
-                if (store is ITemporaryObjectSweeper sweeper) await sweeper.SweepTemporaryObjectsAsync(DateTimeOffset.UtcNow, ct);
+                _lease = shard is null ? await AcquireExclusiveAsync(purpose, ct) : await AcquireShardAsync(purpose, shard, ct);
+                // Holding the whole target's lease, every partial object in it is a killed run's (not so for a shard:
+                // other shards are writing).
+                if (shard is null && store is ITemporaryObjectSweeper sweeper) await sweeper.SweepTemporaryObjectsAsync(DateTimeOffset.UtcNow, ct);
             }
 
             _leaseHolders++;
@@ -44,6 +48,56 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
         finally
         {
             _leaseGate.Release();
+        }
+    }
+
+    /// <summary>The whole target: <c>.forge/lease</c>, then no shard of a sharded run may be live.</summary>
+    private async Task<TargetLease> AcquireExclusiveAsync(string purpose, CancellationToken ct)
+    {
+        var lease = await TargetLease.AcquireAsync(store, purpose, ct);
+        try
+        {
+            await foreach (var key in store.ListAsync(TargetLease.ShardPrefix, ct))
+            {
+                if (await TargetLease.LiveHolderAsync(store, key, ct) is { } holder)
+                    throw new TargetConflictException($"{store.Url} is in use by a shard of a sharded run ({holder}); wait for the shards to end");
+            }
+
+            return lease;
+        }
+        catch
+        {
+            await lease.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// One shard: its own lease <c>.forge/leases/shard-K-of-N</c>; refused while a plain run or finalize holds the
+    /// target's lease, or a shard of a different N is live (the slices would overlap). Both sides write their lease
+    /// before they look for the other, so of a plain run and a shard starting together at least one sees the other.
+    /// </summary>
+    private async Task<TargetLease> AcquireShardAsync(string purpose, Planning.ShardSlice shard, CancellationToken ct)
+    {
+        var mine = TargetLease.ShardKey(shard.Index, shard.Count);
+        var lease = await TargetLease.AcquireAsync(store, mine, $"{purpose} --shard {shard}", ct);
+        try
+        {
+            if (await TargetLease.LiveHolderAsync(store, TargetLease.Key, ct) is { } holder)
+                throw new TargetConflictException($"{store.Url} is in use by another forge run that is not a shard ({holder}); wait for it to end");
+            await foreach (var key in store.ListAsync(TargetLease.ShardPrefix, ct))
+            {
+                if (key == mine || key.Value.EndsWith($"-of-{shard.Count}", StringComparison.Ordinal)) continue;
+                if (await TargetLease.LiveHolderAsync(store, key, ct) is { } other)
+                    throw new TargetConflictException($"{store.Url} is in use by a shard of another sharded run ({other}); every shard of one run must use the same N (this is --shard {shard})");
+            }
+
+            return lease;
+        }
+        catch
+        {
+            await lease.DisposeAsync();
+            throw;
         }
     }
 
@@ -79,7 +133,7 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
         {
             await foreach (var key in store.ListAsync("", ct))
             {
-                if (key == TargetLease.Key) continue;
+                if (key == TargetLease.Key || key.Value.StartsWith(TargetLease.ShardPrefix, StringComparison.Ordinal)) continue;
                 return (LedgerState.Incompatible, $"the target is not empty and was not written by Forge (found '{key}')");
             }
 
@@ -118,7 +172,19 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
             ["started"] = DateTimeOffset.UtcNow.ToString("O"),
             ["identity"] = identity.ToJson(),
         };
-        await store.SetAsync(RunKey, Encoding.UTF8.GetBytes(json.ToJsonString(Indented)), ct);
+        var bytes = Encoding.UTF8.GetBytes(json.ToJsonString(Indented));
+        if (store is not IConditionalWritableStore conditional)
+        {
+            await store.SetAsync(RunKey, bytes, ct);
+            return;
+        }
+
+        // Shards of a sharded run start together on an empty target: the first writes run.json, the others must find
+        // the same identity there (an input that changed between two shards' downloads is refused, not mixed).
+        if (await conditional.SetIfAbsentAsync(RunKey, bytes, ct)) return;
+        var (state, detail) = await InspectAsync(identity, ct);
+        if (state is not (LedgerState.Resumable or LedgerState.Complete))
+            throw new TargetConflictException($"{store.Url}: another run started on this target at the same moment, and {detail ?? "its identity differs"}");
     }
 
     /// <summary>
@@ -162,6 +228,86 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
     {
         await store.SetAsync(DoneKey(unitId), ReadOnlyMemory<byte>.Empty, ct);
         (await DoneSetAsync(ct)).TryAdd(unitId, 0);
+    }
+
+    public async ValueTask MarkDoneAsync(StoredObject stored, CancellationToken ct)
+    {
+        var receipt = new JsonObject { ["key"] = stored.Key, ["size"] = stored.Size };
+        if (stored.Crc32C is { } crc) receipt["crc32c"] = crc.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+        await store.SetAsync(DoneKey(stored.Id), Encoding.UTF8.GetBytes(receipt.ToJsonString()), ct);
+        (await DoneSetAsync(ct)).TryAdd(stored.Id, 0);
+    }
+
+    public ValueTask MarkShardDoneAsync(Planning.ShardSlice shard, long objects, CancellationToken ct)
+    {
+        var doc = new JsonObject { ["shard"] = shard.ToString(), ["objects"] = objects, ["finished"] = DateTimeOffset.UtcNow.ToString("O") };
+        return store.SetAsync(new StoreKey($"{ShardsPrefix}{shard.Index}-of-{shard.Count}"), Encoding.UTF8.GetBytes(doc.ToJsonString()), ct);
+    }
+
+    public async ValueTask<IReadOnlyList<Planning.ShardSlice>> FinishedShardsAsync(CancellationToken ct)
+    {
+        var shards = new List<Planning.ShardSlice>();
+        await foreach (var key in store.ListAsync(ShardsPrefix, ct))
+        {
+            var parts = key.Value[ShardsPrefix.Length..].Split("-of-");
+            if (parts.Length == 2 && Planning.ShardSlice.TryParse($"{parts[0]}/{parts[1]}", out _) is { } s) shards.Add(s);
+        }
+
+        return [.. shards.OrderBy(s => s.Count).ThenBy(s => s.Index)];
+    }
+
+    /// <summary>What the ledger recorded (for <c>forge verify</c>): run.json's identity and description, and the completion marker.</summary>
+    public async ValueTask<LedgerRecord?> ReadRecordAsync(CancellationToken ct)
+    {
+        using var run = await store.GetAsync(RunKey, null, ct);
+        if (run is null) return null;
+        JsonObject? doc;
+        try
+        {
+            doc = JsonNode.Parse(run.Memory.Span) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            doc = null;
+        }
+
+        return new LedgerRecord(
+            RunIdentity.FromJson(doc?["identity"] as JsonObject),
+            doc?["description"]?.GetValue<string>() ?? "an unknown run",
+            await store.ExistsAsync(CompleteKey, ct),
+            await store.ExistsAsync(ReplacingKey, ct));
+    }
+
+    /// <summary>Every done marker with what it recorded (null for a marker without a receipt): one GET per object, for verify only.</summary>
+    public async ValueTask<IReadOnlyDictionary<string, StoredObject?>> ReadReceiptsAsync(CancellationToken ct)
+    {
+        var keys = new List<StoreKey>();
+        await foreach (var key in store.ListAsync(DonePrefix, ct)) keys.Add(key);
+        var receipts = new ConcurrentDictionary<string, StoredObject?>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (key, token) =>
+        {
+            var id = key.Value[DonePrefix.Length..];
+            using var value = await store.GetAsync(key, null, token);
+            StoredObject? receipt = null;
+            if (value is { Memory.Length: > 0 })
+            {
+                try
+                {
+                    if (JsonNode.Parse(value.Memory.Span) is JsonObject o && o["key"]?.GetValue<string>() is { } k && o["size"]?.GetValue<long>() is { } size)
+                    {
+                        uint? crc = o["crc32c"]?.GetValue<string>() is { } hex ? uint.Parse(hex, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) : null;
+                        receipt = new StoredObject(id, k, size, crc);
+                    }
+                }
+                catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+                {
+                    receipt = null;
+                }
+            }
+
+            receipts[id] = receipt;
+        });
+        return receipts;
     }
 
     public ValueTask CompleteAsync(CancellationToken ct) => store.SetAsync(CompleteKey, Encoding.UTF8.GetBytes(DateTimeOffset.UtcNow.ToString("O")), ct);

@@ -18,16 +18,21 @@ internal sealed class TargetLease : IAsyncDisposable
     public static readonly TimeSpan Renewal = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan Expiry = TimeSpan.FromMinutes(10);
 
+    /// <summary>Leases of the shards of a sharded run: <c>.forge/leases/shard-K-of-N</c>, one per shard.</summary>
+    public const string ShardPrefix = ".forge/leases/";
+
     private readonly IStore _store;
+    private readonly StoreKey _key;
     private readonly string _owner;
     private readonly string _purpose;
     private readonly DateTimeOffset _started;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _renewing;
 
-    private TargetLease(IStore store, string owner, string purpose, DateTimeOffset started)
+    private TargetLease(IStore store, StoreKey key, string owner, string purpose, DateTimeOffset started)
     {
         _store = store;
+        _key = key;
         _owner = owner;
         _purpose = purpose;
         _started = started;
@@ -35,19 +40,25 @@ internal sealed class TargetLease : IAsyncDisposable
     }
 
     /// <summary>Takes the lease or throws <see cref="TargetConflictException"/> naming the run that holds it.</summary>
-    public static async Task<TargetLease> AcquireAsync(IStore store, string purpose, CancellationToken ct)
+    public static Task<TargetLease> AcquireAsync(IStore store, string purpose, CancellationToken ct) => AcquireAsync(store, Key, purpose, ct);
+
+    /// <summary>The lease of one shard: two processes running the same shard refuse each other like two plain runs.</summary>
+    public static StoreKey ShardKey(int index, int count) => new($"{ShardPrefix}shard-{index}-of-{count}");
+
+    /// <summary>Takes the lease under <paramref name="key"/> or throws <see cref="TargetConflictException"/> naming the run that holds it.</summary>
+    public static async Task<TargetLease> AcquireAsync(IStore store, StoreKey key, string purpose, CancellationToken ct)
     {
         var owner = Guid.NewGuid().ToString("N");
         var started = DateTimeOffset.UtcNow;
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            if (await CreateAsync(store, Document(owner, purpose, started, started), ct)) return new TargetLease(store, owner, purpose, started);
-            using var held = await store.GetAsync(Key, null, ct);
+            if (await CreateAsync(store, key, Document(owner, purpose, started, started), ct)) return new TargetLease(store, key, owner, purpose, started);
+            using var held = await store.GetAsync(key, null, ct);
             if (held is null) continue; // released meanwhile
             var doc = Parse(held.Memory.Span);
             if (!IsStale(doc, DateTimeOffset.UtcNow))
                 throw new TargetConflictException($"{store.Url} is in use by another forge run ({Describe(doc)}); wait for it to end. If that run is dead on another machine its lease expires {Expiry.TotalMinutes:0} minutes after its last renewal");
-            await store.DeleteAsync(Key, ct); // stale: its process is gone
+            await store.DeleteAsync(key, ct); // stale: its process is gone
         }
 
         throw new TargetConflictException($"{store.Url}: another forge run took the lease at the same moment; retry");
@@ -61,9 +72,9 @@ internal sealed class TargetLease : IAsyncDisposable
         _stop.Dispose();
         try
         {
-            using var held = await _store.GetAsync(Key, null, CancellationToken.None);
+            using var held = await _store.GetAsync(_key, null, CancellationToken.None);
             if (held is not null && Parse(held.Memory.Span)?["owner"]?.GetValue<string>() == _owner)
-                await _store.DeleteAsync(Key, CancellationToken.None);
+                await _store.DeleteAsync(_key, CancellationToken.None);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or HttpRequestException)
         {
@@ -78,7 +89,7 @@ internal sealed class TargetLease : IAsyncDisposable
         {
             try
             {
-                await _store.SetAsync(Key, Document(_owner, _purpose, _started, DateTimeOffset.UtcNow), ct);
+                await _store.SetAsync(_key, Document(_owner, _purpose, _started, DateTimeOffset.UtcNow), ct);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or HttpRequestException)
             {
@@ -88,12 +99,26 @@ internal sealed class TargetLease : IAsyncDisposable
     }
 
     /// <summary>Every Forge store has the conditional write; a plain wrapper (tests, adapters) gets check-then-set.</summary>
-    private static async ValueTask<bool> CreateAsync(IStore store, byte[] document, CancellationToken ct)
+    private static async ValueTask<bool> CreateAsync(IStore store, StoreKey key, byte[] document, CancellationToken ct)
     {
-        if (store is IConditionalWritableStore conditional) return await conditional.SetIfAbsentAsync(Key, document, ct);
-        if (await store.ExistsAsync(Key, ct)) return false;
-        await store.SetAsync(Key, document, ct);
+        if (store is IConditionalWritableStore conditional) return await conditional.SetIfAbsentAsync(key, document, ct);
+        if (await store.ExistsAsync(key, ct)) return false;
+        await store.SetAsync(key, document, ct);
         return true;
+    }
+
+    /// <summary>
+    /// Who holds the lease under <paramref name="key"/> when it is live ("pid P on HOST, started T, forge run ID"),
+    /// or null when nobody does; a stale lease found here is deleted.
+    /// </summary>
+    public static async Task<string?> LiveHolderAsync(IStore store, StoreKey key, CancellationToken ct)
+    {
+        using var held = await store.GetAsync(key, null, ct);
+        if (held is null) return null;
+        var doc = Parse(held.Memory.Span);
+        if (!IsStale(doc, DateTimeOffset.UtcNow)) return Describe(doc);
+        await store.DeleteAsync(key, ct);
+        return null;
     }
 
     private static byte[] Document(string owner, string purpose, DateTimeOffset started, DateTimeOffset renewed)

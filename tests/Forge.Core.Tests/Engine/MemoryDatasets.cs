@@ -100,9 +100,13 @@ internal sealed class RecordingStore(IStore inner) : IStore, IConditionalWritabl
         return inner.SetAsync(key, value, ct);
     }
 
-    /// <summary>Not recorded: the only conditional create is the run's lease, which is gone when the run ends.</summary>
-    public ValueTask<bool> SetIfAbsentAsync(StoreKey key, ReadOnlyMemory<byte> value, CancellationToken ct = default) =>
-         ((IConditionalWritableStore)inner).SetIfAbsentAsync(key, value, ct);
+    /// <summary>Recorded when it creates the key, except leases (gone when the run ends); run.json is a conditional create.</summary>
+    public async ValueTask<bool> SetIfAbsentAsync(StoreKey key, ReadOnlyMemory<byte> value, CancellationToken ct = default)
+    {
+        var created = await ((IConditionalWritableStore)inner).SetIfAbsentAsync(key, value, ct);
+        if (created && !key.Value.StartsWith(".forge/lease", StringComparison.Ordinal)) Sets.Enqueue(key.Value);
+        return created;
+    }
 
     public ValueTask DeleteAsync(StoreKey key, CancellationToken ct = default) => inner.DeleteAsync(key, ct);
 

@@ -17,7 +17,8 @@ public sealed class UsageErrorTests : IDisposable
     [Theory]
     [InlineData("--bogus", null, "--bogus")]
     [InlineData("--progress", "fancy", "fancy")]
-    [InlineData("--shard", "0/2", "--shard 0/2")]
+    [InlineData("--shard", "2/2", "--shard '2/2'")]
+    [InlineData("--shard", "one/4", "--shard 'one/4'")]
     [InlineData("--max-memory", "lots", "lots")]
     [InlineData("--max-memory", "0GiB", "0GiB")]
     [InlineData("--prune", "0", "--prune")]
@@ -38,7 +39,7 @@ public sealed class UsageErrorTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--shard", "1/2")]
+    [InlineData("--shard", "4/4")]
     [InlineData("--max-memory", "many")]
     [InlineData("--prune", "0")]
     [InlineData("--recipe", "missing")]
@@ -50,17 +51,34 @@ public sealed class UsageErrorTests : IDisposable
         Assert.Equal("", stdout);
     }
 
-    [Theory]
-    [InlineData("finalize")]
-    [InlineData("verify")]
-    public async Task Verbs_not_built_yet_are_exit_2(string verb)
+    [Fact]
+    public async Task Shard_with_overwrite_is_exit_2_and_writes_nothing()
     {
         var target = Path.Combine(_work, "target.zarr");
-        var (code, _, stderr) = await ForgeCli.RunAsync(verb == "finalize" ? [verb, Quickstart, "--target", target] : [verb, Quickstart]);
+        var (code, _, stderr) = await ForgeCli.RunAsync("run", Quickstart, "--target", target, "--progress", "none", "--shard", "0/2", "--overwrite");
         Assert.True(code == 2, $"exit {code}\n{stderr}");
-        Assert.Contains($"forge {verb}", stderr, StringComparison.Ordinal);
-        Assert.Contains("not supported yet", stderr, StringComparison.Ordinal);
+        Assert.Contains("--shard 0/2 with --overwrite", stderr, StringComparison.Ordinal);
         CliWork.AssertNothingWritten(target);
+    }
+
+    [Theory]
+    [InlineData("finalize", "nothing to finalize")]
+    [InlineData("verify", "no ledger")]
+    public async Task Finalize_and_verify_of_an_empty_target_are_exit_1_and_write_nothing(string verb, string message)
+    {
+        var target = Path.Combine(_work, "target.zarr");
+        var (code, _, stderr) = await ForgeCli.RunAsync(verb, Quickstart, "--target", target);
+        Assert.True(code == 1, $"exit {code}\n{stderr}");
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+        CliWork.AssertNothingWritten(target);
+    }
+
+    [Fact]
+    public async Task Verify_with_a_bad_sample_is_exit_2()
+    {
+        var (code, _, stderr) = await ForgeCli.RunAsync("verify", Quickstart, "--sample", "some");
+        Assert.True(code == 2, $"exit {code}\n{stderr}");
+        Assert.Contains("--sample some", stderr, StringComparison.Ordinal);
     }
 
     [Theory]

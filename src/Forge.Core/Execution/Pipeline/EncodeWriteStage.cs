@@ -17,14 +17,14 @@ internal sealed class EncodeWriteStage
     private readonly Channel<Encoded> _encoded;
     private readonly ITargetWriter _writer;
     private readonly MemoryAccount _share;
-    private readonly Func<string, CancellationToken, ValueTask> _markDone;
+    private readonly Func<StoredObject, CancellationToken, ValueTask> _markDone;
     private readonly IProgressSink _progress;
     private readonly PipelineCounters _counters;
     private readonly ShardAssembler _shards;
     private readonly Task _encoders;
     private readonly Task _writers;
 
-    public EncodeWriteStage(ITargetWriter writer, MemoryAccount encodeShare, int encoders, int writes, Func<string, CancellationToken, ValueTask> markDone, IProgressSink progress, PipelineCounters counters, PipelineFailure failure, ShardAssembler shards)
+    public EncodeWriteStage(ITargetWriter writer, MemoryAccount encodeShare, int encoders, int writes, Func<StoredObject, CancellationToken, ValueTask> markDone, IProgressSink progress, PipelineCounters counters, PipelineFailure failure, ShardAssembler shards)
     {
         _writer = writer;
         _shards = shards;
@@ -166,13 +166,26 @@ internal sealed class EncodeWriteStage
     }
 
     /// <summary>Streams a complete shard from scratch to the store: inner chunks in C order, the index first or last.</summary>
-    private async Task<long> StoreShardAsync(string key, CompletedShard shard, CancellationToken ct)
+    private async Task<(long Length, uint Crc32C)> StoreShardAsync(string key, CompletedShard shard, CancellationToken ct)
     {
         using var index = _writer.EncodeShardIndex(shard.Array, shard.Sizes, out bool atStart);
         await using var content = shard.OpenContent(index.Memory, atStart);
         long length = content.Length;
         await _writer.StoreObjectAsync(key, content, length, ct).ConfigureAwait(false);
-        return length;
+        // The ledger's CRC-32C (for forge verify) from a second read of the assembled shard: the store may read its stream more than once.
+        await using var again = shard.OpenContent(index.Memory, atStart);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            uint crc = 0xFFFFFFFFu;
+            int n;
+            while ((n = await again.ReadAsync(buffer.AsMemory(), ct).ConfigureAwait(false)) > 0) crc = Kernels.Crc32C.Append(crc, buffer.AsSpan(0, n));
+            return (length, ~crc);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private async Task WriteLoopAsync(CancellationToken ct)
@@ -182,19 +195,21 @@ internal sealed class EncodeWriteStage
             using (item)
             {
                 long stored = 0;
+                uint? crc = null;
                 if (item.Shard is { } shard)
                 {
-                    stored = await StoreShardAsync(item.Key, shard, ct).ConfigureAwait(false);
+                    (stored, crc) = await StoreShardAsync(item.Key, shard, ct).ConfigureAwait(false);
                 }
                 else if (item.Bytes is { } bytes)
                 {
                     await _writer.StoreObjectAsync(item.Key, bytes.Memory, ct).ConfigureAwait(false);
                     stored = bytes.Memory.Length;
+                    crc = Kernels.Crc32C.Compute(bytes.Memory.Span); // the ledger keeps it for forge verify
                 }
 
                 _counters.Written(stored);
                 _progress.ChunkWritten(item.Array, item.Key, stored);
-                await _markDone(item.Id, ct).ConfigureAwait(false);
+                await _markDone(new StoredObject(item.Id, item.Key, stored, crc), ct).ConfigureAwait(false);
             }
         }
     }

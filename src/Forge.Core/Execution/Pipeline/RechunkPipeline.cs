@@ -11,7 +11,7 @@ namespace Forge.Core.Execution.Pipeline;
 /// overlapping, every large buffer charged to one <see cref="MemoryAccount"/>. Objects already done (the ledger's
 /// object ids) are skipped; each stored object is marked done.
 /// </summary>
-internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, ITargetWriter writer, IProgressSink progress, Func<string, CancellationToken, ValueTask> markDone)
+internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, ITargetWriter writer, IProgressSink progress, Func<StoredObject, CancellationToken, ValueTask> markDone)
 {
     public PipelineCounters Counters { get; } = new();
 
