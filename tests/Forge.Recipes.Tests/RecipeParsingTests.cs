@@ -163,6 +163,20 @@ public sealed class RecipeParsingTests : IDisposable
     }
 
     [Fact]
+    public void Run_strategy_and_scratch_parse()
+    {
+        var recipe = RecipeLoader.ParseRecipe("w.yaml", Samples.Minimal + "\nrun: { strategy: spill, scratch: scratch/dir }\n");
+        Assert.Equal(Forge.Core.Planning.RechunkStrategy.Spill, recipe.Run.Strategy);
+        Assert.Equal("scratch/dir", recipe.Run.Scratch);
+        Assert.Equal(Forge.Core.Planning.RechunkStrategy.MultiPass, RecipeLoader.ParseRecipe("w.yaml", Samples.Minimal + "\nrun: { strategy: passes }\n").Run.Strategy);
+        Assert.Equal(Forge.Core.Planning.RechunkStrategy.SinglePass, RecipeLoader.ParseRecipe("w.yaml", Samples.Minimal + "\nrun: { strategy: single }\n").Run.Strategy);
+        var auto = RecipeLoader.ParseRecipe("w.yaml", Samples.Minimal + "\nrun: { strategy: auto, scratch: file:///var/tmp/forge }\n");
+        Assert.Null(auto.Run.Strategy);
+        Assert.Equal("/var/tmp/forge", auto.Run.Scratch);
+        Assert.Null(RecipeLoader.ParseRecipe("w.yaml", Samples.Minimal).Run.Strategy);
+    }
+
+    [Fact]
     public void Workers_auto_zarr2_and_chunks_auto_parse()
     {
         var recipe = RecipeLoader.ParseRecipe("w.yaml", Samples.Minimal + "\ntarget: { zarr_format: 2, chunks: auto, url: file:///data/x.zarr }\nrun: { workers: auto, max_memory: 1.5GiB }\n");

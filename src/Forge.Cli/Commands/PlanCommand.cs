@@ -54,7 +54,7 @@ internal static class PlanCommand
                         await using var prepared = await RecipeNameCheck.PrepareAsync(runner, recipe, probed, ct);
                         var keys = mode == "first" ? request.Inputs.Max(i => i.ConcatIndex) + 1 : 1;
                         var plan = keys > 1
-                            ? RechunkPlanner.Plan(Extrapolate(prepared.Dataset, keys), request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers)
+                            ? RechunkPlanner.Plan(Extrapolate(prepared.Dataset, keys), request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers, request.Strategy)
                             : prepared.Plan;
                         doc["plan"] = DescribePlan(plan, keys > 1);
                     }
@@ -97,6 +97,8 @@ internal static class PlanCommand
         ["concat_dim"] = request.ConcatDim,
         ["max_memory"] = request.MaxMemory,
         ["workers"] = request.Workers,
+        ["strategy_requested"] = RunSpec.StrategyNames.First(kv => kv.Value == request.Strategy).Key,
+        ["scratch"] = request.ScratchDirectory ?? Path.GetTempPath(),
     };
 
     /// <summary>
@@ -187,8 +189,8 @@ internal static class PlanCommand
                         (a["shards"] is null ? "" : $" shards ({Join("shards")})") + $", {a["objects"]} objects");
         }
 
-        w.WriteLine($"  objects: {plan["objects"]}; strategy: {plan["strategy"]}, {plan["passes"]} pass(es) over the inputs" +
-                    (plan["intermediate_bytes"]!.GetValue<long>() > 0 ? $", {Sizes.Format(plan["intermediate_bytes"]!.GetValue<long>())} intermediate on local scratch" : ""));
+        w.WriteLine($"  objects: {plan["objects"]}; strategy: {plan["strategy"]} (run.strategy {doc["strategy_requested"]}), {plan["passes"]} pass(es) over the inputs" +
+                    (plan["intermediate_bytes"]!.GetValue<long>() > 0 ? $", {Sizes.Format(plan["intermediate_bytes"]!.GetValue<long>())} intermediate on local scratch ({doc["scratch"]})" : ""));
         w.WriteLine($"    why: {plan["strategy_reason"]}");
         var shares = plan["memory_shares"]!;
         w.WriteLine($"  memory estimate {Sizes.Format(plan["memory_estimate_bytes"]!.GetValue<long>())} of max_memory {Sizes.Format(doc["max_memory"]!.GetValue<long>())} " +

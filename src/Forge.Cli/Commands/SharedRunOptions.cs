@@ -18,6 +18,8 @@ internal sealed class SharedRunOptions
     public Option<string?> Shard { get; } = new("--shard") { Description = "Write only the K-th of N disjoint slices of the target's objects (K/N, K from 0), for batch engines (Slurm job arrays, Kubernetes Indexed Jobs, CI matrices); publishes nothing: run `forge finalize` after every shard." };
     public Option<string?> MaxMemory { get; } = new("--max-memory") { Description = "Memory bound for array data, e.g. 512MiB or 4GiB; overrides run.max_memory. Setting: max_memory, FORGE_MAX_MEMORY." };
     public Option<string?> Workers { get; } = new("--workers") { Description = "Decode/encode parallelism; overrides run.workers. Setting: workers, FORGE_WORKERS." };
+    public Option<string?> Strategy { get; } = new("--strategy") { Description = "How objects that do not fit in memory at once are written: auto, single, passes or spill; overrides run.strategy." };
+    public Option<string?> Scratch { get; } = new("--scratch") { Description = "Local folder for the spill store and shard assembly; overrides run.scratch (default: the system temp folder)." };
     public Option<string?> Cache { get; } = new("--cache") { Description = "Input cache folder or s3:// URL; overrides inputs.cache. Setting: cache, FORGE_CACHE." };
     public Option<bool> Offline { get; } = new("--offline") { Description = "Fetch nothing: every remote input must come from the cache." };
     public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "Replace a target that holds something else (another recipe or other inputs)." };
@@ -26,7 +28,7 @@ internal sealed class SharedRunOptions
 
     public void AddTo(Command cmd)
     {
-        foreach (var o in new Option[] { RecipeId, Target, Prune, Shard, MaxMemory, Workers, Cache, Offline, Overwrite }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { RecipeId, Target, Prune, Shard, MaxMemory, Workers, Strategy, Scratch, Cache, Offline, Overwrite }) cmd.Options.Add(o);
     }
 
     /// <summary>The options of verbs that read a run's inputs and target but do not run it (finalize, verify): no --shard, no --overwrite.</summary>
@@ -51,9 +53,17 @@ internal sealed class SharedRunOptions
         {
             // Only an explicit --target opts a pruned run out of its scratch target; a configured target is the real one.
             TargetFromFlag = settings.Sources.GetValueOrDefault("target") == "--target",
+            StrategySet = parse.GetValue(Strategy) is not null,
+            Strategy = parse.GetValue(Strategy) is { } name ? StrategyOf(name) : null,
+            Scratch = parse.GetValue(Scratch) is { } scratch ? Path.GetFullPath(scratch) : null,
             Shard = slice,
         };
     }
+
+    private static Forge.Core.Planning.RechunkStrategy? StrategyOf(string name) =>
+        RunSpec.StrategyNames.TryGetValue(name, out var strategy)
+            ? strategy
+            : throw new UsageException($"--strategy {name}: must be one of {string.Join(", ", RunSpec.StrategyNames.Keys)}{DidYouMean.Hint(name, [.. RunSpec.StrategyNames.Keys])}");
 
     /// <summary>In --target, replaced by each recipe's id, so one flag places every recipe of a feedstock.</summary>
     public const string IdPlaceholder = "{id}";

@@ -17,6 +17,14 @@ internal sealed record RunOverrides(string? Target, int? Prune, long? MaxMemory,
     /// <summary>The target came from the --target flag itself: a pruned run then writes there, not to a scratch store.</summary>
     public bool TargetFromFlag { get; init; }
 
+    /// <summary>--strategy: true when given; <see cref="Strategy"/> null then means auto.</summary>
+    public bool StrategySet { get; init; }
+
+    public RechunkStrategy? Strategy { get; init; }
+
+    /// <summary>--scratch: the local scratch folder (absolute).</summary>
+    public string? Scratch { get; init; }
+
     /// <summary>--shard K/N: this run writes only that slice of the objects (null: the whole store).</summary>
     public Forge.Core.Planning.ShardSlice? Shard { get; init; }
 }
@@ -55,6 +63,8 @@ internal static class RecipeMapping
             Overwrite = o.Overwrite,
             Shard = o.Shard,
             ItemsPerFile = recipe.Inputs.Concat.ItemsPerFile,
+            Strategy = o.StrategySet ? o.Strategy : recipe.Run.Strategy,
+            ScratchDirectory = o.Scratch ?? (recipe.Run.Scratch is { } scratch ? Path.GetFullPath(Path.Combine(recipeDir, scratch)) : null),
         };
     }
 

@@ -43,37 +43,56 @@ internal static class SchedulePlanner
             for (int k = workers + 1; k >= 1; k--)
                 candidates.Add((d, k));
 
-        ExecutionSchedule? best = null;
-        double bestCost = double.MaxValue;
+        var options = new List<ExecutionSchedule>();
         foreach (var (d, k) in candidates)
         {
             long acc = maxMemory - (d * decodePer) - (k * maxEncode);
             if (acc < minObject) continue;
             var shares = new MemoryShares(acc, d * decodePer, k * maxEncode);
             int encoders = Math.Min(workers, k);
-            ExecutionSchedule? multi = null;
             if (acc >= minColumn)
             {
                 var passes = GroupColumns(ds, streamed, columnBytes, acc);
                 long decode = passes.Sum(p => DecodeBytes(ds, arrays, p)) + alone.Sum(a => a.ObjectCount * a.ObjectBytes);
                 long open = passes.Select(p => p.Arrays.Sum(pa => pa.Columns.Length * columnBytes[pa.Array])).DefaultIfEmpty(0).Max();
                 var strategy = passes.Length <= 1 ? RechunkStrategy.SinglePass : RechunkStrategy.MultiPass;
-                multi = new ExecutionSchedule(strategy, passes, shares, d, encoders, k, open, decode, 0, slab, 0, "");
+                options.Add(new ExecutionSchedule(strategy, passes, shares, d, encoders, k, open, decode, 0, slab, 0, ""));
             }
 
-            var spill = passes1(ds, streamed, arrays, acc, shares, d, encoders, k, slab, alone);
-            foreach (var option in new[] { multi, spill })
+            if (passes1(ds, streamed, arrays, acc, shares, d, encoders, k, slab, alone) is { } spill) options.Add(spill);
+        }
+
+        // run.strategy: single = one pass or a plan error; passes = never spill; spill = spill whenever there is
+        // anything to spill (when every open object fits, pieces would be whole objects: the single pass is the same plan).
+        string? note = null;
+        var allowed = forced switch
+        {
+            RechunkStrategy.SinglePass => options.Where(o => o.Strategy == RechunkStrategy.SinglePass).ToList(),
+            RechunkStrategy.MultiPass => options.Where(o => o.Strategy != RechunkStrategy.Spill).ToList(),
+            RechunkStrategy.Spill when options.Any(o => o.Strategy == RechunkStrategy.Spill) => options.Where(o => o.Strategy == RechunkStrategy.Spill).ToList(),
+            _ => options,
+        };
+        if (forced == RechunkStrategy.Spill && allowed.All(o => o.Strategy != RechunkStrategy.Spill) && allowed.Count > 0)
+            note = "run.strategy spill: nothing to spill (every open object fits), so one pass";
+        if (allowed.Count == 0 && options.Count > 0)
+        {
+            string name = forced == RechunkStrategy.SinglePass ? "single" : "passes";
+            throw new PlanException(
+                $"run.strategy {name}: the objects open at once ({Sizes.Format(minColumn)} per column of objects along '{ds.ConcatDim}', " +
+                $"{Sizes.Format(streamed.Sum(a => ColumnCount(ds, a) * columnBytes[a.Variable.Name]))} in all) cannot be assembled " +
+                $"{(forced == RechunkStrategy.SinglePass ? "in one pass" : "without spilling")} within max_memory = {Sizes.Format(maxMemory)}; use strategy auto{(forced == RechunkStrategy.SinglePass ? ", passes" : "")} or spill, or raise run.max_memory");
+        }
+
+        ExecutionSchedule? best = null;
+        double bestCost = double.MaxValue;
+        foreach (var option in allowed)
+        {
+            double cost = Cost(ds, arrays, option);
+            // A more parallel candidate wins ties; only a cheaper plan (by 5 %) replaces an earlier one.
+            if (best is null || cost < bestCost * 0.95)
             {
-                if (option is null) continue;
-                if (forced == RechunkStrategy.Spill && option.Strategy != RechunkStrategy.Spill && spill is not null) continue;
-                if (forced is RechunkStrategy.SinglePass or RechunkStrategy.MultiPass && option.Strategy == RechunkStrategy.Spill) continue;
-                double cost = Cost(ds, arrays, option);
-                // A more parallel candidate wins ties; only a cheaper plan (by 5 %) replaces an earlier one.
-                if (best is null || cost < bestCost * 0.95)
-                {
-                    best = option;
-                    bestCost = cost;
-                }
+                best = option;
+                bestCost = cost;
             }
         }
 
@@ -91,7 +110,9 @@ internal static class SchedulePlanner
                 (input is null ? "raise run.max_memory or use smaller chunks" : $"decoding is the larger part: {input}; raise run.max_memory or rechunk the input (nccopy -c)"));
         }
 
-        return best with { Reason = Explain(ds, arrays, best, candidates.Count > 0 ? bestCost : 0, maxMemory, decodePer, maxEncode, minColumn) };
+        string reason = Explain(ds, arrays, best, bestCost, maxMemory, decodePer, maxEncode, minColumn);
+        if (forced is { } f && note is null) reason = $"run.strategy {(f == RechunkStrategy.SinglePass ? "single" : f == RechunkStrategy.MultiPass ? "passes" : "spill")}: {reason}";
+        return best with { Reason = note is null ? reason : $"{note}: {reason}" };
 
         ExecutionSchedule? passes1(TargetDataset ds, List<ArrayPlan> streamed, ImmutableArray<ArrayPlan> arrays, long acc, MemoryShares shares, int d, int encoders, int k, long slab, List<ArrayPlan> alone)
         {

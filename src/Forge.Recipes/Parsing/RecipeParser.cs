@@ -20,7 +20,7 @@ internal static partial class RecipeParser
     public static readonly string[] FetchKeys = ["concurrency", "retries", "timeout", "deadline", "min_rate", "max_size", "max_redirects", "auth", "query_secrets"];
     public static readonly string[] AuthKeys = ["bearer_env", "basic", "netrc"];
     public static readonly string[] BasicKeys = ["username_env", "password_env"];
-    public static readonly string[] RunKeys = ["max_memory", "workers"];
+    public static readonly string[] RunKeys = ["max_memory", "workers", "strategy", "scratch"];
     public static readonly string[] Formats = ["auto", "netcdf3", "netcdf4", "hdf5", "grib"];
 
     public static Recipe Parse(string file, byte[] bytes, TimeProvider? clock = null)
@@ -331,6 +331,37 @@ internal static partial class RecipeParser
             if (workers is null) return null;
         }
 
-        return new RunSpec(maxMemory ?? RunSpec.DefaultMaxMemory, workers);
+        Core.Planning.RechunkStrategy? strategy = null;
+        if (map.Get("strategy") is { } strategyNode)
+        {
+            var name = ctx.Text(strategyNode, "run.strategy");
+            if (name is null) return null;
+            if (!RunSpec.StrategyNames.TryGetValue(name, out strategy))
+            {
+                ctx.Error(strategyNode, $"'run.strategy' must be one of {string.Join(", ", RunSpec.StrategyNames.Keys)}, found '{name}'");
+                return null;
+            }
+        }
+
+        string? scratch = null;
+        if (map.Get("scratch") is { } scratchNode)
+        {
+            scratch = ctx.Text(scratchNode, "run.scratch");
+            if (scratch is null) return null;
+            if (scratch.Contains("://", StringComparison.Ordinal) && !scratch.StartsWith("file://", StringComparison.Ordinal))
+            {
+                ctx.Error(scratchNode, $"'run.scratch' must be a local folder (scratch is local disk), found '{scratch}'");
+                return null;
+            }
+
+            if (scratch.StartsWith("file://", StringComparison.Ordinal)) scratch = scratch["file://".Length..];
+            if (scratch.Length == 0)
+            {
+                ctx.Error(scratchNode, "'run.scratch' must not be empty");
+                return null;
+            }
+        }
+
+        return new RunSpec(maxMemory ?? RunSpec.DefaultMaxMemory, workers) { Strategy = strategy, Scratch = scratch };
     }
 }

@@ -154,6 +154,28 @@ public sealed class RechunkPlannerTests
     }
 
     [Fact]
+    public void RunStrategyIsHonouredOrRefusedWithAReason()
+    {
+        // S2 at 256 MiB: one pass cannot hold the open objects; auto picks by cost.
+        var ds = Dataset(365, 720, 1440);
+        var chunks = Explicit(("time", 365), ("lat", 180), ("lon", 360));
+        var single = Assert.Throws<PlanException>(() => RechunkPlanner.Plan(ds, chunks, null, 256 * MiB, 2, RechunkStrategy.SinglePass));
+        Assert.Contains("run.strategy single", single.Message);
+        Assert.Contains("in one pass", single.Message);
+        var passes = RechunkPlanner.Plan(ds, chunks, null, 256 * MiB, 2, RechunkStrategy.MultiPass).Schedule;
+        Assert.Equal(RechunkStrategy.MultiPass, passes.Strategy);
+        Assert.Equal(0, passes.IntermediateBytes);
+        Assert.StartsWith("run.strategy passes: ", passes.Reason, StringComparison.Ordinal);
+        var spill = RechunkPlanner.Plan(ds, chunks, null, 256 * MiB, 2, RechunkStrategy.Spill).Schedule;
+        Assert.Equal(RechunkStrategy.Spill, spill.Strategy);
+        Assert.True(spill.IntermediateBytes > 0);
+        // Nothing to spill when every open object fits: spill is then the single pass, and the reason says so.
+        var fits = RechunkPlanner.Plan(Dataset(10, 30, 40), Explicit(("time", 10)), null, 1L << 30, 1, RechunkStrategy.Spill).Schedule;
+        Assert.Equal(RechunkStrategy.SinglePass, fits.Strategy);
+        Assert.Contains("nothing to spill", fits.Reason);
+    }
+
+    [Fact]
     public void ChunksSpanningEveryInputRunWithinASmallBudget()
     {
         // The S2 layout: 365 days of 720×1440 float32 into (365, 180, 360) chunks (90 MiB each, 1.4 GiB per row of

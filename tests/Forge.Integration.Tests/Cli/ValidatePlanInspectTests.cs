@@ -105,6 +105,33 @@ public sealed class ValidatePlanInspectTests(ServedInputs inputs) : IDisposable
     }
 
     [Fact]
+    public async Task Plan_shows_the_strategy_and_scratch_from_the_recipe_or_the_flags()
+    {
+        var scratch = Path.Combine(_work, "scratch");
+        var recipe = RecipeFiles.Daily(_work, inputs.Server.BaseUrl, 3, end: "1981-09-04");
+        File.AppendAllText(recipe, "\nrun:\n  strategy: passes\n  scratch: scratch\n"); // relative to the recipe's folder
+        Assert.Equal(_work, Path.GetDirectoryName(recipe));
+        var (code, stdout, stderr) = await ForgeCli.RunAsync("plan", recipe, "--json");
+        Assert.True(code == 0, stderr);
+        var doc = JsonNode.Parse(stdout)!;
+        Assert.Equal("passes", doc["strategy_requested"]!.GetValue<string>());
+        Assert.Equal(scratch, doc["scratch"]!.GetValue<string>());
+        Assert.StartsWith("run.strategy passes: ", doc["plan"]!["strategy_reason"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var flags = await ForgeCli.RunAsync("plan", recipe, "--json", "--strategy", "spill", "--scratch", Path.Combine(_work, "other"));
+        Assert.True(flags.ExitCode == 0, flags.Stderr);
+        var flagged = JsonNode.Parse(flags.Stdout)!;
+        Assert.Equal("spill", flagged["strategy_requested"]!.GetValue<string>());
+        Assert.Equal(Path.Combine(_work, "other"), flagged["scratch"]!.GetValue<string>());
+        var plain = await ForgeCli.RunAsync("plan", recipe, "--strategy", "auto");
+        Assert.Contains("(run.strategy auto)", plain.Stdout, StringComparison.Ordinal);
+
+        var bad = await ForgeCli.RunAsync("plan", recipe, "--strategy", "spil");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--strategy spil: must be one of auto, single, passes, spill", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Plan_probe_none_works_without_a_server()
     {
         // Port 9 (discard) on loopback: nothing listens, so any fetch would fail.
