@@ -40,8 +40,12 @@ public static class Program
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
             // `dotnet forge.dll`: the child is `dotnet forge.dll __check-headers`.
-            var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
-            if (string.IsNullOrEmpty(entry)) return;
+            // Not Assembly.Location: it is empty in a single-file app, and the single-file publish treats its use as an
+            // error (IL3000); this branch only runs under `dotnet forge.dll`, whose folder is AppContext.BaseDirectory.
+            var name = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name;
+            if (string.IsNullOrEmpty(name)) return;
+            var entry = Path.Combine(AppContext.BaseDirectory, name + ".dll");
+            if (!File.Exists(entry)) return;
             HeaderCheckServer.UseChild(self, [entry, HeaderCheckServer.Verb]);
         }
         else
