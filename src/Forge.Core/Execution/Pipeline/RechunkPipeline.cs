@@ -22,6 +22,8 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
     {
         var plan = run.Plan;
         var schedule = plan.Schedule;
+        // Large blocks freed during the run are reused (no fresh pages to zero) within the budget; emptied at the end.
+        using var blockCache = LargeBlockCache.Enable(plan.MaxMemory);
         var accumulators = Account.CreateShare(schedule.Shares.Accumulators, "accumulator");
         var decode = Account.CreateShare(schedule.Shares.Decode, "decode");
         var encode = Account.CreateShare(schedule.Shares.Encode, "encode");
