@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,13 +13,19 @@ public sealed class StaticServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private StaticServer(WebApplication app, string baseUrl)
+    private StaticServer(WebApplication app, string baseUrl, System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path)> requests)
     {
         _app = app;
         BaseUrl = baseUrl;
+        _requests = requests;
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path)> _requests;
+
     public string BaseUrl { get; }
+
+    /// <summary>Every request served so far (method, path), in arrival order: tests count downloads with it.</summary>
+    public IReadOnlyList<(string Method, string Path)> Requests => [.. _requests];
 
     public static async Task<StaticServer> StartAsync(string root)
     {
@@ -26,13 +33,14 @@ public sealed class StaticServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        StaticServer? self = null;
-        // Counts what is served (requests by path, body bytes), so tests can show what a verb downloaded.
+        var requests = new System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path)>();
+        var served = new StrongBox<long>();
         app.Use(async (context, next) =>
         {
-            self!.Requests.Enqueue((context.Request.Method, context.Request.Path.Value ?? ""));
+            requests.Enqueue((context.Request.Method, context.Request.Path.Value ?? ""));
+            // Counts the body bytes sent, so tests can show how much a verb downloaded.
             var body = context.Response.Body;
-            await using var counting = new CountingStream(body, n => Interlocked.Add(ref self._bytesServed, n));
+            await using var counting = new CountingStream(body, n => Interlocked.Add(ref served.Value, n));
             context.Response.Body = counting;
             try { await next(context); }
             finally { context.Response.Body = body; }
@@ -40,17 +48,13 @@ public sealed class StaticServer : IAsyncDisposable
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(root), ServeUnknownFileTypes = true });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self = new StaticServer(app, address.TrimEnd('/'));
-        return self;
+        return new StaticServer(app, address.TrimEnd('/'), requests) { _served = served };
     }
 
-    private long _bytesServed;
-
-    /// <summary>Every request served: method and path.</summary>
-    public System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path)> Requests { get; } = new();
+    private StrongBox<long> _served = new();
 
     /// <summary>Response body bytes sent so far.</summary>
-    public long BytesServed => Interlocked.Read(ref _bytesServed);
+    public long BytesServed => Interlocked.Read(ref _served.Value);
 
     private sealed class CountingStream(Stream inner, Action<long> onWrite) : Stream
     {
