@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the `forge` command: one self-contained linux-x64 executable (no .NET runtime needed to run it) plus the
-# Debian runtime libraries it loads (netCDF-C, HDF5, ecCodes, blosc, zstd and ncdump; eng/setup.sh runtime).
+# Debian runtime libraries it loads (netCDF-C, HDF5, ecCodes, blosc, zstd, libdeflate and ncdump; eng/setup.sh runtime).
 #
 #   bash eng/install.sh                    build with the .NET SDK (global.json), publish, install
 #   bash eng/install.sh --binary PATH      install an already published forge executable (no SDK needed)

@@ -9,7 +9,7 @@ set -euo pipefail
 mode=${1:-runtime}
 here=$(cd "$(dirname "$0")/.." && pwd)
 
-runtime_pkgs=(libnetcdf19 libhdf5-103-1 libeccodes0 libblosc1 libzstd1 netcdf-bin ca-certificates fonts-dejavu-core)
+runtime_pkgs=(libnetcdf19 libhdf5-103-1 libeccodes0 libblosc1 libzstd1 libdeflate0 netcdf-bin ca-certificates fonts-dejavu-core)
 test_pkgs=(libnetcdf-dev netcdf-bin libhdf5-dev hdf5-tools libeccodes-dev libeccodes-tools libblosc-dev libzstd-dev
   cdo nco python3-xarray python3-zarr python3-numcodecs python3-netcdf4 python3-h5netcdf python3-dask
   python3-cfgrib python3-eccodes python3-fsspec python3-boto3 python3-h5py python3-jsonschema python3-yaml vsftpd curl jq git tmux

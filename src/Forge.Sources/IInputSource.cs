@@ -5,6 +5,9 @@ internal interface IInputSource : IDisposable
 {
     /// <summary>Downloads (or resumes) the input; throws <see cref="TransientFetchException"/> for retryable failures and FetchException for final ones.</summary>
     Task DownloadAttemptAsync(InputRequest request, DownloadFile file, TransferState state, CancellationToken ct);
+
+    /// <summary>One attempt to learn the input's size and validators without its body; null when this source cannot.</summary>
+    Task<Forge.Core.Sources.InputValidators?> ProbeAttemptAsync(InputRequest request, CancellationToken ct) => Task.FromResult<Forge.Core.Sources.InputValidators?>(null);
 }
 
 /// <summary>What is being fetched: the real URL (only used on the wire), its redacted form and the resolved credentials.</summary>

@@ -58,7 +58,7 @@ public sealed partial class InputFetcher : IInputFetcher, IDisposable
             // Local files are used in place and never cached (copying them would only cost time and disk).
             var info = new FileInfo(localPath);
             if (!info.Exists) throw new FetchException(Redact(url), $"no such file: {localPath}");
-            return new FetchedInput(Redact(url), localPath, info.Length, FromCache: false, Retries: 0);
+            return new FetchedInput(Redact(url), localPath, info.Length, FromCache: false, Retries: 0) { Validators = LocalValidators(info) };
         }
 
         var redacted = Redact(url);
@@ -83,6 +83,51 @@ public sealed partial class InputFetcher : IInputFetcher, IDisposable
             throw new FetchException(redacted, _scrubber.Scrub(reason), inner: e);
         }
     }
+
+    /// <summary>
+    /// Size and validators of an input without downloading it: a local file's length and modification time, or one
+    /// request to the source (HTTP HEAD) under the same retries, host limits and credentials as a download. Null when
+    /// the source cannot say (FTP, a HEAD without Content-Length) or when offline.
+    /// </summary>
+    public async ValueTask<InputValidators?> ProbeAsync(string url, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(url);
+        if (FileInputSource.TryGetLocalPath(url, out var localPath))
+        {
+            var info = new FileInfo(localPath);
+            return info.Exists ? LocalValidators(info) : null;
+        }
+
+        if (_options.Offline || !Uri.TryCreate(url, UriKind.Absolute, out var uri)) return null;
+        var redacted = Redact(url);
+        RegisterUserInfo(url);
+        var source = SourceFor(uri, redacted);
+        var credentials = _credentials.Resolve(redacted, uri.Host);
+        var requestUrl = uri.Scheme is "http" or "https" ? _credentials.AppendQuerySecrets(redacted, StripUserInfo(url, uri)) : url;
+        var request = new InputRequest(uri, redacted, credentials, requestUrl);
+        var hostKey = $"{uri.Scheme}://{uri.Authority}";
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static async (s, token) =>
+                {
+                    using var slot = await s.Self._hosts.AcquireAsync(s.HostKey, token).ConfigureAwait(false);
+                    return await s.Source.ProbeAttemptAsync(s.Request, token).ConfigureAwait(false);
+                },
+                (Self: this, HostKey: hostKey, Source: source, Request: request), ct).ConfigureAwait(false);
+        }
+        catch (TransientFetchException e)
+        {
+            throw new FetchException(redacted, _scrubber.Scrub(e.Reason), e.StatusCode);
+        }
+        catch (FetchException e)
+        {
+            var reason = _scrubber.Scrub(e.Reason);
+            throw new FetchException(redacted, reason, e.StatusCode);
+        }
+    }
+
+    private static InputValidators LocalValidators(FileInfo info) => new(info.Length, null, new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero));
 
     public void Dispose()
     {
@@ -147,13 +192,13 @@ public sealed partial class InputFetcher : IInputFetcher, IDisposable
 
         Log.Fetched(_logger, redacted, bytes, clock.Elapsed.TotalSeconds, retries);
         if (_cache is null)
-            return new FetchedInput(redacted, finalPath, bytes, FromCache: false, retries) { IsTemporary = true, Sha256 = sha256 };
+            return new FetchedInput(redacted, finalPath, bytes, FromCache: false, retries) { IsTemporary = true, Sha256 = sha256, Validators = new InputValidators(bytes, state.ETag, state.LastModified) };
 
         try
         {
             var sidecar = new CacheSidecar(redacted, bytes, state.ETag, state.LastModified, sha256, DateTimeOffset.UtcNow);
             var entry = await _cache.PutAsync(redacted, finalPath, sidecar, ct).ConfigureAwait(false);
-            return new FetchedInput(redacted, entry.LocalPath, bytes, FromCache: false, retries) { IsTemporary = entry.IsTemporary, Sha256 = sha256 };
+            return new FetchedInput(redacted, entry.LocalPath, bytes, FromCache: false, retries) { IsTemporary = entry.IsTemporary, Sha256 = sha256, Validators = new InputValidators(bytes, state.ETag, state.LastModified) };
         }
         catch
         {

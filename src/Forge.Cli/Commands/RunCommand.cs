@@ -74,7 +74,7 @@ internal static class RunCommand
             var runner = new RecipeRunner(fetcher, Readers.CreateOpener(request.MaxMemory), new LoggingProgressSink(sink, log));
             if (sink is TerminalProgressSink live) live.MemoryBudget = request.MaxMemory;
             sink.Stage("recipe", $"{recipe.Id}: {request.Inputs.Length} inputs → {store.Url}");
-            await using var prepared = await RecipeNameCheck.PrepareAsync(runner, recipe, request, ct);
+            await using var prepared = await RecipeNameCheck.PrepareAsync(runner, recipe, request, ct, ledger);
             var format = recipe.Target.ZarrFormat == 2 ? ZarrFormat.V2 : ZarrFormat.V3;
             var writer = new ZarrTargetWriter(store, format, a => RecipeMapping.Codecs(recipe, a));
             var summary = await runner.ExecuteAsync(prepared, writer, ledger, ct);

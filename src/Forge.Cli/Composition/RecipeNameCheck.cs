@@ -13,12 +13,12 @@ namespace Forge.Cli.Composition;
 internal static class RecipeNameCheck
 {
     /// <summary>The runner's schema pass and plan, with transform errors and unknown names reported against the recipe.</summary>
-    public static async Task<PreparedRun> PrepareAsync(RecipeRunner runner, Recipe recipe, RunRequest request, CancellationToken ct)
+    public static async Task<PreparedRun> PrepareAsync(RecipeRunner runner, Recipe recipe, RunRequest request, CancellationToken ct, IRunLedger? ledger = null)
     {
         PreparedRun prepared;
         try
         {
-            prepared = await runner.PrepareAsync(request, ct);
+            prepared = await runner.PrepareAsync(request, ct, ledger);
         }
         catch (TransformException t) when (t.Step >= 1 && t.Step <= recipe.Transforms.Length)
         {

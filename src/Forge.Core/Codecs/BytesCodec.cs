@@ -21,6 +21,9 @@ public sealed class BytesCodec(Endian endian = Endian.Little) : IArrayToBytesCod
 
     public Endian Endian { get; } = endian;
 
+    /// <summary>True when encoding is a plain copy (the stored byte order is this machine's).</summary>
+    public bool IsIdentity => Endian == Endian.Little == BitConverter.IsLittleEndian;
+
     public static BytesCodec FromJson(JsonObject? configuration) =>
         CodecJson.GetString(configuration, "bytes", "endian", "little") switch
         {

@@ -44,12 +44,26 @@ public sealed class CodecChain
                 spec = codec.ResolveSpec(spec);
             }
 
-            var bytes = ArrayToBytes.Encode(current is null ? decoded : current.Memory.Span, spec);
-            current?.Dispose();
-            current = bytes;
-            foreach (var codec in BytesToBytes)
+            var elements = current is null ? decoded : current.Memory.Span;
+            var first = 0;
+            if (BytesToBytes.Count > 0 && ArrayToBytes is BytesCodec b && b.IsIdentity)
             {
-                var next = codec.Encode(current.Memory.Span, spec);
+                // The bytes codec would only copy (native byte order): the first compressor reads the elements as they are.
+                var compressed = BytesToBytes[0].Encode(elements, spec);
+                current?.Dispose();
+                current = compressed;
+                first = 1;
+            }
+            else
+            {
+                var bytes = ArrayToBytes.Encode(elements, spec);
+                current?.Dispose();
+                current = bytes;
+            }
+
+            for (var i = first; i < BytesToBytes.Count; i++)
+            {
+                var next = BytesToBytes[i].Encode(current.Memory.Span, spec);
                 current.Dispose();
                 current = next;
             }

@@ -81,7 +81,7 @@ public sealed class PooledBuffer : IMemoryOwner<byte>
         public NativeBlock(int length)
         {
             _length = length;
-            _pointer = (byte*)NativeMemory.Alloc((nuint)Math.Max(1, length));
+            _pointer = Execution.Memory.NativeHeap.Allocate(length);
         }
 
         public override Span<byte> GetSpan()
@@ -100,7 +100,7 @@ public sealed class PooledBuffer : IMemoryOwner<byte>
         {
             var p = _pointer;
             _pointer = null;
-            if (p is not null) NativeMemory.Free(p);
+            Execution.Memory.NativeHeap.Free(p, _length);
         }
     }
 }

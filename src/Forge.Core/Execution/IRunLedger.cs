@@ -19,6 +19,16 @@ public enum LedgerState
     Replacing,
 }
 
+/// <summary>
+/// The part of a store a finished run left readable: concat steps [0, <paramref name="ConcatLength"/>) written from the
+/// first <paramref name="ConcatKeys"/> concat keys (all merge keys). An append reads the edge objects' old part back
+/// from the store instead of downloading those inputs again.
+/// </summary>
+public sealed record AppendBase(long ConcatLength, int ConcatKeys);
+
+/// <summary>The ledger's run record: the recorded identity (null when unreadable), its fingerprint, completion, append base, an interrupted wipe.</summary>
+public sealed record RecordedRun(string? Fingerprint, RunIdentity? Identity, bool Complete, AppendBase? Base, bool Replacing);
+
 /// <summary>The one place that records what is done, kept in the target under <c>.forge/</c>.</summary>
 public interface IRunLedger
 {
@@ -46,6 +56,22 @@ public interface IRunLedger
     ValueTask BeginAsync(RunIdentity identity, bool wipe, CancellationToken ct);
 
     ValueTask<bool> IsDoneAsync(string unitId, CancellationToken ct);
+
+    /// <summary>What the target's ledger recorded (null for a target without one): the last run's identity, whether it finished, its append base.</summary>
+    ValueTask<RecordedRun?> ReadAsync(CancellationToken ct);
+
+    /// <summary>The recorded inputs (identity, validators, schema-pass result); null when none are recorded.</summary>
+    ValueTask<IReadOnlyList<InputRecord>?> ReadInputsAsync(CancellationToken ct);
+
+    /// <summary>Records every input of the run (written before data, so a rerun can skip inputs the source still vouches for).</summary>
+    ValueTask RecordInputsAsync(IReadOnlyList<InputRecord> inputs, CancellationToken ct);
+
+    /// <summary>
+    /// Starts an append onto the store's finished part <paramref name="appendBase"/>: forgets the objects that must be
+    /// written again (<paramref name="reopened"/>: edge objects the longer arrays extend), then records the new identity,
+    /// so an interrupted append is resumed (never reported complete) and its base stays known.
+    /// </summary>
+    ValueTask BeginAppendAsync(RunIdentity identity, AppendBase appendBase, IReadOnlyCollection<string> reopened, CancellationToken ct);
 
     ValueTask MarkDoneAsync(string unitId, CancellationToken ct);
 

@@ -46,6 +46,13 @@ public interface ITargetWriter
     /// </summary>
     System.Text.Json.Nodes.JsonObject DescribeArray(ArrayPlan array);
 
+    /// <summary>
+    /// Reads a region of an array as the store already holds it (C order, the array's dtype): an append takes the
+    /// old part of an edge object from the store instead of downloading inputs that are already written.
+    /// </summary>
+    ValueTask ReadStoredAsync(ArrayPlan array, long[] start, long[] count, Memory<byte> destination, CancellationToken ct) =>
+        throw new NotSupportedException($"{Url}: this target cannot read back what it stored");
+
     /// <summary>Writes array and group metadata, then consolidated metadata.</summary>
     ValueTask PublishAsync(RunPlan plan, AttributeSet globalAttributes, CancellationToken ct);
 }

@@ -22,6 +22,18 @@ public sealed class PreparedRun(RunRequest request, RunPlan plan, ImmutableDicti
     /// <summary>SHA-256 of the ordered input URL list (provenance, ledger fingerprint).</summary>
     public string InputsDigest { get; } = inputsDigest;
 
+    /// <summary>The schema pass's result per input, before combining (what the ledger records).</summary>
+    public IReadOnlyList<InputDataset> Inputs { get; init; } = [];
+
+    /// <summary>Inputs taken from the ledger without fetching (their source still reports the recorded bytes): not in <see cref="Files"/>.</summary>
+    public ImmutableDictionary<(int Concat, int Merge), InputRecord> Known { get; init; } = ImmutableDictionary<(int, int), InputRecord>.Empty;
+
+    /// <summary>What the target's ledger said when the run was prepared (null: no ledger consulted, or none there).</summary>
+    public RecordedRun? Recorded { get; init; }
+
+    /// <summary>The store's finished part the known inputs were written into; their data is read back from there.</summary>
+    public AppendBase? Base { get; init; }
+
     public long BytesIn => Files.Values.Sum(f => f.Bytes);
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
@@ -19,11 +20,17 @@ namespace Forge.Core.Execution;
 /// </summary>
 public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, IProgressSink progress)
 {
-    /// <summary>Fetches and inspects every input, combines and plans. The caller disposes the result.</summary>
-    public async Task<PreparedRun> PrepareAsync(RunRequest request, CancellationToken ct)
+    /// <summary>
+    /// Fetches and inspects every input, combines and plans. The caller disposes the result. With the target's
+    /// <paramref name="ledger"/>, inputs of the store's finished part whose source still reports the recorded size
+    /// and ETag/Last-Modified are not downloaded: the ledger's record of them stands in (a rerun or an append
+    /// downloads only what is new or changed).
+    /// </summary>
+    public async Task<PreparedRun> PrepareAsync(RunRequest request, CancellationToken ct, IRunLedger? ledger = null)
     {
-        progress.Stage("schema", $"inspecting {request.Inputs.Length} inputs");
-        var (inputs, files) = await SchemaPass.RunAsync(request, fetcher, opener, progress, ct);
+        var (recorded, appendBase, known) = ledger is null || request.Overwrite ? (null, null, ImmutableDictionary<(int, int), InputRecord>.Empty) : await KnownInputsAsync(request, ledger, ct);
+        progress.Stage("schema", known.Count == 0 ? $"inspecting {request.Inputs.Length} inputs" : $"inspecting {request.Inputs.Length - known.Count} inputs ({known.Count} unchanged since the last run, not fetched)");
+        var (inputs, files) = await SchemaPass.RunAsync(request, fetcher, opener, progress, ct, known);
         try
         {
             var dataset = DatasetCombiner.Combine(request.ConcatDim, inputs);
@@ -34,13 +41,48 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
             }
 
             var plan = RechunkPlanner.Plan(dataset, request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers, request.Strategy);
-            return new PreparedRun(request, plan, files, InputsDigest(request));
+            return new PreparedRun(request, plan, files, InputsDigest(request)) { Inputs = inputs, Known = known, Recorded = recorded, Base = appendBase };
         }
         catch
         {
             foreach (var f in files.Values) await f.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The ledger's record and the inputs it vouches for: those of the store's finished part (the whole recorded run
+    /// when it completed, else the base an interrupted append started from) whose URL is at the same place in this
+    /// recipe and whose source reports the recorded size and validators. Everything else is fetched.
+    /// </summary>
+    private async Task<(RecordedRun?, AppendBase?, ImmutableDictionary<(int, int), InputRecord>)> KnownInputsAsync(RunRequest request, IRunLedger ledger, CancellationToken ct)
+    {
+        var none = ImmutableDictionary<(int, int), InputRecord>.Empty;
+        var recorded = await ledger.ReadAsync(ct);
+        if (recorded is not { Identity: not null, Replacing: false }) return (recorded, null, none);
+        var records = await ledger.ReadInputsAsync(ct);
+        if (records is null) return (recorded, null, none);
+        AppendBase? appendBase = recorded.Base;
+        if (recorded.Complete)
+        {
+            // The whole recorded run is readable from the store.
+            int keys = records.Count == 0 ? 0 : records.Max(r => r.Dataset.ConcatIndex) + 1;
+            long length = records.Where(r => r.Dataset.MergeIndex == 0).Sum(r => r.Dataset.Dataset.Schema.FindDimension(request.ConcatDim)?.Length ?? 0);
+            appendBase = new AppendBase(length, keys);
+        }
+
+        if (appendBase is null || appendBase.ConcatKeys == 0) return (recorded, appendBase, none);
+        var urls = request.Inputs.ToDictionary(i => (i.ConcatIndex, i.MergeIndex), i => i.Url);
+        var candidates = records.Where(r => r.Dataset.ConcatIndex < appendBase.ConcatKeys && r.Validators is { CanValidate: true }
+            && urls.TryGetValue((r.Dataset.ConcatIndex, r.Dataset.MergeIndex), out var url) && url == r.Identity.Url).ToList();
+        progress.Stage("check", $"asking the sources whether {candidates.Count} recorded inputs changed");
+        var known = new ConcurrentDictionary<(int, int), InputRecord>();
+        await Parallel.ForEachAsync(candidates, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, request.FetchConcurrency), CancellationToken = ct }, async (r, token) =>
+        {
+            var now = await fetcher.ProbeAsync(r.Identity.Url, token);
+            if (now is not null && now.Matches(r.Validators)) known[(r.Dataset.ConcatIndex, r.Dataset.MergeIndex)] = r;
+        });
+        return (recorded, appendBase, known.ToImmutableDictionary());
     }
 
     public async Task<RunSummary> ExecuteAsync(PreparedRun run, ITargetWriter writer, IRunLedger ledger, CancellationToken ct)
@@ -62,18 +104,43 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
             };
         }
 
-        if (state == LedgerState.Incompatible && !request.Overwrite)
-            throw new TargetConflictException($"{writer.Url}: {detail}; use --overwrite to replace it");
-        // A shard never wipes: the other shards are writing into the same target.
-        if (shard is not null && state == LedgerState.Replacing)
-            throw new TargetConflictException($"{writer.Url}: {detail}, but a shard cannot finish a wipe while other shards write; run `forge run` without --shard to finish it (or delete the target), then start the shards");
-        // An interrupted --overwrite is finished whether or not this run asks for one: it was the user's decision.
-        var wipe = state == LedgerState.Replacing || (request.Overwrite && state != LedgerState.Empty);
-        if (state == LedgerState.Replacing) progress.Stage("replace", $"{writer.Url}: {detail}");
-        await ledger.BeginAsync(identity, wipe, ct);
-        if (wipe) state = LedgerState.Empty;
-
         var plan = run.Plan;
+        var recorded = run.Recorded ?? await ledger.ReadAsync(ct);
+        AppendBase? appendBase = null;
+        if (state == LedgerState.Incompatible && !request.Overwrite)
+        {
+            // The recipe's concat keys grew (a later end date): append when everything else is what the store holds.
+            var problems = recorded?.Identity is { } old ? AppendCompatibility.Problems(identity, old, plan) : ["the target's ledger cannot be read"];
+            if (problems.Count > 0 || recorded!.Identity is null)
+                throw new TargetConflictException($"{writer.Url}: {detail}; use --overwrite to replace it");
+            // Starting an append forgets edge objects and rewrites run.json: one process must do it, not N shards at once.
+            if (shard is not null)
+                throw new TargetConflictException($"{writer.Url}: the recipe has {identity.Inputs.Length - recorded.Identity.Inputs.Length} inputs more than the store; a shard cannot start an append while other shards write; run `forge run` without --shard to append");
+            appendBase = run.Base ?? (recorded.Complete
+                ? new AppendBase(AppendCompatibility.ConcatLength(recorded.Identity, plan), run.Inputs.Count == 0 ? 0 : recorded.Identity.Inputs.Length / Math.Max(1, run.Inputs.Max(i => i.MergeIndex) + 1))
+                : recorded.Base ?? new AppendBase(0, 0));
+            var reopened = AppendCompatibility.Reopened(recorded.Identity, plan);
+            progress.Stage("append", $"{writer.Url}: {identity.Inputs.Length - recorded.Identity.Inputs.Length} new inputs after the store's {recorded.Identity.Inputs.Length}; {reopened.Count} edge objects are written again");
+            await ledger.BeginAppendAsync(identity, appendBase, reopened, ct);
+            state = LedgerState.Resumable;
+        }
+        else
+        {
+            // A shard never wipes: the other shards are writing into the same target.
+            if (shard is not null && state == LedgerState.Replacing)
+                throw new TargetConflictException($"{writer.Url}: {detail}, but a shard cannot finish a wipe while other shards write; run `forge run` without --shard to finish it (or delete the target), then start the shards");
+            // An interrupted --overwrite is finished whether or not this run asks for one: it was the user's decision.
+            var wipe = state == LedgerState.Replacing || (request.Overwrite && state != LedgerState.Empty);
+            if (state == LedgerState.Replacing) progress.Stage("replace", $"{writer.Url}: {detail}");
+            await ledger.BeginAsync(identity, wipe, ct);
+            if (wipe) state = LedgerState.Empty;
+            else if (state == LedgerState.Resumable) appendBase = recorded?.Base;
+        }
+
+        if (run.Known.Count > 0 && (appendBase is null || run.Known.Keys.Any(k => k.Concat >= appendBase.ConcatKeys)))
+            throw new InvalidOperationException($"{writer.Url}: inputs taken from the ledger lie outside the store's finished part");
+        await ledger.RecordInputsAsync(InputRecordsOf(run, identity), ct);
+
         var done = new HashSet<string>(StringComparer.Ordinal);
         if (state == LedgerState.Resumable)
         {
@@ -113,6 +180,19 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
             PeakAccountedBytes = pipeline.Account.PeakCharged,
             PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
         };
+    }
+
+    /// <summary>Every input as the ledger records it: identity, validators and the schema pass's result.</summary>
+    private static List<InputRecord> InputRecordsOf(PreparedRun run, RunIdentity identity)
+    {
+        var byUrl = identity.Inputs.ToDictionary(i => i.Url, StringComparer.Ordinal);
+        var urls = run.Request.Inputs.ToDictionary(i => (i.ConcatIndex, i.MergeIndex), i => i.Url);
+        return [.. run.Inputs.Select(d =>
+        {
+            var key = (d.ConcatIndex, d.MergeIndex);
+            if (run.Known.TryGetValue(key, out var known)) return known;
+            return new InputRecord(byUrl[urls[key]], run.Files[key].Validators, d);
+        })];
     }
 
     /// <summary>

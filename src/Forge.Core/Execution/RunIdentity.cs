@@ -41,6 +41,12 @@ public sealed record RunIdentity(
         var ordered = run.Request.Inputs.OrderBy(i => i.ConcatIndex).ThenBy(i => i.MergeIndex).ToArray();
         await Parallel.ForAsync(0, ordered.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, run.Request.FetchConcurrency), CancellationToken = ct }, async (i, token) =>
         {
+            if (run.Known.TryGetValue((ordered[i].ConcatIndex, ordered[i].MergeIndex), out var record))
+            {
+                inputs[i] = record.Identity; // not fetched: its source still reports the recorded bytes
+                return;
+            }
+
             var file = run.Files[(ordered[i].ConcatIndex, ordered[i].MergeIndex)];
             if (file.Sha256 is { } known)
             {

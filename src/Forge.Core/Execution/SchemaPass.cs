@@ -18,12 +18,16 @@ namespace Forge.Core.Execution;
 internal static class SchemaPass
 {
     public static async Task<(List<InputDataset> Inputs, ImmutableDictionary<(int, int), FetchedInput> Files)> RunAsync(
-        RunRequest request, IInputFetcher fetcher, IDatasetOpener opener, IProgressSink progress, CancellationToken ct)
+        RunRequest request, IInputFetcher fetcher, IDatasetOpener opener, IProgressSink progress, CancellationToken ct,
+        IReadOnlyDictionary<(int, int), InputRecord>? known = null)
     {
         var results = new ConcurrentDictionary<(int, int), (InputDataset, FetchedInput)>();
+        known ??= ImmutableDictionary<(int, int), InputRecord>.Empty;
         try
         {
-            await Parallel.ForEachAsync(request.Inputs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, request.FetchConcurrency), CancellationToken = ct }, async (input, token) =>
+            // Inputs the ledger vouches for (their source still reports the recorded bytes) are not fetched: the
+            // schema pass result recorded with them is what this pass would find.
+            await Parallel.ForEachAsync(request.Inputs.Where(i => !known.ContainsKey((i.ConcatIndex, i.MergeIndex))), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, request.FetchConcurrency), CancellationToken = ct }, async (input, token) =>
             {
                 var file = await fetcher.FetchAsync(input.Url, token);
                 results[(input.ConcatIndex, input.MergeIndex)] = (null!, file); // registered first so it is cleaned up on failure
@@ -38,7 +42,7 @@ internal static class SchemaPass
             throw;
         }
 
-        var inputs = results.Values.Select(r => r.Item1).OrderBy(i => i.ConcatIndex).ThenBy(i => i.MergeIndex).ToList();
+        var inputs = results.Values.Select(r => r.Item1).Concat(known.Values.Select(k => k.Dataset)).OrderBy(i => i.ConcatIndex).ThenBy(i => i.MergeIndex).ToList();
         return (inputs, results.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.Item2));
     }
 

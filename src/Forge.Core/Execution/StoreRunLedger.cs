@@ -18,6 +18,7 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
     private static readonly StoreKey RunKey = new(".forge/run.json");
     private static readonly StoreKey CompleteKey = new(".forge/complete");
     private static readonly StoreKey ReplacingKey = new(".forge/replacing");
+    private static readonly StoreKey InputsKey = new(".forge/inputs.json");
     private const string ShardsPrefix = ".forge/shards/";
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -26,6 +27,7 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
     private Task<ConcurrentDictionary<string, byte>>? _done;
     private TargetLease? _lease;
     private int _leaseHolders;
+    private string? _fingerprint;
 
     public ValueTask<IAsyncDisposable> AcquireAsync(string purpose, CancellationToken ct) => AcquireAsync(purpose, null, ct);
 
@@ -151,7 +153,7 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
         }
 
         if (doc?["fingerprint"]?.GetValue<string>() == identity.Fingerprint)
-            return await store.ExistsAsync(CompleteKey, ct) ? (LedgerState.Complete, null) : (LedgerState.Resumable, null);
+            return await IsCompleteAsync(identity.Fingerprint, ct) ? (LedgerState.Complete, null) : (LedgerState.Resumable, null);
 
         var description = doc?["description"]?.GetValue<string>() ?? "an unknown run";
         if (RunIdentity.FromJson(doc?["identity"] as JsonObject) is not { } recorded)
@@ -163,8 +165,24 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
 
     public async ValueTask BeginAsync(RunIdentity identity, bool wipe, CancellationToken ct)
     {
+        _fingerprint = identity.Fingerprint;
         if (wipe) await ReplaceAsync(identity.Description, ct);
         if (await store.ExistsAsync(RunKey, ct)) return;
+        await WriteRunAsync(identity, null, ct);
+    }
+
+    public async ValueTask BeginAppendAsync(RunIdentity identity, AppendBase appendBase, IReadOnlyCollection<string> reopened, CancellationToken ct)
+    {
+        _fingerprint = identity.Fingerprint;
+        // Markers first: while run.json still names the finished run, a missing marker changes nothing; once it names
+        // the append, the completion marker (which carries the old fingerprint) no longer counts.
+        foreach (var id in reopened) await store.DeleteAsync(DoneKey(id), ct);
+        lock (_doneGate) _done = null;
+        await WriteRunAsync(identity, appendBase, ct);
+    }
+
+    private async ValueTask WriteRunAsync(RunIdentity identity, AppendBase? appendBase, CancellationToken ct)
+    {
         var json = new JsonObject
         {
             ["fingerprint"] = identity.Fingerprint,
@@ -172,8 +190,10 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
             ["started"] = DateTimeOffset.UtcNow.ToString("O"),
             ["identity"] = identity.ToJson(),
         };
+        if (appendBase is not null) json["append_base"] = new JsonObject { ["concat_length"] = appendBase.ConcatLength, ["concat_keys"] = appendBase.ConcatKeys };
         var bytes = Encoding.UTF8.GetBytes(json.ToJsonString(Indented));
-        if (store is not IConditionalWritableStore conditional)
+        // An append replaces the finished run's record (its lease is held, and a shard never starts one).
+        if (appendBase is not null || store is not IConditionalWritableStore conditional)
         {
             await store.SetAsync(RunKey, bytes, ct);
             return;
@@ -185,6 +205,65 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
         var (state, detail) = await InspectAsync(identity, ct);
         if (state is not (LedgerState.Resumable or LedgerState.Complete))
             throw new TargetConflictException($"{store.Url}: another run started on this target at the same moment, and {detail ?? "its identity differs"}");
+    }
+
+    public async ValueTask<RecordedRun?> ReadAsync(CancellationToken ct)
+    {
+        bool replacing = await store.ExistsAsync(ReplacingKey, ct);
+        using var run = await store.GetAsync(RunKey, null, ct);
+        if (run is null) return replacing ? new RecordedRun(null, null, false, null, true) : null;
+        JsonObject? doc;
+        try
+        {
+            doc = JsonNode.Parse(run.Memory.Span) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            doc = null;
+        }
+
+        var fingerprint = doc?["fingerprint"]?.GetValue<string>();
+        var identity = RunIdentity.FromJson(doc?["identity"] as JsonObject);
+        AppendBase? appendBase = doc?["append_base"] is JsonObject b
+            ? new AppendBase(b["concat_length"]!.GetValue<long>(), b["concat_keys"]!.GetValue<int>())
+            : null;
+        bool complete = fingerprint is not null && await IsCompleteAsync(fingerprint, ct);
+        return new RecordedRun(fingerprint, identity, complete, appendBase, replacing);
+    }
+
+    public async ValueTask<IReadOnlyList<InputRecord>?> ReadInputsAsync(CancellationToken ct)
+    {
+        using var bytes = await store.GetAsync(InputsKey, null, ct);
+        if (bytes is null) return null;
+        try
+        {
+            return InputRecords.FromJson(JsonNode.Parse(bytes.Memory.Span));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public ValueTask RecordInputsAsync(IReadOnlyList<InputRecord> inputs, CancellationToken ct) =>
+        store.SetAsync(InputsKey, Encoding.UTF8.GetBytes(InputRecords.ToJson(inputs).ToJsonString()), ct);
+
+    /// <summary>
+    /// The completion marker counts for the run whose fingerprint it carries (an append replaces run.json while the
+    /// old marker is still there); a marker without one (older ledgers) counts for whatever run.json names.
+    /// </summary>
+    private async ValueTask<bool> IsCompleteAsync(string fingerprint, CancellationToken ct)
+    {
+        using var marker = await store.GetAsync(CompleteKey, null, ct);
+        if (marker is null) return false;
+        try
+        {
+            return JsonNode.Parse(marker.Memory.Span) is not JsonObject doc || doc["fingerprint"]?.GetValue<string>() is not { } recorded || recorded == fingerprint;
+        }
+        catch (JsonException)
+        {
+            return true;
+        }
     }
 
     /// <summary>
@@ -274,7 +353,7 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
         return new LedgerRecord(
             RunIdentity.FromJson(doc?["identity"] as JsonObject),
             doc?["description"]?.GetValue<string>() ?? "an unknown run",
-            await store.ExistsAsync(CompleteKey, ct),
+            doc?["fingerprint"]?.GetValue<string>() is { } fingerprint && await IsCompleteAsync(fingerprint, ct),
             await store.ExistsAsync(ReplacingKey, ct));
     }
 
@@ -310,7 +389,14 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
         return receipts;
     }
 
-    public ValueTask CompleteAsync(CancellationToken ct) => store.SetAsync(CompleteKey, Encoding.UTF8.GetBytes(DateTimeOffset.UtcNow.ToString("O")), ct);
+
+    public async ValueTask CompleteAsync(CancellationToken ct)
+    {
+        // finalize completes a run it did not begin: the fingerprint is run.json's.
+        var fingerprint = _fingerprint ?? (await ReadAsync(ct))?.Fingerprint;
+        var marker = new JsonObject { ["fingerprint"] = fingerprint, ["completed"] = DateTimeOffset.UtcNow.ToString("O") };
+        await store.SetAsync(CompleteKey, Encoding.UTF8.GetBytes(marker.ToJsonString()), ct);
+    }
 
     /// <summary>The done set, read with one listing of <c>.forge/done/</c> (paged by the store), not a request per object.</summary>
     private Task<ConcurrentDictionary<string, byte>> DoneSetAsync(CancellationToken ct)

@@ -17,6 +17,7 @@ namespace Forge.Core.Execution;
 public sealed class ZarrTargetWriter(IStore store, ZarrFormat format, Func<ArrayPlan, IReadOnlyList<IBytesToBytesCodec>> codecsFor) : ITargetWriter
 {
     private readonly ConcurrentDictionary<string, ZarrArrayWriter> _writers = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<ZarrArrayReader>>> _readers = new();
     private readonly ConcurrentDictionary<string, ShardingCodec> _sharding = new();
 
     public string Url => store.Url;
@@ -47,6 +48,14 @@ public sealed class ZarrTargetWriter(IStore store, ZarrFormat format, Func<Array
     }
 
     public ValueTask StoreObjectAsync(string key, ReadOnlyMemory<byte> encoded, CancellationToken ct) => store.SetAsync(new StoreKey(key), encoded, ct);
+
+    public async ValueTask ReadStoredAsync(ArrayPlan array, long[] start, long[] count, Memory<byte> destination, CancellationToken ct)
+    {
+        var reader = await _readers.GetOrAdd(array.Variable.Name, name => new Lazy<Task<ZarrArrayReader>>(() => ZarrArrayReader.OpenAsync(store, name, ct).AsTask())).Value.ConfigureAwait(false);
+        if (reader.Metadata.DataType != array.Variable.DataType)
+            throw new InvalidOperationException($"{store.Url}: array '{array.Variable.Name}' is stored as {reader.Metadata.DataType}, the plan writes {array.Variable.DataType}");
+        await reader.ReadRegionAsync(start, count, destination, ct).ConfigureAwait(false);
+    }
 
     public ValueTask StoreObjectAsync(string key, Stream content, long length, CancellationToken ct) => store.SetFromStreamAsync(new StoreKey(key), content, length, ct);
 

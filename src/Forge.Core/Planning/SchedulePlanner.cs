@@ -100,10 +100,14 @@ internal static class SchedulePlanner
         {
             var worst = arrays.Where(a => a.ObjectCount > 0).MaxBy(a => a.ObjectBytes + EncodeCharge(a))!;
             long need = worst.ObjectBytes + EncodeCharge(worst) + decodePer;
+            // When decoding the inputs is the larger part (a deflate bomb: one huge stored chunk), smaller target
+            // chunks do not help: name the input, the variable and its stored chunk instead.
+            var input = decodePer >= worst.ObjectBytes + EncodeCharge(worst) ? LargestInputChunk(ds, arrays) : null;
             throw new PlanException(
                 $"array '{worst.Variable.Name}': one {(worst.ShardShape is not null ? "shard" : worst.ShardOf is not null ? "inner chunk" : "chunk")} of shape ({string.Join(", ", worst.ObjectShape)}) is {Sizes.Format(worst.ObjectBytes)}; " +
                 $"assembling ({Sizes.Format(worst.ObjectBytes)}), encoding ({Sizes.Format(EncodeCharge(worst))}, pool rounding included) and decoding one input slab ({Sizes.Format(decodePer)}) need {Sizes.Format(need)}, " +
-                $"more than max_memory = {Sizes.Format(maxMemory)}; raise run.max_memory or use smaller chunks");
+                $"more than max_memory = {Sizes.Format(maxMemory)}; " +
+                (input is null ? "raise run.max_memory or use smaller chunks" : $"decoding is the larger part: {input}; raise run.max_memory or rechunk the input (nccopy -c)"));
         }
 
         string reason = Explain(ds, arrays, best, bestCost, maxMemory, decodePer, maxEncode, minColumn);
@@ -294,6 +298,27 @@ internal static class SchedulePlanner
         }
 
         return most;
+    }
+
+    /// <summary>The input variable with the largest stored chunk, in words ("FILE: variable 'x' is stored in chunks of ..."), or null.</summary>
+    private static string? LargestInputChunk(TargetDataset ds, IEnumerable<ArrayPlan> arrays)
+    {
+        string? found = null;
+        long most = 0;
+        foreach (var a in arrays)
+        {
+            var input = ds.Input(0, a.Variable.MergeIndex);
+            if (!input.Dataset.Origins.TryGetValue(a.Variable.Name, out var origin)) continue;
+            var source = input.Dataset.Schema.FindVariable(a.Variable.Name);
+            if (source is not { Layout.IsChunked: true } || source.Layout.Chunks.Length == 0) continue;
+            long bytes = source.Layout.Chunks.Aggregate(1L, (x, y) => x * y) * origin.SourceDataType.ElementSize();
+            if (bytes <= most) continue;
+            most = bytes;
+            found = $"{input.Source}: variable '{source.Name}' is stored in chunks of ({string.Join(", ", source.Layout.Chunks)}) {origin.SourceDataType.ToString().ToLowerInvariant()}, " +
+                    $"{Sizes.Format(bytes)} each when decoded, and each chunk is decoded whole";
+        }
+
+        return found;
     }
 
     /// <summary>Estimated bytes decoded by one pass: every input chunk overlapping the pass's columns is decoded whole.</summary>

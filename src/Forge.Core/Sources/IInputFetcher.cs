@@ -14,6 +14,9 @@ public sealed record FetchedInput(string Url, string LocalPath, long Bytes, bool
     /// <summary>SHA-256 of the content (lowercase hex) when the source already knows it; otherwise the ledger hashes the file.</summary>
     public string? Sha256 { get; init; }
 
+    /// <summary>What the source said about these bytes (ETag, Last-Modified), kept in the ledger so a later run can skip the download.</summary>
+    public InputValidators? Validators { get; init; }
+
     public ValueTask DisposeAsync()
     {
         if (IsTemporary)
@@ -29,6 +32,31 @@ public sealed record FetchedInput(string Url, string LocalPath, long Bytes, bool
 public interface IInputFetcher
 {
     ValueTask<FetchedInput> FetchAsync(string url, CancellationToken ct = default);
+
+    /// <summary>
+    /// Asks the source about the input without downloading it (HTTP HEAD, S3 HeadObject, a local file's size and
+    /// modification time). Null when the source cannot tell (then a run that must know downloads and hashes it).
+    /// </summary>
+    ValueTask<InputValidators?> ProbeAsync(string url, CancellationToken ct = default) => ValueTask.FromResult<InputValidators?>(null);
+}
+
+/// <summary>
+/// What a source says identifies an input's bytes without reading them: the size and an ETag or Last-Modified time.
+/// Two observations name the same bytes when sizes agree and a strong validator agrees (the ETag when both have one,
+/// else Last-Modified): HTTP's own rule for conditional requests (RFC 9110 §8.8).
+/// </summary>
+public sealed record InputValidators(long Size, string? ETag, DateTimeOffset? LastModified)
+{
+    /// <summary>True when at least one validator besides the size is known.</summary>
+    public bool CanValidate => ETag is not null || LastModified is not null;
+
+    /// <summary>True when this observation and <paramref name="recorded"/> certainly name the same bytes; false when they differ or cannot be compared.</summary>
+    public bool Matches(InputValidators? recorded)
+    {
+        if (recorded is null || Size != recorded.Size) return false;
+        if (ETag is not null && recorded.ETag is not null) return !ETag.StartsWith("W/", StringComparison.Ordinal) && ETag == recorded.ETag;
+        return LastModified is { } lm && recorded.LastModified is { } rlm && lm == rlm;
+    }
 }
 
 /// <summary>A fetch failure: names the URL (secrets redacted), the HTTP status or reason. CLI exit code 1.</summary>

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Forge.Core.Datasets;
 using Forge.Core.Kernels;
 using Forge.Formats.Kernels;
+using Forge.Native.Compression;
 using Forge.Native.Hdf5;
 
 namespace Forge.Formats.Hdf5;
@@ -62,7 +63,21 @@ internal static class ChunkDecoder
         return decoded;
     }
 
-    private static unsafe int Inflate(ReadOnlySpan<byte> compressed, Span<byte> output, ChunkLocation where)
+    /// <summary>Inflate with libdeflate when it is installed (tests turn it off to exercise the zlib-ng path).</summary>
+    internal static bool UseLibDeflate { get; set; } = true;
+
+    private static int Inflate(ReadOnlySpan<byte> compressed, Span<byte> output, ChunkLocation where)
+    {
+        if (!UseLibDeflate || !ZlibInflater.IsAvailable) return InflateWithZlib(compressed, output, where);
+        return ZlibInflater.TryInflate(compressed, output, out var written) switch
+        {
+            ZlibInflater.Outcome.Inflated => written,
+            ZlibInflater.Outcome.TooLarge => throw new DataException($"{where}: a deflated chunk inflates to more than {output.Length} bytes (corrupt chunk)"),
+            _ => throw new DataException($"{where}: corrupt deflated chunk (libdeflate could not inflate it: bad deflate data or Adler-32 mismatch)"),
+        };
+    }
+
+    private static unsafe int InflateWithZlib(ReadOnlySpan<byte> compressed, Span<byte> output, ChunkLocation where)
     {
         try
         {

@@ -17,11 +17,47 @@ internal sealed class ClassicLayout
 
     private readonly Dictionary<string, Entry> _variables;
 
-    private ClassicLayout(Dictionary<string, Entry> variables, long recordSize, long fileLength)
+    // netCDF's NC_STREAMING: the writer did not know the number of records; netCDF-C derives it from the file size.
+    private const long StreamingRecords = 0xFFFFFFFF;
+
+    private ClassicLayout(Dictionary<string, Entry> variables, long recordSize, long fileLength, long numRecords)
     {
         _variables = variables;
         RecordSize = recordSize;
         FileLength = fileLength;
+        NumRecords = numRecords;
+    }
+
+    /// <summary>The header's record count (numrecs).</summary>
+    public long NumRecords { get; }
+
+    /// <summary>
+    /// Throws a <see cref="DataException"/> naming the file when the header declares more bytes than the file holds:
+    /// every variable's data (numrecs × recsize for record variables, after their offset) must lie inside the file.
+    /// netCDF-C would read zeros past the end instead; checked at open, before anything is read.
+    /// </summary>
+    public void CheckDeclaredSize(string path)
+    {
+        long declared = 0;
+        string? culprit = null;
+        foreach (var (name, entry) in _variables)
+        {
+            if (entry.SliceBytes == 0) continue;
+            long end;
+            if (!entry.IsRecord) end = entry.Begin + entry.SliceBytes;
+            else if (NumRecords == 0 || NumRecords == StreamingRecords) continue;
+            else end = entry.Begin + ((NumRecords - 1) * RecordSize) + entry.SliceBytes;
+            if (end <= declared) continue;
+            declared = end;
+            culprit = name;
+        }
+
+        if (declared > FileLength)
+        {
+            var records = _variables[culprit!].IsRecord ? $"{NumRecords} records of {RecordSize} bytes, " : "";
+            throw new DataException(
+                $"{path}: the file is truncated: its header declares {declared} bytes ({records}variable '{culprit}' ends there), the file has {FileLength}");
+        }
     }
 
     /// <summary>Bytes between the starts of consecutive records.</summary>
@@ -127,8 +163,7 @@ internal sealed class ClassicLayout
 
         // netCDF-C packs records when there is a single record variable (NC_computeshapes).
         if (lastRecord is not null && recordSize == lastRecordPadded) recordSize = lastRecord.SliceBytes;
-        _ = numRecs;
-        return new ClassicLayout(variables, recordSize, stream.Length);
+        return new ClassicLayout(variables, recordSize, stream.Length, numRecs);
     }
 
     private static void SkipAttributes(HeaderReader reader)

@@ -51,6 +51,7 @@ public sealed partial class NetCdfDatasetReader : IDatasetReader
         // in a child process first when the caller asks for it.
         var kind = FormatSniffer.Sniff(path);
         var layout = kind == ContainerKind.NetCdf3 ? ClassicLayout.Read(path) : null;
+        layout?.CheckDeclaredSize(path);
         if (kind != ContainerKind.NetCdf3 && options.HeaderCheck == HeaderCheck.ChildProcess) IsolatedHeaderCheck.Run(path);
 
         NetCdfFileHandle? file = null;
@@ -67,7 +68,11 @@ public sealed partial class NetCdfDatasetReader : IDatasetReader
                 (schema, variables) = NetCdfSchemaReader.Read(file.NcId, path, format, options.SubGroups);
             }
 
-            if (format.IsClassicFamily() && layout is null) layout = ClassicLayout.Read(path);
+            if (format.IsClassicFamily() && layout is null)
+            {
+                layout = ClassicLayout.Read(path);
+                layout.CheckDeclaredSize(path);
+            }
             return new NetCdfDatasetReader(file, format, schema, variables, layout, options);
         }
         catch (Exception ex) when (ex is not DataException)

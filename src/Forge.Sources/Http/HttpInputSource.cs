@@ -114,20 +114,30 @@ internal sealed class HttpInputSource : IInputSource
             throw new TransientFetchException($"body shorter than Content-Length: got {file.Length} of {expected} bytes");
     }
 
+    /// <summary>A HEAD request (same redirects and credentials as a GET): Content-Length, ETag, Last-Modified.</summary>
+    public async Task<Forge.Core.Sources.InputValidators?> ProbeAttemptAsync(InputRequest request, CancellationToken ct)
+    {
+        using var response = await SendFollowingRedirectsAsync(request, new Uri(request.RequestUrl), _ => { }, ct, HttpMethod.Head).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw StatusFailure(request, response);
+        // A server that answers HEAD without a length (or with a compressed one) cannot vouch for the bytes.
+        if (response.Content.Headers.ContentLength is not { } size || response.Content.Headers.ContentEncoding.Count > 0) return null;
+        return new Forge.Core.Sources.InputValidators(size, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified);
+    }
+
     public void Dispose() => _client.Dispose();
 
     /// <summary>
     /// Sends a GET and follows up to fetch.max_redirects redirects. Credentials go only to the origin of the request
     /// URL (as browsers and curl do); a URL seen twice is a redirect loop, reported with the chain (redacted).
     /// </summary>
-    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(InputRequest request, Uri url, Action<HttpRequestMessage> prepare, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(InputRequest request, Uri url, Action<HttpRequestMessage> prepare, CancellationToken ct, HttpMethod? method = null)
     {
         var origin = url.GetLeftPart(UriPartial.Authority);
         var chain = new List<Uri> { url };
         string Chain() => string.Join(" -> ", chain.Select((u, i) => i == 0 ? request.RedactedUrl : UrlRedactor.Redact(u.OriginalString)));
         while (true)
         {
-            using var message = new HttpRequestMessage(HttpMethod.Get, url);
+            using var message = new HttpRequestMessage(method ?? HttpMethod.Get, url);
             if (string.Equals(url.GetLeftPart(UriPartial.Authority), origin, StringComparison.OrdinalIgnoreCase)) AddAuthorization(message, request.Credentials);
             prepare(message);
             var response = await SendAsync(message, ct).ConfigureAwait(false);

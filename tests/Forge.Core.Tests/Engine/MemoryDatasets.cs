@@ -65,9 +65,22 @@ internal sealed class MemoryDatasetOpener(IReadOnlyDictionary<string, MemoryData
 /// <summary>Fetches by returning the URL as the local path (the opener serves it from memory).</summary>
 internal sealed class MemoryFetcher(IReadOnlyDictionary<string, MemoryDataset> files) : IInputFetcher
 {
-    public ValueTask<FetchedInput> FetchAsync(string url, CancellationToken ct = default) =>
-        files.TryGetValue(url, out var ds) ? ValueTask.FromResult(new FetchedInput(url, url, 1000, true, 0) { Sha256 = ContentSha(ds) })
-            : throw new FetchException(url, "not found", 404);
+    /// <summary>Every URL fetched, in order.</summary>
+    public ConcurrentQueue<string> Fetched { get; } = new();
+
+    public ValueTask<FetchedInput> FetchAsync(string url, CancellationToken ct = default)
+    {
+        if (!files.TryGetValue(url, out var ds)) throw new FetchException(url, "not found", 404);
+        Fetched.Enqueue(url);
+        var sha = ContentSha(ds);
+        return ValueTask.FromResult(new FetchedInput(url, url, 1000, true, 0) { Sha256 = sha, Validators = Validators(sha) });
+    }
+
+    /// <summary>Like an HTTP HEAD: the size and an ETag derived from the content, so a changed input has another ETag.</summary>
+    public ValueTask<InputValidators?> ProbeAsync(string url, CancellationToken ct = default) =>
+        ValueTask.FromResult(files.TryGetValue(url, out var ds) ? Validators(ContentSha(ds)) : null);
+
+    private static InputValidators Validators(string sha) => new(1000, $"\"{sha[..16]}\"", null);
 
     /// <summary>The content identity of an in-memory input: its variables' bytes, in name order.</summary>
     private static string ContentSha(MemoryDataset ds)

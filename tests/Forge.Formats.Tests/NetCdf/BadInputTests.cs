@@ -8,22 +8,34 @@ namespace Forge.Formats.Tests.NetCdf;
 [Collection(NetCdfCollection.Name)]
 public sealed class BadInputTests(NetCdfFixtures fixtures)
 {
-    [Fact]
-    public async Task Truncated_classic_data_fails_on_read_naming_file_and_variable()
+    // Replaces "Truncated_classic_data_fails_on_read_naming_file_and_variable", which pinned the old contract (the open
+    // succeeded and only a read past the end failed): the declared size is now checked against the file at open.
+    [Theory]
+    [InlineData(8)]
+    [InlineData(1)]
+    public void Truncated_classic_data_fails_at_open_naming_the_file_and_both_sizes(long cut)
     {
-        var path = fixtures.CopyOf("classic", "truncated-data");
-        Truncate(path, new FileInfo(path).Length - 8);
-        await using var reader = NetCdfDatasetReader.Open(path);
-
-        // 'anomaly' is the last record variable, so its last record is what the cut removed.
-        var error = await Assert.ThrowsAsync<DataException>(() => reader.ReadAsync("anomaly", new long[] { 0, 0 }, new long[] { 3, 4 }, new byte[3 * 4 * 8]).AsTask());
+        // ncgen's classic file; 'anomaly' is the last record variable, so its last record is what the cut removes.
+        var path = fixtures.CopyOf("classic", "truncated-data-" + cut.ToString(CultureInfo.InvariantCulture));
+        var full = new FileInfo(path).Length;
+        Truncate(path, full - cut);
+        var error = Assert.Throws<DataException>(() => NetCdfDatasetReader.Open(path).DisposeAsync().AsTask().GetAwaiter().GetResult());
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
-        Assert.Contains("'anomaly'", error.Message, StringComparison.Ordinal);
         Assert.Contains("truncated", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"declares {full} bytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"has {full - cut}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("records", error.Message, StringComparison.Ordinal);
+    }
 
-        // What is still in the file reads fine.
-        await reader.ReadAsync("anomaly", new long[] { 0, 0 }, new long[] { 2, 4 }, new byte[2 * 4 * 8]);
-        await reader.ReadAsync("lat", new long[] { 0 }, new long[] { 4 }, new byte[16]);
+    [Fact]
+    public async Task Every_classic_fixture_opens_and_its_reads_stay_checked_against_the_file()
+    {
+        // The declared size equals the file size for every classic-family file ncgen and cdo wrote (no false alarms).
+        foreach (var name in new[] { "classic", "offset64", "cdf5_extended", "cdo_nc1", "cdo_nc2", "cdo_nc5" })
+        {
+            await using var reader = NetCdfDatasetReader.Open(fixtures.CopyOf(name, "whole"));
+            Assert.NotEmpty(reader.Schema.Variables);
+        }
     }
 
     [Theory]

@@ -19,22 +19,23 @@ public sealed class TargetStateTests : IDisposable
     [Fact]
     public async Task Other_inputs_are_a_conflict_until_overwrite()
     {
+        // A recipe whose concat keys only grew appends (AppendTests); one that lost inputs is another dataset.
         var store = Path.Combine(_work, "q.zarr");
-        var first = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--prune", "4", "--progress", "none");
+        var first = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--prune", "6", "--progress", "none");
         Assert.True(first.ExitCode == 0, first.Stderr);
         var before = CliWork.Files(store).ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(store, f)));
 
-        var conflict = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--prune", "6", "--progress", "none");
+        var conflict = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--prune", "4", "--progress", "none");
         Assert.True(conflict.ExitCode == 1, $"exit {conflict.ExitCode}\n{conflict.Stderr}");
         Assert.Contains(store, conflict.Stderr, StringComparison.Ordinal);
         Assert.Contains("--overwrite", conflict.Stderr, StringComparison.Ordinal);
         Assert.Equal(before.Keys, CliWork.Files(store));
         Assert.All(before, kv => Assert.Equal(kv.Value, File.ReadAllBytes(Path.Combine(store, kv.Key))));
 
-        var replaced = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--prune", "6", "--overwrite", "--progress", "none");
+        var replaced = await ForgeCli.RunAsync("run", Quickstart, "--target", store, "--prune", "4", "--overwrite", "--progress", "none");
         Assert.True(replaced.ExitCode == 0, replaced.Stderr);
         var fresh = Path.Combine(_work, "fresh.zarr");
-        var full = await ForgeCli.RunAsync("run", Quickstart, "--target", fresh, "--prune", "6", "--progress", "none");
+        var full = await ForgeCli.RunAsync("run", Quickstart, "--target", fresh, "--prune", "4", "--progress", "none");
         Assert.True(full.ExitCode == 0, full.Stderr);
         await StoreComparison.AssertSameArraysAsync(StoreLocator.Open(fresh), StoreLocator.Open(store));
         Assert.Equal(CliWork.Files(fresh).Where(f => !f.StartsWith(".forge/", StringComparison.Ordinal)),

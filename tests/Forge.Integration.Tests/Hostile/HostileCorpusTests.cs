@@ -79,14 +79,16 @@ public sealed partial class HostileCorpusTests(HostileServerFixture fixture) : I
         ["file-dimension-dotdot"] = new("run", 1, RunRssMiB, w => (LocalRecipe(w, new ClassicNetCdf().Dim("time", 1).Dim("..", 2).Var("sst", [0, 1], [1, 2]).WriteTo(w.File("dims-1.nc"))), [w.File("dims-1.nc"), "dimension name '..'"])),
         ["file-variable-metadata-name"] = new("run", 1, RunRssMiB, w => (LocalRecipe(w, new ClassicNetCdf().Dim("time", 1).Var(".zarray", [0], [1]).WriteTo(w.File("meta-1.nc"))), [w.File("meta-1.nc"), "'.zarray'"])),
         ["file-truncated-classic-header"] = new("run", 1, RunRssMiB, w => (LocalRecipe(w, WriteBytes(w.File("cut-1.nc"), new ClassicNetCdf().Dim("time", 1).Var("v", [0], [1]).ToBytes()[..20])), [w.File("cut-1.nc")])),
+        ["file-truncated-classic-data"] = new("run", 1, RunRssMiB, w => (LocalRecipe(w, WriteBytes(w.File("short-1.nc"), new ClassicNetCdf().Dim("time", 1).Dim("x", 4).Var("v", [0, 1], [1, 2, 3, 4]).ToBytes()[..^4])), [w.File("short-1.nc"), "truncated", "declares"])),
         ["file-classic-huge-count"] = new("run", 1, RunRssMiB, w => (LocalRecipe(w, WriteBytes(w.File("count-1.nc"), [.. "CDF\u0001"u8, 0, 0, 0, 0, 0, 0, 0, 0x0A, 0x7F, 0xFF, 0xFF, 0xFF])), [w.File("count-1.nc"), "does not fit"])),
         ["file-html-not-netcdf"] = new("run", 1, RunRssMiB, w => (LocalRecipe(w, WriteBytes(w.File("page-1.nc"), "<!DOCTYPE html><html><body>Login required</body></html>"u8.ToArray())), [w.File("page-1.nc"), "not a NetCDF, HDF5 or GRIB file"])),
         ["file-empty"] = new("run", 1, RunRssMiB, w => (LocalRecipe(w, WriteBytes(w.File("empty-1.nc"), [])), [w.File("empty-1.nc")])),
         ["file-random-bytes"] = new("run", 1, RunRssMiB, w => (LocalRecipe(w, WriteBytes(w.File("noise-1.nc"), Noise(1 << 20))), [w.File("noise-1.nc")])),
         ["file-grib-huge-length"] = new("run", 1, RunRssMiB, w => (LocalRecipe(w, WriteBytes(w.File("grib-1.nc"), [.. "GRIB"u8, 0, 0, 0, 2, 0, 0, 0x10, 0, 0, 0, 0, 0, .. Noise(200)])), [w.File("grib-1.nc")])),
-        // The engine's planner now refuses it first (exit 2, naming the array and max_memory); the reader's decode budget
-        // (exit 1, naming the file) backs it up for reads the planner does not see: HostileHeaderTests covers that path.
-        ["file-deflate-bomb"] = new("run", 2, 512 + 256, w => (LocalRecipe(w, MakeBomb(w.File("bomb-1.nc")), "run: { max_memory: 512MiB }\n"), ["'bomb'", "max_memory = 512 MiB"])),
+        // The engine's planner refuses it first (exit 2, naming the input file, the variable, its stored chunk and
+        // max_memory); the reader's decode budget (exit 1, naming the file) backs it up for reads the planner does not
+        // see: HostileHeaderTests covers that path.
+        ["file-deflate-bomb"] = new("run", 2, 512 + 256, w => (LocalRecipe(w, MakeBomb(w.File("bomb-1.nc")), "run: { max_memory: 512MiB }\n"), [w.File("bomb-1.nc"), "'bomb'", "(1, 16384, 16384)", "max_memory = 512 MiB"])),
 
         // ---- servers: exit 1 naming the URL ----
         ["server-trickle"] = new("run", 1, RunRssMiB, w => (ServerRecipe(w, "{ retries: 0, timeout: 2s, min_rate: 1KiB/s }", async (_, s, ct) =>

@@ -12,13 +12,19 @@ public sealed class StaticServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private StaticServer(WebApplication app, string baseUrl)
+    private StaticServer(WebApplication app, string baseUrl, System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path)> requests)
     {
         _app = app;
         BaseUrl = baseUrl;
+        _requests = requests;
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path)> _requests;
+
     public string BaseUrl { get; }
+
+    /// <summary>Every request served so far (method, path), in arrival order: tests count downloads with it.</summary>
+    public IReadOnlyList<(string Method, string Path)> Requests => [.. _requests];
 
     public static async Task<StaticServer> StartAsync(string root)
     {
@@ -26,10 +32,16 @@ public sealed class StaticServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
+        var requests = new System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path)>();
+        app.Use(async (context, next) =>
+        {
+            requests.Enqueue((context.Request.Method, context.Request.Path.Value ?? ""));
+            await next(context);
+        });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(root), ServeUnknownFileTypes = true });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new StaticServer(app, address.TrimEnd('/'));
+        return new StaticServer(app, address.TrimEnd('/'), requests);
     }
 
     public async ValueTask DisposeAsync()

@@ -18,7 +18,7 @@ public sealed unsafe class AccountedBuffer : MemoryManager<byte>
         if (length > Array.MaxLength)
             throw new MemoryBudgetException($"a buffer of {Planning.Sizes.Format(length)} is larger than the 2 GiB a single chunk may have");
         _length = (int)length;
-        _pointer = (byte*)NativeMemory.Alloc((nuint)Math.Max(1, length));
+        _pointer = NativeHeap.Allocate(length);
         _charge = charge;
     }
 
@@ -40,7 +40,7 @@ public sealed unsafe class AccountedBuffer : MemoryManager<byte>
     {
         var p = _pointer;
         _pointer = null;
-        if (p is not null) NativeMemory.Free(p);
+        NativeHeap.Free(p, _length);
         Interlocked.Exchange(ref _charge, null)?.Dispose();
     }
 }

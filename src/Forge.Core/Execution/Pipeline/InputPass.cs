@@ -16,6 +16,7 @@ namespace Forge.Core.Execution.Pipeline;
 internal sealed class InputPass(
     PreparedRun run,
     IDatasetOpener opener,
+    ITargetWriter writer,
     PassPlan pass,
     ExecutionSchedule schedule,
     IReadOnlySet<string> done,
@@ -83,26 +84,33 @@ internal sealed class InputPass(
 
     private async Task RunJobAsync(Job job, ScatterTurns turns, CancellationToken ct)
     {
-        var file = run.Files[(job.Input.ConcatIndex, job.Input.MergeIndex)];
-        IDatasetReader reader;
-        try
+        // An input of the store's finished part that was not fetched (an append): its steps are read back from the store.
+        var stored = !run.Files.TryGetValue((job.Input.ConcatIndex, job.Input.MergeIndex), out var file);
+        if (stored && (run.Base is not { } b || job.Segment.Start + job.Segment.Length > b.ConcatLength))
+            throw new InvalidOperationException($"{job.Input.Source} was not fetched, but its steps are not in the store's finished part");
+        IDatasetReader? reader = null;
+        if (!stored)
         {
-            reader = await opener.OpenAsync(file.LocalPath, run.Request.Format, run.Request.FormatOptions, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not DataException)
-        {
-            throw new DataException($"{job.Input.Source}: {ex.Message}", ex);
+            try
+            {
+                reader = await opener.OpenAsync(file!.LocalPath, run.Request.Format, run.Request.FormatOptions, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not DataException)
+            {
+                throw new DataException($"{job.Input.Source}: {ex.Message}", ex);
+            }
+
+            counters.InputOpened();
         }
 
-        counters.InputOpened();
         bool myTurn = false;
-        await using (reader.ConfigureAwait(false))
+        try
         {
             foreach (var state in job.Arrays)
             {
                 var v = state.Array.Variable;
-                var conversion = InputConversion.For(job.Input, v);
-                int srcElem = InputConversion.SourceElementSize(job.Input, v.Name), tgtElem = state.Array.ElementSize;
+                var conversion = stored ? new ElementConversion(v.DataType, v.DataType, null) : InputConversion.For(job.Input, v);
+                int srcElem = stored ? state.Array.ElementSize : InputConversion.SourceElementSize(job.Input, v.Name), tgtElem = state.Array.ElementSize;
                 long stepElements = state.StepElements;
                 // Cut like the planner counted (full-row steps), so the open set is what it planned.
                 long steps = SchedulePlanner.SlabSteps(run.Dataset, state.Array, schedule.SlabBytes);
@@ -116,7 +124,16 @@ internal sealed class InputPass(
                     var slab = await decode.RentAsync(n * stepElements * srcElem, $"a slab of '{v.Name}' from {job.Input.Source}", ct).ConfigureAwait(false);
                     try
                     {
-                        await InputReading.ReadAsync(reader, job.Input, v.Name, start, count, slab.Memory, ct).ConfigureAwait(false);
+                        if (reader is null)
+                        {
+                            start[state.Axis] = job.Segment.Start + t0; // the store's coordinates, not the input's
+                            await writer.ReadStoredAsync(state.Array, start, count, slab.Memory, ct).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await InputReading.ReadAsync(reader, job.Input, v.Name, start, count, slab.Memory, ct).ConfigureAwait(false);
+                        }
+
                         counters.Decoded(slab.Length);
                         if (!conversion.IsCopy)
                         {
@@ -141,6 +158,10 @@ internal sealed class InputPass(
                     }
                 }
             }
+        }
+        finally
+        {
+            if (reader is not null) await reader.DisposeAsync().ConfigureAwait(false);
         }
 
         if (!myTurn) await turns.WaitAsync(job.Seq, ct).ConfigureAwait(false);

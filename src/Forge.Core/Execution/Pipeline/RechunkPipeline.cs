@@ -22,6 +22,8 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
     {
         var plan = run.Plan;
         var schedule = plan.Schedule;
+        // Large blocks freed during the run are reused (no fresh pages to zero) within the budget; emptied at the end.
+        using var blockCache = LargeBlockCache.Enable(plan.MaxMemory);
         var accumulators = Account.CreateShare(schedule.Shares.Accumulators, "accumulator");
         var decode = Account.CreateShare(schedule.Shares.Decode, "decode");
         var encode = Account.CreateShare(schedule.Shares.Encode, "encode");
@@ -36,7 +38,7 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
             try
             {
                 var alone = plan.Arrays.Where(a => a.ObjectCount > 0 && !SchedulePlanner.IsStreamed(plan.Dataset, a)).ToList();
-                await StandaloneObjects.RunAsync(run, opener, alone, done, accumulators, decode, Counters, schedule.DecodeWorkers, Submit, failure.Token).ConfigureAwait(false);
+                await StandaloneObjects.RunAsync(run, opener, writer, alone, done, accumulators, decode, Counters, schedule.DecodeWorkers, Submit, failure.Token).ConfigureAwait(false);
                 if (schedule.Strategy == RechunkStrategy.Spill)
                 {
                     spill = new SpillStore(scratch, Counters);
@@ -47,7 +49,7 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
                     foreach (var pass in schedule.Passes)
                     {
                         progress.Stage("pass", $"pass {pass.Number} of {schedule.Passes.Length}: {pass.Arrays.Sum(p => p.Columns.Length)} columns of objects");
-                        await new InputPass(run, opener, pass, schedule, done, accumulators, decode, Counters, spill: false, Submit).RunAsync(failure).ConfigureAwait(false);
+                        await new InputPass(run, opener, writer, pass, schedule, done, accumulators, decode, Counters, spill: false, Submit).RunAsync(failure).ConfigureAwait(false);
                     }
                 }
             }
@@ -78,7 +80,7 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
         var plan = run.Plan;
         var pass = schedule.Passes.Single();
         progress.Stage("spill", $"one pass over the inputs, pieces of {schedule.SpillSteps} '{plan.Dataset.ConcatDim}' steps to {spill.Folder}");
-        await new InputPass(run, opener, pass, schedule, done, accumulators, decode, Counters, spill: true, async (piece, token) =>
+        await new InputPass(run, opener, writer, pass, schedule, done, accumulators, decode, Counters, spill: true, async (piece, token) =>
         {
             using (piece) await spill.AppendAsync(piece, token).ConfigureAwait(false);
         }).RunAsync(failure).ConfigureAwait(false);

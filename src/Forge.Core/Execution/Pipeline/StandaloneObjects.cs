@@ -13,17 +13,17 @@ namespace Forge.Core.Execution.Pipeline;
 /// </summary>
 internal static class StandaloneObjects
 {
-    public static async Task RunAsync(PreparedRun run, IDatasetOpener opener, IEnumerable<ArrayPlan> arrays, IReadOnlySet<string> done, MemoryAccount accumulators, MemoryAccount decode, PipelineCounters counters, int workers, Func<ObjectAccumulator, CancellationToken, ValueTask> complete, CancellationToken ct)
+    public static async Task RunAsync(PreparedRun run, IDatasetOpener opener, ITargetWriter writer, IEnumerable<ArrayPlan> arrays, IReadOnlySet<string> done, MemoryAccount accumulators, MemoryAccount decode, PipelineCounters counters, int workers, Func<ObjectAccumulator, CancellationToken, ValueTask> complete, CancellationToken ct)
     {
         var objects = arrays.SelectMany(a => a.ObjectIndices().Select(ix => (Array: a, Index: ix))).Where(o => !done.Contains(o.Array.ObjectId(o.Index))).ToList();
         await Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = ct }, async (o, token) =>
         {
-            var acc = await FillAsync(run, opener, o.Array, o.Index, accumulators, decode, counters, token).ConfigureAwait(false);
+            var acc = await FillAsync(run, opener, writer, o.Array, o.Index, accumulators, decode, counters, token).ConfigureAwait(false);
             await complete(acc, token).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 
-    private static async Task<ObjectAccumulator> FillAsync(PreparedRun run, IDatasetOpener opener, ArrayPlan a, long[] index, MemoryAccount accumulators, MemoryAccount decode, PipelineCounters counters, CancellationToken ct)
+    private static async Task<ObjectAccumulator> FillAsync(PreparedRun run, IDatasetOpener opener, ITargetWriter writer, ArrayPlan a, long[] index, MemoryAccount accumulators, MemoryAccount decode, PipelineCounters counters, CancellationToken ct)
     {
         var ds = run.Dataset;
         var v = a.Variable;
@@ -39,6 +39,13 @@ internal static class StandaloneObjects
                 // The concat coordinate was re-encoded in the schema pass: its values are in memory.
                 var values = ds.ConcatCoordinate.AsSpan().Slice((int)start[0], (int)count[0]);
                 new ElementConversion(DataType.Float64, v.DataType, null).Apply(MemoryMarshal.AsBytes(values), buffer.Span[..(int)(count[0] * a.ElementSize)]);
+            }
+            else if (!run.Files.ContainsKey((0, v.MergeIndex)))
+            {
+                // Not fetched (an append): the store already holds this array, read it back.
+                using var stored = await decode.RentAsync(elements * a.ElementSize, $"'{v.Name}' from {writer.Url}", ct).ConfigureAwait(false);
+                await writer.ReadStoredAsync(a, start, count, stored.Memory, ct).ConfigureAwait(false);
+                BlockCopy.Copy(stored.Span, count, new long[count.Length], buffer.Span, shape, new long[count.Length], count, a.ElementSize);
             }
             else
             {
