@@ -85,12 +85,42 @@ public sealed class ZarrTargetWriter(IStore store, ZarrFormat format, Func<Array
         return (codec, writer.Metadata.ChunkSpec);
     }
 
+    /// <summary>
+    /// Array metadata first (every object it describes is already stored), then the commit point: v3, the root
+    /// <c>zarr.json</c> with the global attributes and the inline consolidated metadata, written once; v2, the root
+    /// <c>.zattrs</c>, then <c>.zmetadata</c>, then <c>.zgroup</c> (a new store becomes a group only now). A reader of
+    /// the consolidated metadata sees the previous version until that one write, and the new one after it.
+    /// </summary>
     public async ValueTask PublishAsync(RunPlan plan, AttributeSet globalAttributes, CancellationToken ct)
     {
         foreach (var array in plan.Arrays)
             await ZarrMetadataWriter.WriteArrayAsync(store, array.Variable.Name, MetadataFor(array), ct);
-        await ZarrMetadataWriter.WriteGroupAsync(store, "", format, ZarrAttributeEncoder.ToJson(globalAttributes), ct);
+        var attributes = ZarrAttributeEncoder.ToJson(globalAttributes);
+        // The root group is staged in memory and consolidated from there, so the store receives it once, last.
+        var staged = new MemoryStore();
+        await ZarrMetadataWriter.WriteGroupAsync(staged, "", format, attributes, ct);
+        if (format == ZarrFormat.V2)
+        {
+            using var zattrs = await staged.GetAsync(new StoreKey(".zattrs"), null, ct);
+            await store.SetAsync(new StoreKey(".zattrs"), zattrs!.Memory, ct);
+        }
+
         // Only the arrays this run wrote: a listing would walk every chunk on S3.
-        await ZarrConsolidation.WriteAsync(store, store, format, plan.Arrays.Select(a => a.Variable.Name), ct);
+        await ZarrConsolidation.WriteAsync(new StagedReader(staged, store), store, format, plan.Arrays.Select(a => a.Variable.Name), ct);
+        if (format == ZarrFormat.V2)
+        {
+            using var zgroup = await staged.GetAsync(new StoreKey(".zgroup"), null, ct);
+            await store.SetAsync(new StoreKey(".zgroup"), zgroup!.Memory, ct);
+        }
+    }
+
+    /// <summary>Reads staged documents first, then the store.</summary>
+    private sealed class StagedReader(MemoryStore staged, IStore store) : IReadableStore
+    {
+        public async ValueTask<IMemoryOwner<byte>?> GetAsync(StoreKey key, ByteRange? range = null, CancellationToken ct = default) =>
+            await staged.GetAsync(key, range, ct) ?? await store.GetAsync(key, range, ct);
+
+        public async ValueTask<bool> ExistsAsync(StoreKey key, CancellationToken ct = default) =>
+            await staged.ExistsAsync(key, ct) || await store.ExistsAsync(key, ct);
     }
 }
