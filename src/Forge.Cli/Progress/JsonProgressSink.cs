@@ -23,15 +23,34 @@ internal sealed class JsonProgressSink(TextWriter stdout) : IProgressSink
         lock (_gate) { stdout.WriteLine(line); stdout.Flush(); }
     }
 
+    private ProgressTotals? _pending;
+
+    /// <summary>The engine's totals: a "totals" event, and the same fields on the stage event that follows.</summary>
+    public void Totals(ProgressTotals totals)
+    {
+        var e = new JsonObject { ["event"] = "totals", ["phase"] = totals.Phase };
+        AddTotals(e, totals);
+        Emit(e);
+        lock (_gate) _pending = totals;
+    }
+
+    private static void AddTotals(JsonObject e, ProgressTotals t)
+    {
+        if (t.Inputs is { } i) e["inputs_total"] = i;
+        if (t.InputBytes is { } b) e["input_bytes_total"] = b;
+        if (t.Objects is { } o) e["objects_total"] = o;
+        if (t.ObjectsDone is { } d) e["objects_done"] = d;
+        if (t.Passes is { } p) e["passes"] = p;
+    }
+
     public void Stage(string stage, string detail)
     {
         var e = new JsonObject { ["event"] = "stage", ["stage"] = stage, ["detail"] = detail };
-        if (StageDetails.Phase(stage) is { } phase) e["phase"] = phase;
-        var (inputs, objects, done, passes) = StageDetails.Parse(stage, detail);
-        if (inputs is { } i) e["inputs_total"] = i;
-        if (objects is { } o) e["objects_total"] = o;
-        if (done is { } d) e["objects_done"] = d;
-        if (passes is { } p) e["passes"] = p;
+        var phase = StageDetails.Phase(stage);
+        if (phase is not null) e["phase"] = phase;
+        ProgressTotals? totals;
+        lock (_gate) { totals = _pending; if (totals is not null && totals.Phase == phase) _pending = null; else totals = null; }
+        if (totals is not null && stage is "schema" or "write") AddTotals(e, totals);
         Emit(e);
     }
 

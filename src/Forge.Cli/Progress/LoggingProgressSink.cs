@@ -29,6 +29,8 @@ internal sealed class LoggingProgressSink(IProgressSink inner, ILogger logger) :
         inner.ChunkWritten(array, key, bytes);
     }
 
+    public void Totals(ProgressTotals totals) => inner.Totals(totals);
+
     public void Warning(string message)
     {
         if (inner is NullProgressSink) RunLog.Warning(logger, message);

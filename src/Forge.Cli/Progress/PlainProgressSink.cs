@@ -40,6 +40,9 @@ internal sealed class PlainProgressSink(TextWriter err, bool everyChunk) : IProg
         }
     }
 
+    /// <summary>Plain lines carry the stage text; the numeric totals are for the live view and JSON.</summary>
+    public void Totals(ProgressTotals totals) { }
+
     public void Warning(string message)
     {
         lock (_gate) err.WriteLine($"[warning] {message}");

@@ -11,39 +11,77 @@ namespace Forge.Cli.Progress;
 /// the plan's totals, bytes, a sliding-window rate and the phase's ETA, and a line with memory in use against the
 /// budget. Lines are cut to the terminal width (no wrapped trails); log lines and warnings print above the view.
 /// NO_COLOR is honoured by Spectre; a non-terminal stderr gets <see cref="PlainProgressSink"/> instead.
+/// A feedstock run shows one view per recipe: <see cref="Finish"/> leaves a recipe's view on screen and the next
+/// recipe's "recipe" stage starts a fresh one (new counters, new totals) below it.
 /// </summary>
 internal sealed class TerminalProgressSink : IProgressSink, IDisposable
 {
     private static readonly string[] Phases = ["fetch", "write", "publish"];
     private readonly IAnsiConsole _console;
-    private readonly ProgressState _state = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly IDisposable _redirect;
-    private readonly Task _live;
+    private readonly ConsoleChannel _channel;
+    private readonly Func<TimeSpan>? _clock;
+    private readonly Lock _session = new();
     private readonly HashSet<string> _seen = [];
+    private ProgressState _state;
+    private CancellationTokenSource _stop = new();
+    private IDisposable _redirect;
+    private Task _live;
     private string _phase = "fetch";
+    private bool _finished;
 
     /// <summary>The run's max_memory, shown against the memory in use.</summary>
     public long MemoryBudget { get; set; }
 
-    public TerminalProgressSink(TextWriter err, ConsoleChannel channel)
+    /// <param name="clock">Elapsed time for rates and ETA (tests); a stopwatch per recipe by default.</param>
+    /// <param name="refresh">How often the view is redrawn.</param>
+    public TerminalProgressSink(TextWriter err, ConsoleChannel channel, IAnsiConsole? console = null, Func<TimeSpan>? clock = null, TimeSpan? refresh = null)
     {
-        _console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(err), Ansi = AnsiSupport.Detect, ColorSystem = ColorSystemSupport.Detect });
-        _redirect = channel.Redirect(line => _console.WriteLine(line));
-        _live = _console.Live(Render()).AutoClear(false).Overflow(VerticalOverflow.Ellipsis).StartAsync(async ctx =>
+        _console = console ?? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(err), Ansi = AnsiSupport.Detect, ColorSystem = ColorSystemSupport.Detect });
+        _channel = channel;
+        _clock = clock;
+        _refresh = refresh ?? TimeSpan.FromMilliseconds(200);
+        (_state, _redirect, _live) = Start();
+    }
+
+    private readonly TimeSpan _refresh;
+
+    private (ProgressState, IDisposable, Task) Start()
+    {
+        var state = new ProgressState(_clock);
+        _state = state;
+        var stop = _stop;
+        var redirect = _channel.Redirect(line => _console.WriteLine(line));
+        var live = _console.Live(Render()).AutoClear(false).Overflow(VerticalOverflow.Ellipsis).StartAsync(async ctx =>
         {
-            while (!_stop.IsCancellationRequested)
+            while (!stop.IsCancellationRequested)
             {
                 ctx.UpdateTarget(Render());
-                try { await Task.Delay(200, _stop.Token); } catch (OperationCanceledException) { }
+                try { await Task.Delay(_refresh, stop.Token); } catch (OperationCanceledException) { }
             }
 
             ctx.UpdateTarget(Render());
         });
+        return (state, redirect, live);
     }
 
     public void Stage(string stage, string detail)
     {
+        // The next recipe of a feedstock: a new view below the finished one.
+        if (stage == "recipe")
+        {
+            lock (_session)
+            {
+                if (_finished)
+                {
+                    _finished = false;
+                    lock (_seen) { _seen.Clear(); _phase = "fetch"; }
+                    _stop.Dispose();
+                    _stop = new CancellationTokenSource();
+                    (_state, _redirect, _live) = Start();
+                }
+            }
+        }
+
         _state.Stage(stage, detail);
         if (StageDetails.Phase(stage) is { } p) lock (_seen) { _seen.Add(p); _phase = p; }
     }
@@ -54,16 +92,22 @@ internal sealed class TerminalProgressSink : IProgressSink, IDisposable
 
     public void Retried() => _state.Retry();
 
+    public void Totals(ProgressTotals totals) => _state.Totals(totals);
+
     public void Warning(string message) => _console.WriteLine($"[warning] {message}");
 
     /// <summary>Draws the final state and leaves it on screen; later lines print below it.</summary>
     public void Finish()
     {
-        if (_stop.IsCancellationRequested) return;
-        lock (_seen) if (_seen.Contains("publish")) _phase = "done";
-        _stop.Cancel();
-        _live.GetAwaiter().GetResult();
-        _redirect.Dispose();
+        lock (_session)
+        {
+            if (_finished) return;
+            _finished = true;
+            lock (_seen) if (_seen.Contains("publish")) _phase = "done";
+            _stop.Cancel();
+            _live.GetAwaiter().GetResult();
+            _redirect.Dispose();
+        }
     }
 
     public void Dispose()
@@ -84,11 +128,13 @@ internal sealed class TerminalProgressSink : IProgressSink, IDisposable
             lock (_seen) mark = _phase == "done" || (_seen.Contains(phase) && phase != _phase) ? "✓" : phase == _phase ? "▸" : "·";
             var text = phase switch
             {
-                "fetch" => $"{mark} fetch   {_state.Inputs}/{Total(_state.InputsTotal)} inputs  {Sizes.Format(_state.InputBytes)}" + (_state.Retries > 0 ? $"  {_state.Retries} retries" : ""),
+                "fetch" => $"{mark} fetch   {_state.Inputs}/{Total(_state.InputsTotal)} inputs  {Sizes.Format(_state.InputBytes)}{OfBytes()}" + (_state.Retries > 0 ? $"  {_state.Retries} retries" : ""),
                 "write" => $"{mark} write   {_state.Objects}/{Total(_state.ObjectsTotal)} objects  {Sizes.Format(_state.ObjectBytes)}",
                 _ => $"{mark} publish",
             };
-            if (phase == _phase && rate is { } r)
+            if (phase == _phase && phase == "fetch" && _state.ByteRate() is { } br)
+                text += $"  {Sizes.Format((long)br)}/s  ETA {(eta is { } e ? Clock(e) : "--:--")}";
+            else if (phase == _phase && rate is { } r)
                 text += $"  {r:0.#}/s  ETA {(eta is { } e ? Clock(e) : "--:--")}";
             else if (phase == _phase)
                 text += "  ETA --:--";
@@ -99,6 +145,10 @@ internal sealed class TerminalProgressSink : IProgressSink, IDisposable
         lines.Add(new Text(Cut($"  memory  {Sizes.Format(used)} of {(MemoryBudget > 0 ? Sizes.Format(MemoryBudget) : "?")} budget  elapsed {Clock(_state.Elapsed)}", width), new Style(Color.Grey)));
         return new Rows(lines);
     }
+
+    /// <summary>" of 10 MiB" (known sizes) or " of ~10 MiB" (the mean size so far × the inputs), once there is a total.</summary>
+    private string OfBytes() => _state.InputBytesTotal is { } t && _state.Inputs < _state.InputsTotal
+        ? $" of {(_state.InputBytesTotalKnown is null ? "~" : "")}{Sizes.Format(t)}" : "";
 
     private static string Total(long total) => total > 0 ? total.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?";
 

@@ -29,6 +29,8 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
     public async Task<PreparedRun> PrepareAsync(RunRequest request, CancellationToken ct, IRunLedger? ledger = null)
     {
         var (recorded, appendBase, known) = ledger is null || request.Overwrite ? (null, null, ImmutableDictionary<(int, int), InputRecord>.Empty) : await KnownInputsAsync(request, ledger, ct);
+        // Inputs unchanged since the last run are not fetched: the totals count those that are.
+        progress.Totals(new ProgressTotals("fetch") { Inputs = request.Inputs.Length - known.Count, InputBytes = known.Count == 0 ? LocalInputBytes(request) : null });
         progress.Stage("schema", known.Count == 0 ? $"inspecting {request.Inputs.Length} inputs" : $"inspecting {request.Inputs.Length - known.Count} inputs ({known.Count} unchanged since the last run, not fetched)");
         var (inputs, files) = await SchemaPass.RunAsync(request, fetcher, opener, progress, ct, known);
         try
@@ -161,6 +163,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
 
         var schedule = plan.Schedule;
         var scope = shard is null ? $"{plan.ObjectCount} objects" : $"shard {shard}: {inSlice} of {plan.ObjectCount} objects";
+        progress.Totals(new ProgressTotals("write") { Objects = inSlice, ObjectsDone = done.Count, Passes = Math.Max(1, schedule.Passes.Length) });
         progress.Stage("write", $"{scope} ({done.Count} already done); {schedule.Strategy} in {Math.Max(1, schedule.Passes.Length)} pass(es), memory estimate {Sizes.Format(schedule.MemoryEstimate)} of {Sizes.Format(plan.MaxMemory)}");
         var pipeline = new RechunkPipeline(run, opener, writer, progress, (stored, token) => ledger.MarkDoneAsync(stored, token));
         await pipeline.RunAsync(skip, ct);
@@ -180,6 +183,21 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
             PeakAccountedBytes = pipeline.Account.PeakCharged,
             PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
         };
+    }
+
+    /// <summary>The inputs' total size when every input is a local file (remote sizes are known only once fetched).</summary>
+    private static long? LocalInputBytes(RunRequest request)
+    {
+        long total = 0;
+        foreach (var input in request.Inputs)
+        {
+            var path = input.Url.StartsWith("file://", StringComparison.Ordinal) ? new Uri(input.Url).LocalPath
+                : input.Url.Contains("://", StringComparison.Ordinal) ? null : input.Url;
+            if (path is null || !File.Exists(path)) return null;
+            total += new FileInfo(path).Length;
+        }
+
+        return total;
     }
 
     /// <summary>Every input as the ledger records it: identity, validators and the schema pass's result.</summary>

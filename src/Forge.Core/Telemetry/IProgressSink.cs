@@ -10,6 +10,9 @@ public interface IProgressSink
     void ChunkWritten(string array, string key, long bytes);
 
     void Warning(string message);
+
+    /// <summary>The totals of the phase about to start (sent before its stage event). Sinks that show no totals ignore it.</summary>
+    void Totals(ProgressTotals totals) { }
 }
 
 /// <summary>Discards progress.</summary>
@@ -24,4 +27,6 @@ public sealed class NullProgressSink : IProgressSink
     public void ChunkWritten(string array, string key, long bytes) { }
 
     public void Warning(string message) { }
+
+    public void Totals(ProgressTotals totals) { }
 }

@@ -1,0 +1,130 @@
+using Forge.Cli.Hosting;
+using Forge.Cli.Progress;
+using Forge.Core.Telemetry;
+using Spectre.Console;
+
+namespace Forge.Integration.Tests.Cli;
+
+/// <summary>
+/// The ETA's arithmetic with an injected clock and synthetic progress (no timing): inputs of varied sizes arrive at a
+/// fixed byte rate after a slow first one; the ETA after 10 % of the work must be within 25 % of the time the rest
+/// takes at that rate. Replaces the wall-clock measurement that was skipped in CI.
+/// </summary>
+public sealed class EtaTests
+{
+    private const double BytesPerSecond = 100_000;
+
+    /// <summary>Sizes around 180 kB, varied deterministically (±20 %), as daily files of one product are.</summary>
+    private static long[] Sizes(int n, int seed = 7)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, n).Select(_ => (long)(180_000 * (0.8 + 0.4 * random.NextDouble())))];
+    }
+
+    private sealed class Clock
+    {
+        public TimeSpan Now;
+        public void Advance(double seconds) => Now += TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>Fetches the inputs at the fixed rate (the first one 3 s slower: connection, JIT) and returns the ETA after <paramref name="after"/> inputs and the true rest.</summary>
+    private static (TimeSpan Eta, TimeSpan Remaining) Fetch(long[] sizes, int after, bool sizesKnown)
+    {
+        var clock = new Clock();
+        var state = new ProgressState(() => clock.Now);
+        state.Totals(new ProgressTotals("fetch") { Inputs = sizes.Length, InputBytes = sizesKnown ? sizes.Sum() : null });
+        state.Stage("schema", $"inspecting {sizes.Length} inputs");
+        clock.Advance(3);
+        for (var i = 0; i < after; i++)
+        {
+            clock.Advance(sizes[i] / BytesPerSecond);
+            state.Input(sizes[i], 0);
+        }
+
+        var eta = state.Eta() ?? throw new Xunit.Sdk.XunitException($"no ETA after {after} inputs");
+        return (eta, TimeSpan.FromSeconds(sizes.Skip(after).Sum() / BytesPerSecond));
+    }
+
+    [Theory]
+    [InlineData(7)]
+    [InlineData(11)]
+    [InlineData(23)]
+    public void The_fetch_eta_after_ten_percent_is_within_25_percent_of_the_rest(int seed)
+    {
+        var sizes = Sizes(40, seed);
+        // 10 % of the inputs, plus one: the window starts at the second input, so a rate needs two samples after it.
+        var (eta, rest) = Fetch(sizes, 40 / 10 + 1, sizesKnown: false);
+        var error = Math.Abs(eta.TotalSeconds - rest.TotalSeconds) / rest.TotalSeconds;
+        Assert.True(error <= 0.25, $"ETA {eta.TotalSeconds:0.0} s, rest {rest.TotalSeconds:0.0} s ({error:P0} off)");
+    }
+
+    [Fact]
+    public void With_known_sizes_the_eta_is_by_bytes_so_small_first_files_do_not_skew_it()
+    {
+        // Ten small files first, then thirty four times larger: a count-based ETA would be about 4× too short.
+        long[] sizes = [.. Enumerable.Repeat(50_000L, 10), .. Enumerable.Repeat(200_000L, 30)];
+        var (eta, rest) = Fetch(sizes, 5, sizesKnown: true);
+        Assert.Equal(rest.TotalSeconds, eta.TotalSeconds, 1);
+
+        // Unknown sizes: the estimate is the mean so far × the inputs; honest about it, and shown with a "~".
+        var clock = new Clock();
+        var state = new ProgressState(() => clock.Now);
+        state.Totals(new ProgressTotals("fetch") { Inputs = 40 });
+        Assert.Null(state.InputBytesTotal);
+        state.Input(50_000, 0);
+        Assert.Equal(2_000_000, state.InputBytesTotal);
+        Assert.Null(state.InputBytesTotalKnown);
+    }
+
+    [Fact]
+    public void The_write_eta_counts_the_objects_left_after_those_already_done_and_restarts_its_window_per_phase()
+    {
+        var clock = new Clock();
+        var state = new ProgressState(() => clock.Now);
+        state.Totals(new ProgressTotals("fetch") { Inputs = 2 });
+        state.Stage("schema", "inspecting 2 inputs");
+        for (var i = 0; i < 2; i++) { clock.Advance(50); state.Input(1000, 0); }
+        state.Totals(new ProgressTotals("write") { Objects = 120, ObjectsDone = 20, Passes = 1 });
+        state.Stage("write", "120 objects (20 already done)");
+        Assert.Equal(20, state.Objects);
+        Assert.Null(state.Eta()); // the slow fetch's samples are gone: no rate yet for the write phase
+        clock.Advance(5); // first object: one-time costs, outside the window
+        state.Object(10_000);
+        for (var i = 0; i < 10; i++) { clock.Advance(0.5); state.Object(10_000); }
+        // 2 objects/s; 120 - 31 = 89 left.
+        Assert.Equal(2.0, state.Rate()!.Value, 6);
+        Assert.Equal(44.5, state.Eta()!.Value.TotalSeconds, 6);
+    }
+
+    [Fact]
+    public void The_live_view_shows_every_recipe_of_a_feedstock_not_only_the_first()
+    {
+        using var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No });
+        console.Profile.Width = 100;
+        var channel = new ConsoleChannel(output);
+        using var sink = new TerminalProgressSink(output, channel, console);
+        foreach (var (recipe, inputs) in new[] { ("first", 5), ("second", 3), ("third", 7) })
+        {
+            sink.Stage("recipe", $"{recipe}: {inputs} inputs");
+            sink.Totals(new ProgressTotals("fetch") { Inputs = inputs });
+            sink.Stage("schema", $"inspecting {inputs} inputs");
+            for (var i = 0; i < inputs; i++) sink.InputFetched($"file:///{recipe}/{i}.nc", 1024, false, 0);
+            sink.Totals(new ProgressTotals("write") { Objects = inputs * 2, ObjectsDone = 0, Passes = 1 });
+            sink.Stage("write", $"{inputs * 2} objects (0 already done)");
+            for (var i = 0; i < inputs * 2; i++) sink.ChunkWritten("sst", $"sst/c/{i}", 100);
+            sink.Stage("publish", "writing metadata");
+            channel.WriteLine($"log line of {recipe}");
+            sink.Finish();
+        }
+
+        var text = output.ToString();
+        // Each recipe's own final counts, with its own totals (not the first recipe's counters carried on).
+        Assert.Contains("5/5 inputs", text, StringComparison.Ordinal);
+        Assert.Contains("3/3 inputs", text, StringComparison.Ordinal);
+        Assert.Contains("7/7 inputs", text, StringComparison.Ordinal);
+        Assert.Contains("14/14 objects", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("8/3 inputs", text, StringComparison.Ordinal);
+        Assert.Contains("log line of third", text, StringComparison.Ordinal);
+    }
+}
