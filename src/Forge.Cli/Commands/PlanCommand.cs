@@ -12,9 +12,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Forge.Cli.Commands;
 
 /// <summary>
-/// <c>forge plan</c>: inputs, target schema, chunk/shard grid, objects and the memory estimate. <c>--probe all</c>
-/// (default) reads every input's header; <c>first</c> reads only the first concat key's files (the concat length is
-/// then an estimate: keys × the first file's length); <c>none</c> reads nothing and shows the inputs and settings.
+/// <c>forge plan</c>: inputs, target schema, chunk/shard grid, objects and the memory estimate. <c>--probe auto</c>
+/// (default) is <c>first</c> when the recipe gives <c>items_per_file</c>, else <c>all</c>; <c>all</c> fetches and
+/// opens every input; <c>first</c> only the first concat key's files (the concat length is then keys × the first
+/// file's length, exact with items_per_file); <c>none</c> reads nothing and shows the inputs and settings.
 /// </summary>
 internal static class PlanCommand
 {
@@ -22,8 +23,8 @@ internal static class PlanCommand
     {
         var recipeArg = new Argument<string>("recipe") { Description = "A recipe file or feedstock folder." };
         var json = new Option<bool>("--json") { Description = "Print the plan as JSON on stdout." };
-        var probe = new Option<string>("--probe") { Description = "Which inputs to open: none, first or all.", DefaultValueFactory = _ => "all" };
-        probe.AcceptOnlyFromAmong("none", "first", "all");
+        var probe = new Option<string>("--probe") { Description = "Which inputs to open: none, first, all, or auto (first when the recipe gives items_per_file, else all).", DefaultValueFactory = _ => "auto" };
+        probe.AcceptOnlyFromAmong("auto", "none", "first", "all");
         var o = new SharedRunOptions();
         var feedstock = new FeedstockOptions();
         var cmd = new Command("plan", "Show what `forge run` would do, without writing anything.") { recipeArg };
@@ -43,6 +44,11 @@ internal static class PlanCommand
                 var request = RecipeMapping.ToRequest(recipe, overrides);
                 var doc = Describe(recipe, request, RunCommand.TargetUrl(recipe, overrides));
                 var mode = parse.GetValue(probe)!;
+                // With items_per_file every input's length along the concat dimension is known: the first key's
+                // files give the schema, and the full plan is extrapolated without fetching every input.
+                if (mode == "auto") mode = request.ItemsPerFile is not null && request.Inputs.Any(i => i.ConcatIndex > 0) ? "first" : "all";
+                doc["probe"] = mode;
+                doc["inputs_read"] = mode switch { "none" => 0, "first" => request.Inputs.Count(i => i.ConcatIndex == 0), _ => request.Inputs.Length };
                 if (mode != "none")
                 {
                     var probed = mode == "first" ? request with { Inputs = [.. request.Inputs.Where(i => i.ConcatIndex == 0)] } : request;
@@ -170,7 +176,7 @@ internal static class PlanCommand
     private static void WriteText(TextWriter w, JsonObject doc)
     {
         w.WriteLine($"recipe {doc["recipe"]} → {doc["target"]} (Zarr v{doc["zarr_format"]})");
-        w.WriteLine($"  inputs: {doc["inputs"]}, concat along '{doc["concat_dim"]}'");
+        w.WriteLine($"  inputs: {doc["inputs"]}, concat along '{doc["concat_dim"]}'; fetched and opened for this plan: {doc["inputs_read"]} (--probe {doc["probe"]})");
         w.WriteLine($"    first: {doc["first_input"]}");
         w.WriteLine($"    last:  {doc["last_input"]}");
         if (doc["plan"] is not JsonObject plan)

@@ -132,6 +132,37 @@ public sealed class ValidatePlanInspectTests(ServedInputs inputs) : IDisposable
     }
 
     [Fact]
+    public async Task Plan_with_items_per_file_fetches_only_the_first_input()
+    {
+        // A server of our own over the same files, so its counters see only this test's requests.
+        await using var server = await StaticServer.StartAsync(inputs.Files.Root);
+        var recipe = RecipeFiles.Daily(_work, server.BaseUrl, 3, end: "1981-09-08");
+        File.WriteAllText(recipe, File.ReadAllText(recipe).Replace("    dim: time\n", "    dim: time\n    items_per_file: 1\n", StringComparison.Ordinal));
+        Assert.Contains("items_per_file: 1", File.ReadAllText(recipe), StringComparison.Ordinal);
+        var (code, stdout, stderr) = await ForgeCli.RunAsync("plan", recipe, "--json");
+        Assert.True(code == 0, stderr);
+        var doc = JsonNode.Parse(stdout)!;
+        Assert.Equal("first", doc["probe"]!.GetValue<string>());
+        Assert.Equal(1, doc["inputs_read"]!.GetValue<int>());
+        var gets = server.Requests.Where(r => r.Method == "GET").Select(r => r.Path).ToList();
+        Assert.Equal(["/daily/oisst-avhrr-v02r01.19810901.nc"], gets.Distinct());
+        long firstFile = new FileInfo(inputs.Files.DailyFiles[0]).Length;
+        Assert.True(server.BytesServed <= firstFile * gets.Count, $"{server.BytesServed} bytes served for a {firstFile}-byte first input");
+        var plan = doc["plan"]!;
+        Assert.Equal(8, plan["concat_length"]!.GetValue<long>());
+
+        // The same plan as fetching every input (which --probe all still does).
+        long before = server.BytesServed;
+        var all = await ForgeCli.RunAsync("plan", recipe, "--json", "--probe", "all");
+        Assert.True(all.ExitCode == 0, all.Stderr);
+        var allPlan = JsonNode.Parse(all.Stdout)!["plan"]!;
+        foreach (var key in new[] { "arrays", "objects", "strategy", "passes", "memory_estimate_bytes", "concat_length" })
+            Assert.True(JsonNode.DeepEquals(plan[key], allPlan[key]), $"{key}: {plan[key]!.ToJsonString()} vs --probe all: {allPlan[key]!.ToJsonString()}");
+        Assert.Equal(8, server.Requests.Where(r => r.Method == "GET").Select(r => r.Path).Distinct().Count());
+        Assert.True(server.BytesServed - before >= 8 * firstFile * 9 / 10);
+    }
+
+    [Fact]
     public async Task Plan_probe_none_works_without_a_server()
     {
         // Port 9 (discard) on loopback: nothing listens, so any fetch would fail.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -33,15 +34,66 @@ public sealed class StaticServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var requests = new System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path)>();
+        var served = new StrongBox<long>();
         app.Use(async (context, next) =>
         {
             requests.Enqueue((context.Request.Method, context.Request.Path.Value ?? ""));
-            await next(context);
+            // Counts the body bytes sent, so tests can show how much a verb downloaded.
+            var body = context.Response.Body;
+            await using var counting = new CountingStream(body, n => Interlocked.Add(ref served.Value, n));
+            context.Response.Body = counting;
+            try { await next(context); }
+            finally { context.Response.Body = body; }
         });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(root), ServeUnknownFileTypes = true });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new StaticServer(app, address.TrimEnd('/'), requests);
+        return new StaticServer(app, address.TrimEnd('/'), requests) { _served = served };
+    }
+
+    private StrongBox<long> _served = new();
+
+    /// <summary>Response body bytes sent so far.</summary>
+    public long BytesServed => Interlocked.Read(ref _served.Value);
+
+    private sealed class CountingStream(Stream inner, Action<long> onWrite) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            inner.Write(buffer, offset, count);
+            onWrite(count);
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await inner.WriteAsync(buffer, cancellationToken);
+            onWrite(buffer.Length);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask; // the server owns the real body
     }
 
     public async ValueTask DisposeAsync()
