@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Forge.Core.Arrays;
 using Forge.Core.Datasets.Combine;
 
 namespace Forge.Core.Planning;
@@ -61,24 +62,7 @@ public sealed record ArrayPlan(TargetVariable Variable, ImmutableArray<long> Chu
     public string ObjectId(ReadOnlySpan<long> index) => ObjectIds.Of(Variable.Name, index);
 
     /// <summary>Every object index in C order (none when a dimension is empty: metadata only).</summary>
-    public IEnumerable<long[]> ObjectIndices()
-    {
-        var grid = ObjectGrid.ToArray();
-        if (grid.Any(g => g == 0)) yield break;
-        var index = new long[grid.Length];
-        while (true)
-        {
-            yield return (long[])index.Clone();
-            int d = grid.Length - 1;
-            for (; d >= 0; d--)
-            {
-                if (++index[d] < grid[d]) break;
-                index[d] = 0;
-            }
-
-            if (d < 0) yield break;
-        }
-    }
+    public IEnumerable<long[]> ObjectIndices() => GridIndices.All([.. ObjectGrid]);
 
     /// <summary>The elements of the array an object holds: its origin and its extent clipped to the array.</summary>
     public (long[] Start, long[] Count) ObjectRegion(ReadOnlySpan<long> index)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Forge.Core.Arrays;
 using Forge.Core.Codecs;
 using Forge.Core.Execution;
 using Forge.Core.Planning;
@@ -104,22 +105,5 @@ internal sealed class StoreCheck(IStore store, ConcurrentQueue<VerifyFinding> fi
     }
 
     /// <summary>Every object (chunk, or shard when sharded) index of an array in C order; a scalar array's one object.</summary>
-    private static IEnumerable<long[]> Indices(ZarrArrayMetadata meta)
-    {
-        var grid = meta.ChunkGridShape;
-        if (grid.Any(g => g == 0)) yield break;
-        var index = new long[grid.Length];
-        while (true)
-        {
-            yield return (long[])index.Clone();
-            int d = grid.Length - 1;
-            for (; d >= 0; d--)
-            {
-                if (++index[d] < grid[d]) break;
-                index[d] = 0;
-            }
-
-            if (d < 0) yield break;
-        }
-    }
+    private static IEnumerable<long[]> Indices(ZarrArrayMetadata meta) => GridIndices.All(meta.ChunkGridShape);
 }

@@ -109,7 +109,7 @@ public sealed class ZarrArrayWriter
         var first = s.Select((x, d) => x / chunk[d]).ToArray();
         var last = s.Select((x, d) => (x + c[d] - 1) / chunk[d]).ToArray();
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, MaxConcurrency), CancellationToken = ct };
-        await Parallel.ForEachAsync(ChunkIndices(first, last), options, async (index, token) =>
+        await Parallel.ForEachAsync(GridIndices.Between(first, last), options, async (index, token) =>
         {
             using var buffer = PooledBuffer.Rent(Metadata.ChunkSpec.ByteCount);
             var srcStart = new long[rank];
@@ -130,23 +130,6 @@ public sealed class ZarrArrayWriter
         }).ConfigureAwait(false);
     }
 
-    // Chunk indices from first to last (inclusive) in C order.
-    private static IEnumerable<long[]> ChunkIndices(long[] first, long[] last)
-    {
-        var index = (long[])first.Clone();
-        while (true)
-        {
-            yield return (long[])index.Clone();
-            var dim = index.Length - 1;
-            for (; dim >= 0; dim--)
-            {
-                if (++index[dim] <= last[dim]) break;
-                index[dim] = first[dim];
-            }
-
-            if (dim < 0) yield break;
-        }
-    }
 
     private void CheckIndex(ReadOnlySpan<long> chunkIndex)
     {
