@@ -61,13 +61,15 @@ internal sealed class FtpConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>USER/PASS; a 530 is final (wrong or missing credentials).</summary>
+    /// <summary>USER/PASS; a 530 is final (wrong or missing credentials), a 4xx or a 500 (server failure) is retried.</summary>
     public async Task LoginAsync(string user, string password, string redactedUrl, CancellationToken ct)
     {
         var reply = await CommandAsync($"USER {user}", ct).ConfigureAwait(false);
         if (reply.IsPositiveIntermediate) reply = await CommandAsync($"PASS {password}", ct).ConfigureAwait(false);
         if (reply.IsPositiveCompletion) return;
         if (reply.IsTransientNegative) throw new TransientFetchException($"FTP login: {reply}", reply.Code);
+        // "500 OOPS: …" is the server failing (vsftpd's session child died), not a verdict on the credentials: retry it.
+        if (reply.Code == 500) throw new TransientFetchException($"FTP server failed during login: {reply}", reply.Code);
         throw new FetchException(redactedUrl, $"FTP login failed ({reply.Code}; check fetch.auth)", reply.Code);
     }
 
