@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 bash eng/setup.sh test || exit 1
 dotnet build Forge.sln -c Debug -v quiet -nologo -clp:ErrorsOnly || exit 1
 log=$(mktemp)
-dotnet test Forge.sln --no-build -c Debug -nologo -v quiet 2>&1 | tee "$log"
+dotnet test Forge.sln --no-build -c Debug -nologo -v quiet --logger "console;verbosity=minimal" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

@@ -9,6 +9,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cmd="${1:?usage: vsftpd.sh start|stop DIR [PORT]}"
 dir="$(realpath -m "${2:?usage: vsftpd.sh start|stop DIR [PORT]}")"
 
+# One anonymous user per served DIR: vsftpd enters that user's home before anon_root, so a shared user whose home
+# another instance re-points fails logins with "500 OOPS: cannot change directory" (two fixtures in parallel).
+anon_user="fa$(printf '%s' "$dir" | sha1sum | cut -c1-12)"
+
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 case "$cmd" in
@@ -19,8 +23,8 @@ start)
   pasv_min=$(( 30000 + (RANDOM % 300) * 100 )); pasv_max=$(( pasv_min + 99 ))
   mkdir -p "$dir/root" "$dir/empty"
   # vsftpd enters the user's home before anon_root/local_root: point the homes at the served root.
-  id ftptester >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin ftptester
-  usermod -d "$dir/root" ftptester
+  id "$anon_user" >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin -d "$dir/root" "$anon_user"
+  usermod -d "$dir/root" "$anon_user" >/dev/null 2>&1 || true   # left by a killed run: re-point it
   if [ -n "${FORGE_FTP_USER:-}" ]; then
     id "$FORGE_FTP_USER" >/dev/null 2>&1 || useradd -M -s /bin/sh "$FORGE_FTP_USER"   # pam_shells wants a real shell
     usermod -d "$dir/root" "$FORGE_FTP_USER"
@@ -28,7 +32,7 @@ start)
   fi
   chmod -R a+rX "$dir" && chmod 555 "$dir/root"   # a chroot/anon root must not be writable
   sed -e "s#@DIR@#$dir#g" -e "s#@PORT@#$port#g" -e "s#@PASV_MIN@#$pasv_min#g" -e "s#@PASV_MAX@#$pasv_max#g" \
-    -e "s#@CHROOT@#${FORGE_FTP_CHROOT:-YES}#g" \
+    -e "s#@CHROOT@#${FORGE_FTP_CHROOT:-YES}#g" -e "s#@ANON_USER@#$anon_user#g" \
     "$here/vsftpd.conf.in" > "$dir/vsftpd.conf"
   touch "$dir/vsftpd.log" "$dir/xferlog"
   /usr/sbin/vsftpd "$dir/vsftpd.conf" > "$dir/vsftpd.out" 2>&1 < /dev/null &
@@ -40,6 +44,7 @@ start)
   done
   echo "vsftpd did not listen on $port" >&2; exit 4 ;;
 stop)
-  if [ -f "$dir/vsftpd.pid" ]; then kill "$(cat "$dir/vsftpd.pid")" 2>/dev/null || true; rm -f "$dir/vsftpd.pid"; fi ;;
+  if [ -f "$dir/vsftpd.pid" ]; then kill "$(cat "$dir/vsftpd.pid")" 2>/dev/null || true; rm -f "$dir/vsftpd.pid"; fi
+  if id "$anon_user" >/dev/null 2>&1; then userdel "$anon_user" 2>/dev/null || true; fi ;;
 *) echo "usage: vsftpd.sh start|stop DIR [PORT]" >&2; exit 2 ;;
 esac
