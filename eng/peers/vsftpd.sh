@@ -45,6 +45,6 @@ start)
   echo "vsftpd did not listen on $port" >&2; exit 4 ;;
 stop)
   if [ -f "$dir/vsftpd.pid" ]; then kill "$(cat "$dir/vsftpd.pid")" 2>/dev/null || true; rm -f "$dir/vsftpd.pid"; fi
-  if id "$anon_user" >/dev/null 2>&1; then userdel "$anon_user" 2>/dev/null || true; fi ;;
+  if id "$anon_user" >/dev/null 2>&1; then userdel -f "$anon_user" 2>/dev/null || true; fi ;;
 *) echo "usage: vsftpd.sh start|stop DIR [PORT]" >&2; exit 2 ;;
 esac
