@@ -10,6 +10,7 @@ namespace Forge.Core.Planning;
 /// </summary>
 /// <param name="InflateSecondsPerGB">Managed inflate + unshuffle of deflated input chunks, per decode worker (performance.md §10).</param>
 /// <param name="CopySecondsPerGB">Reading unfiltered input chunks (memcpy-like), per decode worker.</param>
+/// <param name="EncodeSecondsPerGB">Encoding objects, per encode worker (blosc lz4 + shuffle 0.57 s/GB, performance.md §10): the same bytes in every plan, so only the number of encode workers matters.</param>
 /// <param name="OpenSeconds">Opening an input and reading its header, per input and pass (pydata/xarray #7697).</param>
 /// <param name="FirstTouchSecondsPerGB">
 /// Touching memory the process has not touched before (the kernel clears every fresh page; on the benchmark VM the
@@ -24,6 +25,7 @@ namespace Forge.Core.Planning;
 public sealed record PlanCosts(
     double InflateSecondsPerGB,
     double CopySecondsPerGB,
+    double EncodeSecondsPerGB,
     double OpenSeconds,
     double FirstTouchSecondsPerGB,
     double ScratchCachedSecondsPerGB,
@@ -32,7 +34,7 @@ public sealed record PlanCosts(
     long WriteBackBytes)
 {
     /// <summary>The documented rates, with no scratch assumed to stay in the page cache (every spilled byte at disk speed).</summary>
-    public static PlanCosts Documented { get; } = new(1.2, 0.25, 0.005, 2.8, 0.4, 3.3, 0.00005, 0);
+    public static PlanCosts Documented { get; } = new(1.2, 0.25, 0.6, 0.005, 2.8, 0.4, 3.3, 0.00005, 0);
 
     private static readonly Lazy<PlanCosts> MachineCosts = new(() => Documented with { WriteBackBytes = DirtyBackgroundBytes() });
 

@@ -18,6 +18,9 @@ internal static class SchedulePlanner
     // Blocks from this size up are reused within a run (Execution/Memory/LargeBlockCache): touched fresh only once.
     private const long LargeBlockBytes = 2 * MiB;
 
+    // Codec buffers from this size up are exact-size native memory, not pooled arrays (Codecs/PooledBuffer).
+    private const long NativeBufferBytes = 1 * MiB;
+
     public static ExecutionSchedule Plan(TargetDataset ds, ImmutableArray<ArrayPlan> stored, long maxMemory, int workers, RechunkStrategy? forced = null, PlanCosts? costs = null)
     {
         costs ??= PlanCosts.Machine;
@@ -136,8 +139,6 @@ internal static class SchedulePlanner
             else hi = mid - 1;
         }
 
-        // With pieces as large as whole objects spilling would only copy: the single pass is the same plan.
-        if (streamed.All(a => lo >= a.ObjectShape[ConcatAxis(ds, a)])) return null;
         long pieces(long s) => streamed.Sum(a => a.ObjectCount * ((a.ObjectShape[ConcatAxis(ds, a)] + s - 1) / s));
         double PieceCost(long s) => (Open(s) / 1e9 * costs.FirstTouchSecondsPerGB) + (pieces(s) * costs.PieceSeconds);
         // Pieces below the large-block size are fresh memory every time (they are not kept for reuse): the
@@ -150,6 +151,9 @@ internal static class SchedulePlanner
         {
             if (PieceCost(s) < PieceCost(steps)) steps = s;
         }
+
+        // With pieces as large as whole objects spilling would only copy: the single pass is the same plan.
+        if (streamed.All(a => steps >= a.ObjectShape[ConcatAxis(ds, a)])) return null;
 
         var all = ImmutableArray.Create(new PassPlan(1, [.. streamed.Select(a => new PassArray(a.Variable.Name, Columns(ds, a)))]));
         long decode = DecodeBytes(ds, arrays, all[0]) + alone.Sum(a => a.ObjectCount * a.ObjectBytes);
@@ -167,11 +171,16 @@ internal static class SchedulePlanner
 
     internal static int ConcatAxis(TargetDataset ds, ArrayPlan a) => a.Variable.ConcatAxis(ds.ConcatDim);
 
-    /// <summary>Bytes charged for one encoded object: the codec output bound, rounded up as ArrayPool rounds (×2 for a shard's inner chunks plus the assembled shard).</summary>
+    /// <summary>
+    /// Bytes charged for one encoded object: the largest codec output bound (every compressor encodes into one
+    /// exact-size buffer of at most this), rounded up as the allocator rounds it: below 1 MiB ArrayPool's power of two, from 1
+    /// MiB up native blocks in 2 MiB classes (×2 for a shard's inner chunks plus the assembled shard).
+    /// </summary>
     internal static long EncodeCharge(ArrayPlan a)
     {
-        long bound = a.ObjectBytes + (a.ObjectBytes / 128) + 1024;
-        long charge = Pooled(bound);
+        // Codecs/DeflateStreams.OutputBound: zlib-ng's level 1 may grow incompressible data by 1/8; blosc and zstd less.
+        long bound = a.ObjectBytes + (a.ObjectBytes / 8) + 1024;
+        long charge = bound < NativeBufferBytes ? Pooled(bound) : bound >= LargeBlockBytes ? (bound + LargeBlockBytes - 1) / LargeBlockBytes * LargeBlockBytes : bound;
         return a.ShardShape is null ? charge : 2 * charge;
     }
 
@@ -378,13 +387,14 @@ internal static class SchedulePlanner
         arrays.Any(a => ds.Input(0, a.Variable.MergeIndex).Dataset.Schema.FindVariable(a.Variable.Name)?.Layout.Filters.Length > 0);
 
     /// <summary>Estimated seconds of a plan, by part.</summary>
-    internal sealed record PlanCost(double Decode, double FreshMemory, double Scratch, long FreshBytes)
+    internal sealed record PlanCost(double Decode, double Encode, double FreshMemory, double Scratch, long FreshBytes)
     {
-        public double Total => Decode + FreshMemory + Scratch;
+        public double Total => Decode + Encode + FreshMemory + Scratch;
     }
 
     /// <summary>
-    /// Estimated seconds: decoding spread over the decode workers (and reopening inputs per pass); touching the
+    /// Estimated seconds: decoding spread over the decode workers (and reopening inputs per pass); encoding spread
+    /// over the encode workers; touching the
     /// memory the plan holds at once for the first time (the open accumulators; for spill also the objects being
     /// assembled from their pieces); writing and reading back the intermediate store, piece by piece.
     /// </summary>
@@ -393,19 +403,21 @@ internal static class SchedulePlanner
         double rate = Filtered(ds, arrays) ? costs.InflateSecondsPerGB : costs.CopySecondsPerGB;
         double opens = Math.Max(1, s.Passes.Length) * ds.Segments.Length * costs.OpenSeconds / s.DecodeWorkers;
         double decode = opens + (s.DecodeBytes / 1e9 * rate / s.DecodeWorkers);
+        double encode = arrays.Where(a => a.ObjectCount > 0).Sum(a => a.ObjectCount * a.ObjectBytes) / 1e9 * costs.EncodeSecondsPerGB / Math.Max(1, s.EncodeWorkers);
         long fresh = s.OpenSetBytes;
         double scratch = 0;
         if (s.Strategy == RechunkStrategy.Spill)
         {
             var streamed = arrays.Where(a => a.ObjectCount > 0 && IsStreamed(ds, a)).ToList();
             long objects = streamed.Sum(a => a.ObjectCount);
-            long assembling = Math.Min(s.Shares.Accumulators, Math.Min(objects, s.DecodeWorkers) * streamed.Max(a => a.ObjectBytes));
+            // Objects alive while they are assembled from their pieces and encoded: one per assembling worker.
+            long assembling = Math.Min(s.Shares.Accumulators, Math.Min(objects, Math.Max(s.DecodeWorkers, s.EncodeWorkers)) * streamed.Max(a => a.ObjectBytes));
             fresh += assembling;
             long pieces = streamed.Sum(a => a.ObjectCount * ((a.ObjectShape[ConcatAxis(ds, a)] + s.SpillSteps - 1) / Math.Max(1, s.SpillSteps)));
             scratch = costs.ScratchSeconds(s.IntermediateBytes) + (pieces * costs.PieceSeconds);
         }
 
-        return new PlanCost(decode, fresh / 1e9 * costs.FirstTouchSecondsPerGB, scratch, fresh);
+        return new PlanCost(decode, encode, fresh / 1e9 * costs.FirstTouchSecondsPerGB, scratch, fresh);
     }
 
     private static string Explain(TargetDataset ds, ImmutableArray<ArrayPlan> arrays, ExecutionSchedule s, List<ExecutionSchedule> others, long minColumn, PlanCosts costs)
@@ -414,8 +426,8 @@ internal static class SchedulePlanner
         string Estimate(ExecutionSchedule o)
         {
             var c = Cost(ds, arrays, o, costs);
-            return string.Format(inv, "about {0:0.0} s: decode {1:0.0} s, first touch of {2} of fresh memory {3:0.0} s{4}", c.Total, c.Decode, Sizes.Format(c.FreshBytes), c.FreshMemory,
-                o.IntermediateBytes > 0 ? string.Format(inv, ", scratch I/O of {0} {1:0.0} s", Sizes.Format(o.IntermediateBytes), c.Scratch) : "");
+            return string.Format(inv, "about {0:0.0} s: decode {1:0.0} s, encode {5:0.0} s, first touch of {2} of fresh memory {3:0.0} s{4}", c.Total, c.Decode, Sizes.Format(c.FreshBytes), c.FreshMemory,
+                o.IntermediateBytes > 0 ? string.Format(inv, ", scratch I/O of {0} {1:0.0} s", Sizes.Format(o.IntermediateBytes), c.Scratch) : "", c.Encode);
         }
 
         string Name(ExecutionSchedule o) => o.Strategy switch
