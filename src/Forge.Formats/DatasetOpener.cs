@@ -26,6 +26,28 @@ public sealed class DatasetOpener : IDatasetOpener
         throw new DataException($"{path}: {problem}");
     }
 
+    /// <summary>
+    /// A remote file's header by range reads: classic netCDF (CDF-1/2/5) is parsed in managed code and its variables
+    /// read by range. Null for every other kind (NetCDF-4/HDF5, GRIB, or a kind the first KiB does not show): the
+    /// caller downloads the file and uses <see cref="OpenAsync"/>.
+    /// </summary>
+    public async ValueTask<IDatasetReader?> OpenHeaderAsync(Forge.Core.Sources.IRandomAccessInput input, string format, IReadOnlyDictionary<string, object?>? options = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var head = new byte[(int)Math.Min(input.Length, 4)];
+        await input.ReadAsync(0, head, ct).ConfigureAwait(false);
+        var classic = head.Length == 4 && head[0] == 'C' && head[1] == 'D' && head[2] == 'F' && head[3] is 1 or 2 or 5;
+        var requested = (format ?? "auto").ToLowerInvariant();
+        if (requested is not ("auto" or "netcdf3" or "netcdf4" or "hdf5" or "grib"))
+            throw new ArgumentException($"unknown input format \"{format}\" (expected auto, netcdf3, netcdf4, hdf5 or grib)", nameof(format));
+        if (!classic) return null;
+        if (requested == "grib") throw new DataException($"{input.Url}: the recipe says grib but the file is NetCDF-3");
+        IDatasetReader reader = await Remote.ClassicRangeReader.OpenAsync(input, ct).ConfigureAwait(false);
+        if (NameProblem(reader.Schema) is not { } problem) return reader;
+        await reader.DisposeAsync().ConfigureAwait(false);
+        throw new DataException($"{input.Url}: {problem}");
+    }
+
     /// <summary>Names from the file become Zarr node names and store keys: a hostile one is refused here, naming the file.</summary>
     internal static string? NameProblem(DatasetSchema schema)
     {

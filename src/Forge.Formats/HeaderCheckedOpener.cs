@@ -32,4 +32,8 @@ public sealed class HeaderCheckedOpener : IDatasetOpener
         _checked.TryAdd(key, true);
         return reader;
     }
+
+    /// <summary>Header reads by range: classic netCDF only (parsed in managed code, so there is no HDF5 to guard).</summary>
+    public ValueTask<IDatasetReader?> OpenHeaderAsync(Forge.Core.Sources.IRandomAccessInput input, string format, IReadOnlyDictionary<string, object?>? options = null, CancellationToken ct = default) =>
+        _trusted.OpenHeaderAsync(input, format, options, ct);
 }
