@@ -4,13 +4,16 @@ using Forge.Core.Sources;
 namespace Forge.Sources;
 
 /// <summary>
-/// A remote http(s) file read by range requests through aligned 64 KiB blocks and a bounded LRU cache; consecutive
-/// missing blocks go in one request (at most 4 MiB). The first reply fixes the file's length and validators; every
+/// A remote http(s) file read by range requests through aligned 4 KiB blocks and a bounded LRU cache: the first
+/// request takes 64 KiB (most headers), later ones only the missing blocks a read needs, consecutive ones in one
+/// request (at most 4 MiB). Small blocks keep scattered reads cheap (HDF5 metadata, one value per record of a
+/// classic record variable). The first reply fixes the file's length and validators; every
 /// later request is conditional on them (If-Range), so a file that changes underneath is an error, never a mix.
 /// </summary>
 internal sealed class HttpRangeInput : IRandomAccessInput
 {
-    internal const int BlockSize = 1 << 16;
+    internal const int BlockSize = 1 << 12;
+    internal const int FirstRequest = 1 << 16;
     private const int MaxRequestBytes = 1 << 22;
 
     /// <summary>One ranged GET through the fetcher's retries, host limits, credentials and scrubbing.</summary>
@@ -43,7 +46,7 @@ internal sealed class HttpRangeInput : IRandomAccessInput
     /// <summary>Reads the first block; null when the server does not honour ranges (a 200 with the whole file, an encoded body) or the file is empty.</summary>
     public static async Task<HttpRangeInput?> OpenAsync(string url, RangeFetch fetch, long maxCachedBytes, CancellationToken ct)
     {
-        var first = new byte[BlockSize];
+        var first = new byte[FirstRequest];
         RangeReply reply;
         try
         {
@@ -57,9 +60,9 @@ internal sealed class HttpRangeInput : IRandomAccessInput
         if (!reply.Honoured) return null;
         var input = new HttpRangeInput(url, fetch, new InputValidators(reply.TotalLength, reply.ETag, reply.LastModified), maxCachedBytes);
         input.Count(reply.Count);
-        if (reply.Count != Math.Min(BlockSize, reply.TotalLength))
-            throw new FetchException(url, $"the server sent {reply.Count} bytes for Range bytes=0-{BlockSize - 1} of a {reply.TotalLength}-byte file");
-        input._blocks.Add(0, first[..reply.Count]);
+        if (reply.Count != Math.Min(FirstRequest, reply.TotalLength))
+            throw new FetchException(url, $"the server sent {reply.Count} bytes for Range bytes=0-{FirstRequest - 1} of a {reply.TotalLength}-byte file");
+        for (var at = 0; at < reply.Count; at += BlockSize) input._blocks.Add(at / BlockSize, first.AsSpan(at, Math.Min(BlockSize, reply.Count - at)).ToArray());
         return input;
     }
 
