@@ -23,6 +23,8 @@ internal sealed class HttpInputSource : IInputSource
             ConnectTimeout = options.EffectiveTimeout,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             MaxConnectionsPerServer = Math.Max(1, options.Concurrency),
+            // Sees the bytes past a declared Content-Length, which the handler drops silently (see ResponseTapStream).
+            PlaintextStreamFilter = (context, _) => ValueTask.FromResult(ResponseTapStream.Attach(context)),
         };
         _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("forge", "0.1"));
@@ -104,14 +106,31 @@ internal sealed class HttpInputSource : IInputSource
         if (etagNow is not null) state.ETag = etagNow;
         if (headers.LastModified is { } modified) state.LastModified = modified;
 
-        var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        await using (body.ConfigureAwait(false))
+        var tap = ResponseTapStream.Of(response);
+        tap?.HoldOpen();
+        try
         {
-            await BodyCopier.CopyAsync(body, file, BodyLimits.From(_options, state.ExpectedSize), ct).ConfigureAwait(false);
-        }
+            var start = file.Length;
+            var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                await BodyCopier.CopyAsync(body, file, BodyLimits.From(_options, state.ExpectedSize, "its Content-Length"), ct).ConfigureAwait(false);
+            }
 
-        if (state.ExpectedSize is { } expected && file.Length != expected)
-            throw new TransientFetchException($"body shorter than Content-Length: got {file.Length} of {expected} bytes");
+            if (state.ExpectedSize is { } expected && file.Length != expected)
+                throw new TransientFetchException($"body shorter than Content-Length: got {file.Length} of {expected} bytes");
+
+            // A chunked body has no declared end to read past (its length was checked above when it also declared one).
+            if (tap is not null && headers.ContentLength is { } declared && response.Headers.TransferEncodingChunked != true
+                && await tap.BytesPastBodyAsync(file.Length - start, PastBodyWait, ct).ConfigureAwait(false) > 0)
+            {
+                throw new FetchException("", $"the body is longer than its Content-Length ({declared} bytes): the server sent more after it; cut at {declared} bytes");
+            }
+        }
+        finally
+        {
+            tap?.Release();
+        }
     }
 
     /// <summary>
@@ -165,6 +184,9 @@ internal sealed class HttpInputSource : IInputSource
         }
     }
 
+    /// <summary>How long a server that keeps the connection open after the body (despite Connection: close) is given to send more.</summary>
+    private TimeSpan PastBodyWait => _options.EffectiveStallTimeout < TimeSpan.FromSeconds(2) ? _options.EffectiveStallTimeout : TimeSpan.FromSeconds(2);
+
     /// <summary>A HEAD request (same redirects and credentials as a GET): Content-Length, ETag, Last-Modified.</summary>
     public async Task<Forge.Core.Sources.InputValidators?> ProbeAttemptAsync(InputRequest request, CancellationToken ct)
     {
@@ -189,6 +211,9 @@ internal sealed class HttpInputSource : IInputSource
         while (true)
         {
             using var message = new HttpRequestMessage(method ?? HttpMethod.Get, url);
+            // One response per connection: the connection's tap then belongs to this request, and bytes a server sends
+            // past a response can never be read as the start of the next one.
+            message.Headers.ConnectionClose = true;
             if (string.Equals(url.GetLeftPart(UriPartial.Authority), origin, StringComparison.OrdinalIgnoreCase)) AddAuthorization(message, request.Credentials);
             prepare(message);
             var response = await SendAsync(message, ct).ConfigureAwait(false);
