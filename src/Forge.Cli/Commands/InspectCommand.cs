@@ -82,20 +82,21 @@ internal static class InspectCommand
                 var logger = ctx.Loggers.CreateLogger("forge.inspect");
                 using var fetcher = new InputFetcher(new FetchOptions(), null, ctx.Loggers.CreateLogger("forge.sources"), temp.FullName);
                 IReadOnlyDictionary<string, object?>? options = gribFilter is null ? null : new Dictionary<string, object?> { ["filter"] = gribFilter };
-                var opener = Readers.CreateOpener();
-                ContainerKind kind;
+                var told = false;
+                var opener = Readers.CreateOpener(null, (u, why) => { told = true; InspectLog.NotByRange(logger, u, why); });
+                var kind = ContainerKind.Unknown;
                 string shown;
 
                 // A remote file on a server that honours ranges: only the header and the coordinates' bytes are read.
                 if (gribFilter is null && (remote = await fetcher.OpenRandomAccessAsync(url, ct)) is not null)
                 {
+                    kind = await KindAsync(remote, ct);
                     reader = await opener.OpenHeaderAsync(remote, "auto", null, ct);
-                    if (reader is null) InspectLog.NotByRange(logger, remote.Url, await DescribeKindAsync(remote, ct));
+                    if (reader is null && !told) InspectLog.NotByRange(logger, remote.Url, kind == ContainerKind.Grib ? "GRIB is read from whole messages" : "its kind is not known from its first bytes");
                 }
 
                 if (reader is not null)
                 {
-                    kind = ContainerKind.NetCdf3;
                     shown = remote!.Url;
                 }
                 else
@@ -107,7 +108,15 @@ internal static class InspectCommand
                         throw new DataException($"{file.Url}: not NetCDF, HDF5, GRIB or Zarr (starts with {Preview(file.LocalPath)}); inspect reads netCDF-3/4, HDF5 and GRIB 1/2 files and Zarr v2/v3 stores");
                     if (gribFilter is not null && kind != ContainerKind.Grib)
                         throw new DataException($"{file.Url}: --filter applies to GRIB files only, and this one is {(kind == ContainerKind.NetCdf3 ? "NetCDF-3" : "NetCDF-4/HDF5")}");
-                    reader = await opener.OpenAsync(file.LocalPath, "auto", options, ct);
+                    try
+                    {
+                        reader = await opener.OpenAsync(file.LocalPath, "auto", options, ct);
+                    }
+                    catch (DataException e) when (file.LocalPath != file.Url && e.Message.Contains(file.LocalPath, StringComparison.Ordinal))
+                    {
+                        // A downloaded file is named by its URL, not the temporary copy.
+                        throw new DataException(e.Message.Replace(file.LocalPath, file.Url, StringComparison.Ordinal), e);
+                    }
                 }
 
                 var ranges = await CoordinateRangesAsync(reader, shown, ct);
@@ -143,13 +152,14 @@ internal static class InspectCommand
         return cmd;
     }
 
-    /// <summary>What the first bytes of a range-read file show, for the log line that says why it is downloaded whole.</summary>
-    private static async Task<string> DescribeKindAsync(IRandomAccessInput input, CancellationToken ct)
+    /// <summary>What the first bytes of a range-read file show (classic netCDF, HDF5, GRIB, else unknown).</summary>
+    private static async Task<ContainerKind> KindAsync(IRandomAccessInput input, CancellationToken ct)
     {
         var head = new byte[(int)Math.Min(input.Length, 8)];
         await input.ReadAsync(0, head, ct);
-        if (head.Length >= 4 && head[0] == 0x89 && head.AsSpan(1, 3).SequenceEqual("HDF"u8)) return "NetCDF-4/HDF5";
-        return head.AsSpan().StartsWith("GRIB"u8) ? "GRIB" : "not classic netCDF in its first bytes";
+        if (head.Length >= 4 && head.AsSpan(0, 3).SequenceEqual("CDF"u8) && head[3] is 1 or 2 or 5) return ContainerKind.NetCdf3;
+        if (head.Length >= 4 && head[0] == 0x89 && head.AsSpan(1, 3).SequenceEqual("HDF"u8)) return ContainerKind.Hdf5;
+        return head.AsSpan().StartsWith("GRIB"u8) ? ContainerKind.Grib : ContainerKind.Unknown;
     }
 
     /// <summary>STORE-NAME.VAR.png in the current folder (out.zarr, sst → out.sst.png).</summary>

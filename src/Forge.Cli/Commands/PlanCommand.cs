@@ -7,6 +7,7 @@ using Forge.Core.Execution;
 using Forge.Core.Planning;
 using Forge.Core.Telemetry;
 using Forge.Recipes;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Forge.Cli.Commands;
@@ -57,7 +58,9 @@ internal static class PlanCommand
                     {
                         using var fetcher = FetcherFactory.Create(recipe, overrides, NullLogger.Instance, temp.Path);
                         // Remote classic netCDF inputs on servers that honour ranges: headers and coordinates by range, no download.
-                        var runner = new RecipeRunner(fetcher, Readers.CreateOpener(), NullProgressSink.Instance) { HeadersByRange = true };
+                        var log = ctx.Loggers.CreateLogger("forge.plan");
+                        var opener = Readers.CreateOpener(null, (url, why) => Inspection.InspectLog.NotByRange(log, url, why));
+                        var runner = new RecipeRunner(fetcher, opener, NullProgressSink.Instance) { HeadersByRange = true };
                         await using var prepared = await RecipeNameCheck.PrepareAsync(runner, recipe, probed, ct);
                         doc["inputs_read_by_range"] = prepared.ByRange.Inputs;
                         doc["range_bytes_fetched"] = prepared.ByRange.BytesFetched;

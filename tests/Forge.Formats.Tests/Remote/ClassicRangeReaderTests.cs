@@ -62,11 +62,64 @@ public sealed class ClassicRangeReaderTests(NetCdfFixtures fixtures)
         Assert.True(input.BytesFetched < 4096, $"{input.BytesFetched} bytes read for the header");
     }
 
-    [Fact]
-    public async Task A_netcdf4_or_unknown_file_is_not_read_by_range()
+    public static TheoryData<string> NetCdf4Fixtures => ["nc4classic", "nc4_classic_types", "nc4_extended", "nc4_features", "cdo_nc4_zip1", "cdo_nc4c_zip1", "oisst", "xarray_bears"];
+
+    [Theory]
+    [MemberData(nameof(NetCdf4Fixtures))]
+    public async Task NetCdf4_through_the_range_driver_gives_the_schema_and_values_netcdf_c_gives(string name)
     {
-        Assert.Null(await new DatasetOpener().OpenHeaderAsync(new FileRandomAccess(fixtures.PathOf("nc4_extended")), "auto"));
-        Assert.Null(await new DatasetOpener().OpenHeaderAsync(new FileRandomAccess(fixtures.PathOf("plain_h5py")), "auto"));
+        var path = fixtures.PathOf(name);
+        await using var local = NetCdfDatasetReader.Open(path);
+        string? why = null;
+        var input = new FileRandomAccess(path);
+        await using var remote = await new DatasetOpener { RangeFallback = (_, reason) => why = reason }.OpenHeaderAsync(input, "auto");
+        Assert.True(remote is not null, $"not read by range: {why}");
+        Assert.Equal(DatasetSummary.Format(local.Schema, "f"), DatasetSummary.Format(remote.Schema, "f"));
+        Assert.Equal(local.Schema.Dimensions.ToArray(), remote.Schema.Dimensions.ToArray());
+        foreach (var v in local.Schema.Variables)
+        {
+            var r = remote.Schema.GetVariable(v.Name);
+            Assert.Equal(v.IsCoordinate, r.IsCoordinate);
+            Assert.Equal(v.Attributes, r.Attributes);
+            Assert.Equal(v.Layout.Filters.ToArray(), r.Layout.Filters.ToArray());
+            Assert.Equal(v.Layout.Chunks.IsDefault ? [] : v.Layout.Chunks.ToArray(), r.Layout.Chunks.IsDefault ? [] : r.Layout.Chunks.ToArray());
+            if (v.DataType == DataType.String) continue;
+            await AssertSameAsync(local, remote, v, new long[v.Rank], [.. v.Shape]);
+            var start = v.Shape.Select(n => n > 2 ? 1L : 0L).ToArray();
+            var count = v.Shape.Select((n, d) => n > 2 ? n - 2 : n).ToArray();
+            await AssertSameAsync(local, remote, v, start, count);
+        }
+    }
+
+    [Fact]
+    public async Task A_netcdf4_header_and_its_coordinates_cost_a_small_part_of_the_file()
+    {
+        var path = fixtures.PathOf("oisst");
+        var input = new FileRandomAccess(path);
+        await using var reader = await new DatasetOpener().OpenHeaderAsync(input, "auto");
+        Assert.NotNull(reader);
+        var header = input.BytesFetched;
+        foreach (var name in new[] { "time", "lat", "lon" })
+        {
+            var v = reader.Schema.GetVariable(name);
+            await reader.ReadAsync(name, new long[] { 0 }, new long[] { v.Shape[0] }, new byte[v.Shape[0] * v.DataType.ElementSize()]);
+        }
+
+        // The fixture is small (84 KB); the large-file figure is RemoteHeaderTests'.
+        Assert.True(header < 16384 && input.BytesFetched < input.Length / 3, $"{header} bytes for the header, {input.BytesFetched} with coordinates, of {input.Length}");
+    }
+
+    [Fact]
+    public async Task Files_outside_what_netcdf_c_writes_are_not_read_by_range_and_say_why()
+    {
+        string? why = null;
+        var opener = new DatasetOpener { RangeFallback = (_, reason) => why = reason };
+        Assert.Null(await opener.OpenHeaderAsync(new FileRandomAccess(fixtures.PathOf("plain_h5py")), "auto"));
+        Assert.NotNull(why);
+        why = null;
+        Assert.Null(await opener.OpenHeaderAsync(new FileRandomAccess(Path.Combine(fixtures.Directory, "groups.nc")), "auto"));
+        Assert.Contains("sub-group", why, StringComparison.Ordinal);
+        Assert.Null(await opener.OpenHeaderAsync(new FileRandomAccess(fixtures.PathOf("oisst")), "auto", new Dictionary<string, object?> { ["header_check"] = "child_process" }));
     }
 
     [Fact]

@@ -7,8 +7,8 @@ namespace Forge.Integration.Tests.Cli;
 
 /// <summary>
 /// Header-only reads of remote files by HTTP range requests, against an in-process Kestrel server that counts the
-/// bytes it serves: <c>forge inspect URL</c> of classic, 64-bit offset and CDF-5 files (made by ncgen, many
-/// variables) reads a small fraction of each and prints what inspecting the local file prints; <c>forge plan</c>
+/// bytes it serves: <c>forge inspect URL</c> of classic, 64-bit offset, CDF-5, NetCDF-4 and NetCDF-4 classic-model
+/// files (made by ncgen and nccopy, many variables) reads a small fraction of each and prints what inspecting the local file prints; <c>forge plan</c>
 /// reads headers and coordinates only; a server that ignores ranges makes both download whole files (said in a log
 /// line); a truncated or damaged header fails naming the URL.
 /// </summary>
@@ -43,7 +43,18 @@ public sealed class RemoteHeaderTests : IDisposable
         var dir = Path.Combine(_work, "served");
         Directory.CreateDirectory(dir);
         var path = Path.Combine(dir, name + ".nc");
-        Processes.Check("ncgen", "-b", "-k", kind, "-o", path, cdl);
+        if (kind is "nc4" or "nc7")
+        {
+            // nccopy writes every variable's data (ncgen -k nc4 leaves unwritten chunks out), so the file is large.
+            var classic = Path.Combine(_work, name + ".classic.nc");
+            Processes.Check("ncgen", "-b", "-k", "classic", "-o", classic, cdl);
+            Processes.Check("nccopy", "-k", kind, classic, path);
+        }
+        else
+        {
+            Processes.Check("ncgen", "-b", "-k", kind, "-o", path, cdl);
+        }
+
         return path;
     }
 
@@ -51,6 +62,8 @@ public sealed class RemoteHeaderTests : IDisposable
     [InlineData("classic")]
     [InlineData("64-bit-offset")]
     [InlineData("cdf5")]
+    [InlineData("nc4")]
+    [InlineData("nc7")]
     public async Task Inspect_of_a_url_reads_a_small_fraction_and_prints_what_the_local_file_gives(string kind)
     {
         var path = MakeFile(kind, "big-" + kind);
@@ -76,6 +89,24 @@ public sealed class RemoteHeaderTests : IDisposable
         var text = (await ForgeCli.RunAsync("inspect", url)).Stdout;
         Assert.Contains("time: 1981-09-01T12:00:00 … 1981-10-10T12:00:00 (40 values)", text, StringComparison.Ordinal);
         Assert.Contains("float v5(time, lat, lon)", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_netcdf4_file_with_groups_is_downloaded_whole_said_in_a_log_line()
+    {
+        var cdl = Path.Combine(_work, "grouped.cdl");
+        File.WriteAllText(cdl, "netcdf grouped {\ndimensions:\n\tx = 3 ;\nvariables:\n\tint x(x) ;\ndata:\n\tx = 1, 2, 3 ;\n\ngroup: sub {\n  variables:\n\tint y ;\n  data:\n\ty = 7 ;\n  }\n}\n");
+        var dir = Path.Combine(_work, "grouped");
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, "grouped.nc");
+        Processes.Check("ncgen", "-b", "-k", "nc4", "-o", path, cdl);
+        await using var server = await StaticServer.StartAsync(dir);
+        var url = $"{server.BaseUrl}/grouped.nc";
+        var local = await ForgeCli.RunAsync("inspect", path);
+        var remote = await ForgeCli.RunAsync("inspect", url);
+        Assert.Equal(local.ExitCode, remote.ExitCode);
+        Assert.Equal(local.Stderr.Replace(path, url, StringComparison.Ordinal).Trim(), remote.Stderr[(remote.Stderr.IndexOf('\n', StringComparison.Ordinal) + 1)..].Trim());
+        Assert.Contains($"{url}: not read by range requests (it has a sub-group 'sub'); downloading the whole file", remote.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -116,14 +147,16 @@ public sealed class RemoteHeaderTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task Plan_reads_headers_and_coordinates_by_range_and_plans_what_whole_downloads_plan()
+    [Theory]
+    [InlineData("classic", "netcdf3")]
+    [InlineData("nc4", "netcdf4")]
+    public async Task Plan_reads_headers_and_coordinates_by_range_and_plans_what_whole_downloads_plan(string kind, string format)
     {
         string? dir = null;
         long total = 0;
         for (var k = 0; k < 3; k++)
         {
-            var path = MakeFile("classic", $"part{k}", firstDay: 40 * k);
+            var path = MakeFile(kind, $"part{k}", firstDay: 40 * k);
             dir = Path.GetDirectoryName(path)!;
             total += new FileInfo(path).Length;
         }
@@ -139,7 +172,7 @@ public sealed class RemoteHeaderTests : IDisposable
                 dim: time
                 keys:
                   list: [0, 1, 2]
-              format: netcdf3
+              format: {{format}}
               fetch: { retries: 1, timeout: 20s }
             target:
               zarr_format: 2
