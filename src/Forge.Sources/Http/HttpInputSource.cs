@@ -133,6 +133,57 @@ internal sealed class HttpInputSource : IInputSource
         }
     }
 
+    /// <summary>
+    /// One ranged GET of <c>destination.Length</c> bytes at <paramref name="offset"/> (same redirects and credentials as a
+    /// download), bounded as a whole by fetch.deadline, else fetch.timeout. After the first reply the request is
+    /// conditional (<c>If-Range</c>) on <paramref name="expected"/>. A 200 (the server ignored the range, or the file
+    /// changed) or an encoded body is returned as not honoured, without reading the body.
+    /// </summary>
+    public async Task<RangeReply> RangeAttemptAsync(InputRequest request, long offset, Memory<byte> destination, Forge.Core.Sources.InputValidators? expected, CancellationToken ct)
+    {
+        var limit = _options.Deadline ?? _options.EffectiveTimeout;
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(limit);
+        var last = offset + destination.Length - 1;
+        try
+        {
+            using var response = await SendFollowingRedirectsAsync(request, new Uri(request.RequestUrl), message =>
+            {
+                message.Headers.Range = new RangeHeaderValue(offset, last);
+                if (expected?.ETag is { } etag && EntityTagHeaderValue.TryParse(etag, out var tag) && !tag.IsWeak)
+                    message.Headers.IfRange = new RangeConditionHeaderValue(tag);
+                else if (expected?.LastModified is { } lm)
+                    message.Headers.IfRange = new RangeConditionHeaderValue(lm);
+            }, bounded.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (status == 416)
+                throw new FetchException(request.RedactedUrl, $"HTTP 416 for Range bytes={offset}-{last}: the range lies past the end of the file (length {response.Content.Headers.ContentRange?.Length?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "not given"})", status);
+            if (!response.IsSuccessStatusCode) throw StatusFailure(request, response);
+            var headers = response.Content.Headers;
+            var etagNow = response.Headers.ETag?.ToString();
+            var ranges = string.Join(",", response.Headers.AcceptRanges);
+            if (response.StatusCode != HttpStatusCode.PartialContent || headers.ContentEncoding.Count > 0 || headers.ContentRange is not { HasLength: true, HasRange: true })
+                return new RangeReply(false, headers.ContentLength ?? -1, 0, etagNow, headers.LastModified, ranges);
+
+            var range = headers.ContentRange;
+            if (range.From != offset || range.To < range.From || range.To > last)
+                throw new FetchException(request.RedactedUrl, $"the server answered Range bytes={offset}-{last} with Content-Range {range}");
+            var count = checked((int)(range.To!.Value - range.From!.Value + 1));
+            var body = await response.Content.ReadAsStreamAsync(bounded.Token).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                var got = await body.ReadAtLeastAsync(destination[..count], count, throwOnEndOfStream: false, bounded.Token).ConfigureAwait(false);
+                if (got < count) throw new TransientFetchException($"body shorter than Content-Range {range}: got {got} of {count} bytes");
+            }
+
+            return new RangeReply(true, range.Length!.Value, count, etagNow, headers.LastModified, ranges);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TransientFetchException && bounded.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new TransientFetchException($"range bytes={offset}-{last} not received within {limit.TotalSeconds:0.###}s", inner: e);
+        }
+    }
+
     /// <summary>How long a server that keeps the connection open after the body (despite Connection: close) is given to send more.</summary>
     private TimeSpan PastBodyWait => _options.EffectiveStallTimeout < TimeSpan.FromSeconds(2) ? _options.EffectiveStallTimeout : TimeSpan.FromSeconds(2);
 
@@ -251,3 +302,8 @@ internal sealed class HttpInputSource : IInputSource
         return null;
     }
 }
+
+/// <summary>What a ranged GET returned: <paramref name="Honoured"/> is false for a 200 (the whole file) or an encoded body.</summary>
+/// <param name="TotalLength">The file's length from Content-Range (or Content-Length of a 200; -1 when not given).</param>
+/// <param name="Count">Bytes written into the destination.</param>
+internal sealed record RangeReply(bool Honoured, long TotalLength, int Count, string? ETag, DateTimeOffset? LastModified, string AcceptRanges);
