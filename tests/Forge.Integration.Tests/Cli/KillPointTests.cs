@@ -35,7 +35,7 @@ public sealed class KillPointTests(ServedInputs inputs, MotoServerFixture moto) 
     public void Dispose() => CliWork.Delete(_work);
 
     /// <summary>Where the first run is killed: the stop rule, and whether the run is sharded (the rule then applies to <see cref="KilledStep"/>).</summary>
-    public sealed record KillPoint(string Name, string StopAt, string Phase, bool Sharded = false, string KilledStep = "run")
+    public sealed record KillPoint(string Name, string StopAt, string Phase, bool Sharded = false, string KilledStep = "run", bool Spill = false)
     {
         public override string ToString() => Name;
     }
@@ -57,13 +57,14 @@ public sealed class KillPointTests(ServedInputs inputs, MotoServerFixture moto) 
         new("publish", "stage=publish:1", "publish"),
         new("shard-upload", "chunk:5", "upload", Sharded: true, KilledStep: "shard 0/2"),
         new("finalize-publish", "stage=publish:1", "finalize", Sharded: true, KilledStep: "finalize"),
+        new("spill-assemble", "stage=assemble:1", "decode", Spill: true),
     }.ToDictionary(p => p.Name);
 
     private static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
         foreach (var target in new[] { "local", "s3" })
-            foreach (var name in new[] { "fetch-first-input", "fetch-middle-input", "decode-start", "encode-first-object", "upload-early", "upload-middle", "upload-last-object", "publish", "shard-upload", "finalize-publish" })
+            foreach (var name in new[] { "fetch-first-input", "fetch-middle-input", "decode-start", "encode-first-object", "upload-early", "upload-middle", "upload-last-object", "publish", "shard-upload", "finalize-publish", "spill-assemble" })
                 data.Add(target, name);
         return data;
     }
@@ -106,7 +107,7 @@ public sealed class KillPointTests(ServedInputs inputs, MotoServerFixture moto) 
         Assert.True(one.ExitCode == 0, one.Stderr);
         Assert.Equal(Objects, CliWork.JsonLines(one.Stdout).Count(e => e["event"]!.GetValue<string>() == "chunk"));
 
-        string[] Run(params string[] extra) => ["run", recipe, "--workers", "2", "--progress", "json", .. extra];
+        string[] Run(params string[] extra) => ["run", recipe, "--workers", "2", "--progress", "json", .. kill.Spill ? ["--strategy", "spill", "--max-memory", "96KiB"] : Array.Empty<string>(), .. extra];
         string[] Finalize() => ["finalize", recipe, "--progress", "json"];
 
         if (!kill.Sharded)
