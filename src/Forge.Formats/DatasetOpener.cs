@@ -26,6 +26,58 @@ public sealed class DatasetOpener : IDatasetOpener
         throw new DataException($"{path}: {problem}");
     }
 
+    /// <summary>Told why a range-read file is downloaded after all (its URL and the reason), for a log line.</summary>
+    public Action<string, string>? RangeFallback { get; init; }
+
+    /// <summary>
+    /// A remote file's header by range reads: classic netCDF (CDF-1/2/5) is parsed in managed code and its variables
+    /// read by range; NetCDF-4/HDF5 is opened by libhdf5 through a range-read driver and its netCDF-4 model built from
+    /// HDF5's API. Null for every other kind (GRIB, a kind the first bytes do not show), for HDF5 files outside what
+    /// netCDF-C writes (told to <see cref="RangeFallback"/>), and with <c>header_check: child_process</c>: the caller
+    /// downloads the file and uses <see cref="OpenAsync"/>.
+    /// </summary>
+    public async ValueTask<IDatasetReader?> OpenHeaderAsync(Forge.Core.Sources.IRandomAccessInput input, string format, IReadOnlyDictionary<string, object?>? options = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var head = new byte[(int)Math.Min(input.Length, 8)];
+        await input.ReadAsync(0, head, ct).ConfigureAwait(false);
+        var classic = head.Length >= 4 && head[0] == 'C' && head[1] == 'D' && head[2] == 'F' && head[3] is 1 or 2 or 5;
+        var hdf5 = head.AsSpan().SequenceEqual(HdfMagic);
+        var requested = (format ?? "auto").ToLowerInvariant();
+        if (requested is not ("auto" or "netcdf3" or "netcdf4" or "hdf5" or "grib"))
+            throw new ArgumentException($"unknown input format \"{format}\" (expected auto, netcdf3, netcdf4, hdf5 or grib)", nameof(format));
+        if (!classic && !hdf5) return null;
+        if (requested == "grib") throw new DataException($"{input.Url}: the recipe says grib but the file is {(hdf5 ? "NetCDF-4/HDF5" : "NetCDF-3")}");
+        IDatasetReader reader;
+        if (classic)
+        {
+            reader = await Remote.ClassicRangeReader.OpenAsync(input, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            if (NetCdfReadOptions.FromOptions(options, NetCdfOptions).HeaderCheck == HeaderCheck.ChildProcess)
+            {
+                RangeFallback?.Invoke(input.Url, "header_check: child_process checks NetCDF-4 headers in a child process, which needs the whole file");
+                return null;
+            }
+
+            var (opened, unsupported) = await Remote.Hdf5RangeReader.OpenAsync(input, ct).ConfigureAwait(false);
+            if (opened is null)
+            {
+                RangeFallback?.Invoke(input.Url, unsupported ?? "unsupported");
+                return null;
+            }
+
+            reader = opened;
+        }
+
+        if (NameProblem(reader.Schema) is not { } problem) return reader;
+        await reader.DisposeAsync().ConfigureAwait(false);
+        throw new DataException($"{input.Url}: {problem}");
+    }
+
+    private static ReadOnlySpan<byte> HdfMagic => [0x89, (byte)'H', (byte)'D', (byte)'F', (byte)'\r', (byte)'\n', 0x1a, (byte)'\n'];
+
     /// <summary>Names from the file become Zarr node names and store keys: a hostile one is refused here, naming the file.</summary>
     internal static string? NameProblem(DatasetSchema schema)
     {

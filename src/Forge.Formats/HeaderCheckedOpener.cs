@@ -16,11 +16,12 @@ public sealed class HeaderCheckedOpener : IDatasetOpener
     private readonly DatasetOpener _trusted;
     private readonly ConcurrentDictionary<(string Path, long Length, DateTime Modified), bool> _checked = new();
 
-    public HeaderCheckedOpener(Func<string, IReadOnlyDictionary<string, object?>?, CancellationToken, ValueTask<IDatasetReader>>? gribOpener, NetCdfReadOptions? defaults = null)
+    /// <param name="rangeFallback">Told why a remote file read by range is downloaded after all (URL, reason).</param>
+    public HeaderCheckedOpener(Func<string, IReadOnlyDictionary<string, object?>?, CancellationToken, ValueTask<IDatasetReader>>? gribOpener, NetCdfReadOptions? defaults = null, Action<string, string>? rangeFallback = null)
     {
         var options = defaults ?? NetCdfReadOptions.Default;
         _checking = new DatasetOpener { GribOpener = gribOpener, NetCdfOptions = options with { HeaderCheck = HeaderCheck.ChildProcess } };
-        _trusted = new DatasetOpener { GribOpener = gribOpener, NetCdfOptions = options with { HeaderCheck = HeaderCheck.InProcess } };
+        _trusted = new DatasetOpener { GribOpener = gribOpener, NetCdfOptions = options with { HeaderCheck = HeaderCheck.InProcess }, RangeFallback = rangeFallback };
     }
 
     public async ValueTask<IDatasetReader> OpenAsync(string path, string format, IReadOnlyDictionary<string, object?>? options = null, CancellationToken ct = default)
@@ -32,4 +33,12 @@ public sealed class HeaderCheckedOpener : IDatasetOpener
         _checked.TryAdd(key, true);
         return reader;
     }
+
+    /// <summary>
+    /// Header reads by range, in-process: classic netCDF is parsed in managed code; a NetCDF-4 header is parsed by
+    /// HDF5 in this process (the child-process check needs a local file; <c>header_check: child_process</c> in the
+    /// recipe makes such inputs download instead). See docs/readers.md "Header reads by range".
+    /// </summary>
+    public ValueTask<IDatasetReader?> OpenHeaderAsync(Forge.Core.Sources.IRandomAccessInput input, string format, IReadOnlyDictionary<string, object?>? options = null, CancellationToken ct = default) =>
+        _trusted.OpenHeaderAsync(input, format, options, ct);
 }

@@ -66,6 +66,9 @@ public sealed record FetchOptions(
     /// <summary>Redirects followed per http request (recipe <c>fetch.max_redirects</c>).</summary>
     public int MaxRedirects { get; init; } = 10;
 
+    /// <summary>Bytes of 4 KiB blocks one range-read input keeps in memory (header reads by HTTP range, 32 MiB by default).</summary>
+    public long RangeCacheBytes { get; init; } = 32L << 20;
+
     /// <summary>The window over which <see cref="MinRate"/> is averaged; by default the response timeout.</summary>
     public TimeSpan? RateWindow { get; init; }
 

@@ -127,6 +127,74 @@ public sealed partial class InputFetcher : IInputFetcher, IDisposable
         }
     }
 
+    /// <summary>
+    /// Random access by HTTP range requests (<see cref="HttpRangeInput"/>: 64 KiB blocks, at most
+    /// <see cref="FetchOptions.RangeCacheBytes"/> cached) with this fetcher's retries, host limits, credentials,
+    /// deadlines and scrubbing. Null for local files, inputs already in a local cache, offline runs, non-http(s) URLs
+    /// and servers that do not honour ranges (logged): the caller then downloads the input with <see cref="FetchAsync"/>.
+    /// </summary>
+    public async ValueTask<IRandomAccessInput?> OpenRandomAccessAsync(string url, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(url);
+        if (FileInputSource.TryGetLocalPath(url, out _) || _options.Offline) return null;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")) return null;
+        var redacted = Redact(url);
+        if (_cache is { IsLocal: true } && !_options.RefreshCache && _cache.TryGetLocalPath(InputCache.EntryKey(redacted), out var cached) && File.Exists(cached)) return null;
+        RegisterUserInfo(url);
+        var source = (HttpInputSource)SourceFor(uri, redacted);
+        var request = new InputRequest(uri, redacted, _credentials.Resolve(redacted, uri.Host), _credentials.AppendQuerySecrets(redacted, StripUserInfo(url, uri)));
+        try
+        {
+            var input = await HttpRangeInput.OpenAsync(redacted, (offset, destination, expected, token) => RangeWithRetriesAsync(source, request, offset, destination, expected, token),
+                _options.RangeCacheBytes, ct).ConfigureAwait(false);
+            if (input is null) Log.RangesNotHonoured(_logger, redacted);
+            return input;
+        }
+        catch (FetchException e)
+        {
+            var reason = _scrubber.Scrub(e.Reason);
+            Log.Failed(_logger, redacted, reason);
+            if (reason == e.Reason && e.Url == redacted) throw;
+            throw new FetchException(redacted, reason, e.StatusCode);
+        }
+    }
+
+    private async Task<RangeReply> RangeWithRetriesAsync(HttpInputSource source, InputRequest request, long offset, Memory<byte> destination, InputValidators? expected, CancellationToken ct)
+    {
+        var retries = 0;
+        var context = ResilienceContextPool.Shared.Get(ct);
+        context.Properties.Set(RetryPipelineFactory.RetryObserver, (attempt, delay, reason) =>
+        {
+            retries++;
+            Log.Retrying(_logger, request.RedactedUrl, attempt + 1, delay.TotalMilliseconds, _scrubber.Scrub(reason));
+        });
+        var hostKey = $"{request.Uri.Scheme}://{request.Uri.Authority}";
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static async (ctx, s) =>
+                {
+                    using var slot = await s.Self._hosts.AcquireAsync(s.HostKey, ctx.CancellationToken).ConfigureAwait(false);
+                    return await s.Source.RangeAttemptAsync(s.Request, s.Offset, s.Destination, s.Expected, ctx.CancellationToken).ConfigureAwait(false);
+                },
+                context,
+                (Self: this, HostKey: hostKey, Source: source, Request: request, Offset: offset, Destination: destination, Expected: expected)).ConfigureAwait(false);
+        }
+        catch (TransientFetchException e)
+        {
+            var reason = _options.Retries > 0 ? $"{e.Reason} (gave up after {retries} retries)" : e.Reason;
+            throw new FetchException(request.RedactedUrl, _scrubber.Scrub(reason), e.StatusCode);
+        }
+        catch (FetchException e)
+        {
+            throw new FetchException(request.RedactedUrl, _scrubber.Scrub(e.Reason), e.StatusCode);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
     private static InputValidators LocalValidators(FileInfo info) => new(info.Length, null, new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero));
 
     public void Dispose()

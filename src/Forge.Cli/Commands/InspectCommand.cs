@@ -7,11 +7,13 @@ using Forge.Cli.Inspection;
 using Forge.Cli.Plotting;
 using Forge.Core.Arrays;
 using Forge.Core.Datasets;
+using Forge.Core.Sources;
 using Forge.Core.Storage;
 using Forge.Core.Zarr;
 using Forge.Formats;
 using Forge.Formats.Inspect;
 using Forge.Sources;
+using Microsoft.Extensions.Logging;
 
 namespace Forge.Cli.Commands;
 
@@ -71,25 +73,61 @@ internal static class InspectCommand
                 throw new IOException($"{source}: a folder, but not a Zarr store (no zarr.json or .zgroup in it)");
 
             var temp = Directory.CreateTempSubdirectory("forge-inspect-");
+            IRandomAccessInput? remote = null;
+            FetchedInput? file = null;
+            IDatasetReader? reader = null;
             try
             {
+                var url = source.Contains("://", StringComparison.Ordinal) ? source : Path.GetFullPath(source);
+                var logger = ctx.Loggers.CreateLogger("forge.inspect");
                 using var fetcher = new InputFetcher(new FetchOptions(), null, ctx.Loggers.CreateLogger("forge.sources"), temp.FullName);
-                await using var file = await fetcher.FetchAsync(source.Contains("://", StringComparison.Ordinal) ? source : Path.GetFullPath(source), ct);
-                var kind = FormatSniffer.Sniff(file.LocalPath);
-                if (kind == ContainerKind.Unknown)
-                    throw new DataException($"{file.Url}: not NetCDF, HDF5, GRIB or Zarr (starts with {Preview(file.LocalPath)}); inspect reads netCDF-3/4, HDF5 and GRIB 1/2 files and Zarr v2/v3 stores");
-                if (gribFilter is not null && kind != ContainerKind.Grib)
-                    throw new DataException($"{file.Url}: --filter applies to GRIB files only, and this one is {(kind == ContainerKind.NetCdf3 ? "NetCDF-3" : "NetCDF-4/HDF5")}");
                 IReadOnlyDictionary<string, object?>? options = gribFilter is null ? null : new Dictionary<string, object?> { ["filter"] = gribFilter };
-                await using var reader = await Readers.CreateOpener().OpenAsync(file.LocalPath, "auto", options, ct);
-                var ranges = await CoordinateRangesAsync(reader, file.Url, ct);
-                if (asJson)
+                var told = false;
+                var opener = Readers.CreateOpener(null, (u, why) => { told = true; InspectLog.NotByRange(logger, u, why); });
+                var kind = ContainerKind.Unknown;
+                string shown;
+
+                // A remote file on a server that honours ranges: only the header and the coordinates' bytes are read.
+                if (gribFilter is null && (remote = await fetcher.OpenRandomAccessAsync(url, ct)) is not null)
                 {
-                    ctx.Stdout.WriteLine(DescribeFile(reader.Schema, file.Url, kind, ranges).ToJsonString(Indented));
+                    kind = await KindAsync(remote, ct);
+                    reader = await opener.OpenHeaderAsync(remote, "auto", null, ct);
+                    if (reader is null && !told) InspectLog.NotByRange(logger, remote.Url, kind == ContainerKind.Grib ? "GRIB is read from whole messages" : "its kind is not known from its first bytes");
+                }
+
+                if (reader is not null)
+                {
+                    shown = remote!.Url;
                 }
                 else
                 {
-                    var cdl = DatasetSummary.Format(reader.Schema, file.Url);
+                    file = await fetcher.FetchAsync(url, ct);
+                    shown = file.Url;
+                    kind = FormatSniffer.Sniff(file.LocalPath);
+                    if (kind == ContainerKind.Unknown)
+                        throw new DataException($"{file.Url}: not NetCDF, HDF5, GRIB or Zarr (starts with {Preview(file.LocalPath)}); inspect reads netCDF-3/4, HDF5 and GRIB 1/2 files and Zarr v2/v3 stores");
+                    if (gribFilter is not null && kind != ContainerKind.Grib)
+                        throw new DataException($"{file.Url}: --filter applies to GRIB files only, and this one is {(kind == ContainerKind.NetCdf3 ? "NetCDF-3" : "NetCDF-4/HDF5")}");
+                    try
+                    {
+                        reader = await opener.OpenAsync(file.LocalPath, "auto", options, ct);
+                    }
+                    catch (DataException e) when (file.LocalPath != file.Url && e.Message.Contains(file.LocalPath, StringComparison.Ordinal))
+                    {
+                        // A downloaded file is named by its URL, not the temporary copy.
+                        throw new DataException(e.Message.Replace(file.LocalPath, file.Url, StringComparison.Ordinal), e);
+                    }
+                }
+
+                var ranges = await CoordinateRangesAsync(reader, shown, ct);
+                if (file is null && remote is not null) InspectLog.ReadByRange(logger, remote.Url, remote.BytesFetched, remote.Length, remote.Requests);
+                if (asJson)
+                {
+                    ctx.Stdout.WriteLine(DescribeFile(reader.Schema, shown, kind, ranges).ToJsonString(Indented));
+                }
+                else
+                {
+                    var cdl = DatasetSummary.Format(reader.Schema, shown);
                     var sb = new StringBuilder(cdl.TrimEnd('\n', '}').TrimEnd('\n')).Append('\n');
                     // As CDL comments, so ncgen still reads the header.
                     if (ranges.Count > 0)
@@ -105,10 +143,23 @@ internal static class InspectCommand
             }
             finally
             {
+                if (reader is not null) await reader.DisposeAsync();
+                if (file is not null) await file.DisposeAsync();
+                if (remote is not null) await remote.DisposeAsync();
                 try { temp.Delete(true); } catch (IOException) { }
             }
         }));
         return cmd;
+    }
+
+    /// <summary>What the first bytes of a range-read file show (classic netCDF, HDF5, GRIB, else unknown).</summary>
+    private static async Task<ContainerKind> KindAsync(IRandomAccessInput input, CancellationToken ct)
+    {
+        var head = new byte[(int)Math.Min(input.Length, 8)];
+        await input.ReadAsync(0, head, ct);
+        if (head.Length >= 4 && head.AsSpan(0, 3).SequenceEqual("CDF"u8) && head[3] is 1 or 2 or 5) return ContainerKind.NetCdf3;
+        if (head.Length >= 4 && head[0] == 0x89 && head.AsSpan(1, 3).SequenceEqual("HDF"u8)) return ContainerKind.Hdf5;
+        return head.AsSpan().StartsWith("GRIB"u8) ? ContainerKind.Grib : ContainerKind.Unknown;
     }
 
     /// <summary>STORE-NAME.VAR.png in the current folder (out.zarr, sst → out.sst.png).</summary>

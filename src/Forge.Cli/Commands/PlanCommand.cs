@@ -7,6 +7,7 @@ using Forge.Core.Execution;
 using Forge.Core.Planning;
 using Forge.Core.Telemetry;
 using Forge.Recipes;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Forge.Cli.Commands;
@@ -56,8 +57,16 @@ internal static class PlanCommand
                     try
                     {
                         using var fetcher = FetcherFactory.Create(recipe, overrides, NullLogger.Instance, temp.Path);
-                        var runner = new RecipeRunner(fetcher, Readers.CreateOpener(), NullProgressSink.Instance);
+                        // Remote classic netCDF inputs on servers that honour ranges: headers and coordinates by range, no download.
+                        var log = ctx.Loggers.CreateLogger("forge.plan");
+                        var opener = Readers.CreateOpener(null, (url, why) => Inspection.InspectLog.NotByRange(log, url, why));
+                        var runner = new RecipeRunner(fetcher, opener, NullProgressSink.Instance) { HeadersByRange = true };
                         await using var prepared = await RecipeNameCheck.PrepareAsync(runner, recipe, probed, ct);
+                        doc["inputs_read_by_range"] = prepared.ByRange.Inputs;
+                        doc["range_bytes_fetched"] = prepared.ByRange.BytesFetched;
+                        doc["range_inputs_bytes"] = prepared.ByRange.InputBytes;
+                        doc["inputs_downloaded"] = prepared.Files.Count;
+                        doc["bytes_downloaded"] = prepared.BytesIn;
                         var keys = mode == "first" ? request.Inputs.Max(i => i.ConcatIndex) + 1 : 1;
                         var plan = keys > 1
                             ? RechunkPlanner.Plan(Extrapolate(prepared.Dataset, keys), request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers, request.Strategy)
@@ -177,6 +186,12 @@ internal static class PlanCommand
     {
         w.WriteLine($"recipe {doc["recipe"]} → {doc["target"]} (Zarr v{doc["zarr_format"]})");
         w.WriteLine($"  inputs: {doc["inputs"]}, concat along '{doc["concat_dim"]}'; fetched and opened for this plan: {doc["inputs_read"]} (--probe {doc["probe"]})");
+        if (doc["inputs_read_by_range"] is { } ranged && ranged.GetValue<int>() > 0)
+        {
+            w.WriteLine($"    read by range (header and coordinates only): {ranged} inputs, {Sizes.Format(doc["range_bytes_fetched"]!.GetValue<long>())} of {Sizes.Format(doc["range_inputs_bytes"]!.GetValue<long>())}; " +
+                        $"downloaded whole: {doc["inputs_downloaded"]} ({Sizes.Format(doc["bytes_downloaded"]!.GetValue<long>())})");
+        }
+
         w.WriteLine($"    first: {doc["first_input"]}");
         w.WriteLine($"    last:  {doc["last_input"]}");
         if (doc["plan"] is not JsonObject plan)

@@ -26,4 +26,12 @@ public interface IDatasetOpener
     /// <param name="format">"auto", "netcdf3", "netcdf4", "hdf5" or "grib".</param>
     /// <param name="options">Format-specific options (e.g. GRIB filter), may be null.</param>
     ValueTask<IDatasetReader> OpenAsync(string path, string format, IReadOnlyDictionary<string, object?>? options = null, CancellationToken ct = default);
+
+    /// <summary>
+    /// Opens a remote input's header by range reads (<see cref="Sources.IRandomAccessInput"/>): the schema, and reads
+    /// of variables by range (coordinates and other small variables). Null when this format's header cannot be read
+    /// that way; then the caller downloads the input and uses <see cref="OpenAsync"/>.
+    /// </summary>
+    ValueTask<IDatasetReader?> OpenHeaderAsync(Sources.IRandomAccessInput input, string format, IReadOnlyDictionary<string, object?>? options = null, CancellationToken ct = default) =>
+        ValueTask.FromResult<IDatasetReader?>(null);
 }

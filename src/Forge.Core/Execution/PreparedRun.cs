@@ -34,6 +34,9 @@ public sealed class PreparedRun(RunRequest request, RunPlan plan, ImmutableDicti
     /// <summary>The store's finished part the known inputs were written into; their data is read back from there.</summary>
     public AppendBase? Base { get; init; }
 
+    /// <summary>Inputs whose header was read by range requests instead of a download (<see cref="RecipeRunner.HeadersByRange"/>): not in <see cref="Files"/>.</summary>
+    public RangeReads ByRange { get; init; } = new(0, 0, 0);
+
     public long BytesIn => Files.Values.Sum(f => f.Bytes);
 
     public async ValueTask DisposeAsync()

@@ -21,6 +21,12 @@ namespace Forge.Core.Execution;
 public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, IProgressSink progress)
 {
     /// <summary>
+    /// Read remote inputs' headers by range requests where the server and the format allow it, instead of downloading
+    /// them (<c>forge plan</c>). A run prepared this way cannot be executed: those inputs have no local file.
+    /// </summary>
+    public bool HeadersByRange { get; init; }
+
+    /// <summary>
     /// Fetches and inspects every input, combines and plans. The caller disposes the result. With the target's
     /// <paramref name="ledger"/>, inputs of the store's finished part whose source still reports the recorded size
     /// and ETag/Last-Modified are not downloaded: the ledger's record of them stands in (a rerun or an append
@@ -32,7 +38,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         // Inputs unchanged since the last run are not fetched: the totals count those that are.
         progress.Totals(new ProgressTotals("fetch") { Inputs = request.Inputs.Length - known.Count, InputBytes = known.Count == 0 ? LocalInputBytes(request) : null });
         progress.Stage("schema", known.Count == 0 ? $"inspecting {request.Inputs.Length} inputs" : $"inspecting {request.Inputs.Length - known.Count} inputs ({known.Count} unchanged since the last run, not fetched)");
-        var (inputs, files) = await SchemaPass.RunAsync(request, fetcher, opener, progress, ct, known);
+        var (inputs, files, byRange) = await SchemaPass.RunAsync(request, fetcher, opener, progress, ct, known, HeadersByRange);
         try
         {
             var dataset = DatasetCombiner.Combine(request.ConcatDim, inputs);
@@ -43,7 +49,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
             }
 
             var plan = RechunkPlanner.Plan(dataset, request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers, request.Strategy);
-            return new PreparedRun(request, plan, files, InputsDigest(request)) { Inputs = inputs, Known = known, Recorded = recorded, Base = appendBase };
+            return new PreparedRun(request, plan, files, InputsDigest(request)) { Inputs = inputs, Known = known, Recorded = recorded, Base = appendBase, ByRange = byRange };
         }
         catch
         {
@@ -92,6 +98,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         var clock = Stopwatch.StartNew();
         var request = run.Request;
         var shard = request.Shard;
+        if (run.ByRange.Inputs > 0) throw new InvalidOperationException("a run prepared from headers read by range (HeadersByRange) has no local inputs to execute");
         await using var lease = await ledger.AcquireAsync($"forge run {request.RecipeId}", shard, ct);
         var identity = await RunIdentity.BuildAsync(run, writer, ct);
         var (state, detail) = await ledger.InspectAsync(identity, ct);

@@ -14,14 +14,18 @@ namespace Forge.Core.Execution;
 /// <summary>
 /// Opens every input once (headers, the concat coordinate, digests of static variables), in parallel up to the
 /// fetch concurrency. Like pangeo-forge's DetermineSchema, this is a barrier: nothing is written before it ends.
+/// With <c>headersByRange</c> (forge plan), a remote input whose server honours ranges and whose format's header can
+/// be read that way (classic netCDF) is not downloaded: its header, concat coordinate and static variables are read
+/// by range requests, and it has no local file in the result.
 /// </summary>
 internal static class SchemaPass
 {
-    public static async Task<(List<InputDataset> Inputs, ImmutableDictionary<(int, int), FetchedInput> Files)> RunAsync(
+    public static async Task<(List<InputDataset> Inputs, ImmutableDictionary<(int, int), FetchedInput> Files, RangeReads ByRange)> RunAsync(
         RunRequest request, IInputFetcher fetcher, IDatasetOpener opener, IProgressSink progress, CancellationToken ct,
-        IReadOnlyDictionary<(int, int), InputRecord>? known = null)
+        IReadOnlyDictionary<(int, int), InputRecord>? known = null, bool headersByRange = false)
     {
         var results = new ConcurrentDictionary<(int, int), (InputDataset, FetchedInput)>();
+        var byRange = new ConcurrentDictionary<(int, int), (InputDataset Dataset, long Bytes, long Length)>();
         known ??= ImmutableDictionary<(int, int), InputRecord>.Empty;
         try
         {
@@ -29,6 +33,12 @@ internal static class SchemaPass
             // schema pass result recorded with them is what this pass would find.
             await Parallel.ForEachAsync(request.Inputs.Where(i => !known.ContainsKey((i.ConcatIndex, i.MergeIndex))), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, request.FetchConcurrency), CancellationToken = ct }, async (input, token) =>
             {
+                if (headersByRange && await InspectByRangeAsync(request, fetcher, opener, input, progress, token) is { } ranged)
+                {
+                    byRange[(input.ConcatIndex, input.MergeIndex)] = ranged;
+                    return;
+                }
+
                 var file = await fetcher.FetchAsync(input.Url, token);
                 results[(input.ConcatIndex, input.MergeIndex)] = (null!, file); // registered first so it is cleaned up on failure
                 progress.InputFetched(file.Url, file.Bytes, file.FromCache, file.Retries);
@@ -42,8 +52,38 @@ internal static class SchemaPass
             throw;
         }
 
-        var inputs = results.Values.Select(r => r.Item1).Concat(known.Values.Select(k => k.Dataset)).OrderBy(i => i.ConcatIndex).ThenBy(i => i.MergeIndex).ToList();
-        return (inputs, results.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.Item2));
+        var inputs = results.Values.Select(r => r.Item1).Concat(byRange.Values.Select(r => r.Dataset)).Concat(known.Values.Select(k => k.Dataset))
+            .OrderBy(i => i.ConcatIndex).ThenBy(i => i.MergeIndex).ToList();
+        var ranges = new RangeReads(byRange.Count, byRange.Values.Sum(r => r.Bytes), byRange.Values.Sum(r => r.Length));
+        return (inputs, results.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.Item2), ranges);
+    }
+
+    /// <summary>The input's schema-pass result from range reads, or null when it must be downloaded (not remote, no ranges, a format read only from local files).</summary>
+    private static async Task<(InputDataset Dataset, long Bytes, long Length)?> InspectByRangeAsync(
+        RunRequest request, IInputFetcher fetcher, IDatasetOpener opener, RunInput input, IProgressSink progress, CancellationToken ct)
+    {
+        var remote = await fetcher.OpenRandomAccessAsync(input.Url, ct);
+        if (remote is null) return null;
+        await using (remote)
+        {
+            IDatasetReader? reader;
+            try
+            {
+                reader = await opener.OpenHeaderAsync(remote, request.Format, request.FormatOptions, ct);
+            }
+            catch (DataException ex)
+            {
+                throw new DataException(ex.Message.Contains(remote.Url, StringComparison.Ordinal) ? ex.Message : $"{remote.Url}: {ex.Message}", ex);
+            }
+
+            if (reader is null) return null;
+            await using (reader)
+            {
+                var dataset = await InspectReaderAsync(request, reader, input, remote.Url, remote.Url, ct);
+                progress.InputFetched(remote.Url, remote.BytesFetched, false, 0);
+                return (dataset, remote.BytesFetched, remote.Length);
+            }
+        }
     }
 
     private static async Task<InputDataset> InspectAsync(RunRequest request, IDatasetOpener opener, RunInput input, FetchedInput file, CancellationToken ct)
@@ -62,30 +102,36 @@ internal static class SchemaPass
 
         await using (reader)
         {
-            var once = new OpenedReader(reader);
-            var transformed = ConcatDimensionExpansion.Apply(TransformApplier.Apply(reader.Schema, request.Transforms, file.Url), request.ConcatDim);
-            var pending = new InputDataset(input.ConcatIndex, input.MergeIndex, file.Url, transformed, null, ImmutableDictionary<string, string>.Empty);
-
-            double[]? coordinate = null;
-            if (transformed.Schema.FindVariable(request.ConcatDim) is { IsDimensionCoordinate: true } coord)
-            {
-                using var raw = await InputReading.ReadAsync(once, request, pending, file.LocalPath, coord.Name, [0], [coord.Shape[0]], ct);
-                coordinate = ToDoubles(raw.Memory.Span, transformed.Origins[coord.Name].SourceDataType);
-            }
-
-            var digests = ImmutableDictionary.CreateBuilder<string, string>();
-            var kept = ImmutableDictionary.CreateBuilder<string, byte[]>();
-            foreach (var v in transformed.Schema.Variables)
-            {
-                if (v.Dimensions.Contains(request.ConcatDim) || v.DataType == DataType.String) continue;
-                var start = new long[v.Rank];
-                using var raw = await InputReading.ReadAsync(once, request, pending, file.LocalPath, v.Name, start, [.. v.Shape], ct);
-                digests[v.Name] = Convert.ToHexString(SHA256.HashData(raw.Memory.Span));
-                if (raw.Memory.Length <= InputDataset.KeptValueBytes) kept[v.Name] = raw.Memory.ToArray();
-            }
-
-            return pending with { ConcatCoordinate = coordinate, StaticDigests = digests.ToImmutable(), StaticValues = kept.ToImmutable() };
+            return await InspectReaderAsync(request, reader, input, file.Url, file.LocalPath, ct);
         }
+    }
+
+    /// <summary>Header, concat coordinate and digests of the static variables of one open input.</summary>
+    private static async Task<InputDataset> InspectReaderAsync(RunRequest request, IDatasetReader reader, RunInput input, string url, string localPath, CancellationToken ct)
+    {
+        var once = new OpenedReader(reader);
+        var transformed = ConcatDimensionExpansion.Apply(TransformApplier.Apply(reader.Schema, request.Transforms, url), request.ConcatDim);
+        var pending = new InputDataset(input.ConcatIndex, input.MergeIndex, url, transformed, null, ImmutableDictionary<string, string>.Empty);
+
+        double[]? coordinate = null;
+        if (transformed.Schema.FindVariable(request.ConcatDim) is { IsDimensionCoordinate: true } coord)
+        {
+            using var raw = await InputReading.ReadAsync(once, request, pending, localPath, coord.Name, [0], [coord.Shape[0]], ct);
+            coordinate = ToDoubles(raw.Memory.Span, transformed.Origins[coord.Name].SourceDataType);
+        }
+
+        var digests = ImmutableDictionary.CreateBuilder<string, string>();
+        var kept = ImmutableDictionary.CreateBuilder<string, byte[]>();
+        foreach (var v in transformed.Schema.Variables)
+        {
+            if (v.Dimensions.Contains(request.ConcatDim) || v.DataType == DataType.String) continue;
+            var start = new long[v.Rank];
+            using var raw = await InputReading.ReadAsync(once, request, pending, localPath, v.Name, start, [.. v.Shape], ct);
+            digests[v.Name] = Convert.ToHexString(SHA256.HashData(raw.Memory.Span));
+            if (raw.Memory.Length <= InputDataset.KeptValueBytes) kept[v.Name] = raw.Memory.ToArray();
+        }
+
+        return pending with { ConcatCoordinate = coordinate, StaticDigests = digests.ToImmutable(), StaticValues = kept.ToImmutable() };
     }
 
     /// <summary>Hands out the already-open reader of this input; disposing a lease leaves it open.</summary>
@@ -119,3 +165,6 @@ internal static class SchemaPass
         return result;
     }
 }
+
+/// <summary>What the schema pass read by range requests instead of downloading: inputs, bytes transferred, the inputs' total size.</summary>
+public sealed record RangeReads(int Inputs, long BytesFetched, long InputBytes);

@@ -38,6 +38,13 @@ public interface IInputFetcher
     /// modification time). Null when the source cannot tell (then a run that must know downloads and hashes it).
     /// </summary>
     ValueTask<InputValidators?> ProbeAsync(string url, CancellationToken ct = default) => ValueTask.FromResult<InputValidators?>(null);
+
+    /// <summary>
+    /// Random access to a remote input by range requests, for reading headers without downloading it. Null when
+    /// that is not possible or not worth it (a local file, a cached input, offline, a scheme without ranges, a server
+    /// that does not honour ranges): then <see cref="FetchAsync"/> is the way.
+    /// </summary>
+    ValueTask<IRandomAccessInput?> OpenRandomAccessAsync(string url, CancellationToken ct = default) => ValueTask.FromResult<IRandomAccessInput?>(null);
 }
 
 /// <summary>

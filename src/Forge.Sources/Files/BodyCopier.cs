@@ -11,11 +11,11 @@ namespace Forge.Sources;
 /// <param name="MaxBytesReason">Why <paramref name="MaxBytes"/> is the limit, for the message.</param>
 internal sealed record BodyLimits(TimeSpan StallTimeout, long MinRate, TimeSpan RateWindow, long MaxBytes, string MaxBytesReason)
 {
-    public static BodyLimits From(FetchOptions options, long? declaredTotal)
+    public static BodyLimits From(FetchOptions options, long? declaredTotal, string declaredName = "the declared length")
     {
         var max = options.MaxSize;
         var reason = $"fetch.max_size ({Sizes(max)})";
-        if (declaredTotal is { } declared && declared < max) (max, reason) = (declared, $"the declared length ({declared} bytes)");
+        if (declaredTotal is { } declared && declared < max) (max, reason) = (declared, $"{declaredName} ({declared} bytes)");
         return new BodyLimits(options.EffectiveStallTimeout, options.MinRate, options.EffectiveRateWindow, max, reason);
     }
 

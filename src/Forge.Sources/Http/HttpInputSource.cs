@@ -23,6 +23,8 @@ internal sealed class HttpInputSource : IInputSource
             ConnectTimeout = options.EffectiveTimeout,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             MaxConnectionsPerServer = Math.Max(1, options.Concurrency),
+            // Sees the bytes past a declared Content-Length, which the handler drops silently (see ResponseTapStream).
+            PlaintextStreamFilter = (context, _) => ValueTask.FromResult(ResponseTapStream.Attach(context)),
         };
         _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("forge", "0.1"));
@@ -104,15 +106,86 @@ internal sealed class HttpInputSource : IInputSource
         if (etagNow is not null) state.ETag = etagNow;
         if (headers.LastModified is { } modified) state.LastModified = modified;
 
-        var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        await using (body.ConfigureAwait(false))
+        var tap = ResponseTapStream.Of(response);
+        tap?.HoldOpen();
+        try
         {
-            await BodyCopier.CopyAsync(body, file, BodyLimits.From(_options, state.ExpectedSize), ct).ConfigureAwait(false);
-        }
+            var start = file.Length;
+            var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                await BodyCopier.CopyAsync(body, file, BodyLimits.From(_options, state.ExpectedSize, "its Content-Length"), ct).ConfigureAwait(false);
+            }
 
-        if (state.ExpectedSize is { } expected && file.Length != expected)
-            throw new TransientFetchException($"body shorter than Content-Length: got {file.Length} of {expected} bytes");
+            if (state.ExpectedSize is { } expected && file.Length != expected)
+                throw new TransientFetchException($"body shorter than Content-Length: got {file.Length} of {expected} bytes");
+
+            // A chunked body has no declared end to read past (its length was checked above when it also declared one).
+            if (tap is not null && headers.ContentLength is { } declared && response.Headers.TransferEncodingChunked != true
+                && await tap.BytesPastBodyAsync(file.Length - start, PastBodyWait, ct).ConfigureAwait(false) > 0)
+            {
+                throw new FetchException("", $"the body is longer than its Content-Length ({declared} bytes): the server sent more after it; cut at {declared} bytes");
+            }
+        }
+        finally
+        {
+            tap?.Release();
+        }
     }
+
+    /// <summary>
+    /// One ranged GET of <c>destination.Length</c> bytes at <paramref name="offset"/> (same redirects and credentials as a
+    /// download), bounded as a whole by fetch.deadline, else fetch.timeout. After the first reply the request is
+    /// conditional (<c>If-Range</c>) on <paramref name="expected"/>. A 200 (the server ignored the range, or the file
+    /// changed) or an encoded body is returned as not honoured, without reading the body.
+    /// </summary>
+    public async Task<RangeReply> RangeAttemptAsync(InputRequest request, long offset, Memory<byte> destination, Forge.Core.Sources.InputValidators? expected, CancellationToken ct)
+    {
+        var limit = _options.Deadline ?? _options.EffectiveTimeout;
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(limit);
+        var last = offset + destination.Length - 1;
+        try
+        {
+            using var response = await SendFollowingRedirectsAsync(request, new Uri(request.RequestUrl), message =>
+            {
+                message.Headers.Range = new RangeHeaderValue(offset, last);
+                if (expected?.ETag is { } etag && EntityTagHeaderValue.TryParse(etag, out var tag) && !tag.IsWeak)
+                    message.Headers.IfRange = new RangeConditionHeaderValue(tag);
+                else if (expected?.LastModified is { } lm)
+                    message.Headers.IfRange = new RangeConditionHeaderValue(lm);
+            }, bounded.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (status == 416)
+                throw new FetchException(request.RedactedUrl, $"HTTP 416 for Range bytes={offset}-{last}: the range lies past the end of the file (length {response.Content.Headers.ContentRange?.Length?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "not given"})", status);
+            if (!response.IsSuccessStatusCode) throw StatusFailure(request, response);
+            var headers = response.Content.Headers;
+            var etagNow = response.Headers.ETag?.ToString();
+            var ranges = string.Join(",", response.Headers.AcceptRanges);
+            if (response.StatusCode != HttpStatusCode.PartialContent || headers.ContentEncoding.Count > 0 || headers.ContentRange is not { HasLength: true, HasRange: true })
+                return new RangeReply(false, headers.ContentLength ?? -1, 0, etagNow, headers.LastModified, ranges);
+
+            var range = headers.ContentRange;
+            if (range.From != offset || range.To < range.From || range.To > last)
+                throw new FetchException(request.RedactedUrl, $"the server answered Range bytes={offset}-{last} with Content-Range {range}");
+            var count = checked((int)(range.To!.Value - range.From!.Value + 1));
+            var body = await response.Content.ReadAsStreamAsync(bounded.Token).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                var got = await body.ReadAtLeastAsync(destination[..count], count, throwOnEndOfStream: false, bounded.Token).ConfigureAwait(false);
+                if (got < count) throw new TransientFetchException($"body shorter than Content-Range {range}: got {got} of {count} bytes");
+            }
+
+            return new RangeReply(true, range.Length!.Value, count, etagNow, headers.LastModified, ranges);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TransientFetchException && bounded.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new TransientFetchException($"range bytes={offset}-{last} not received within {limit.TotalSeconds:0.###}s", inner: e);
+        }
+    }
+
+    /// <summary>How long a server that keeps the connection open after the body (despite Connection: close) is given to send more.</summary>
+    private TimeSpan PastBodyWait => _options.EffectiveStallTimeout < TimeSpan.FromSeconds(2) ? _options.EffectiveStallTimeout : TimeSpan.FromSeconds(2);
 
     /// <summary>A HEAD request (same redirects and credentials as a GET): Content-Length, ETag, Last-Modified.</summary>
     public async Task<Forge.Core.Sources.InputValidators?> ProbeAttemptAsync(InputRequest request, CancellationToken ct)
@@ -138,6 +211,9 @@ internal sealed class HttpInputSource : IInputSource
         while (true)
         {
             using var message = new HttpRequestMessage(method ?? HttpMethod.Get, url);
+            // One response per connection: the connection's tap then belongs to this request, and bytes a server sends
+            // past a response can never be read as the start of the next one.
+            message.Headers.ConnectionClose = true;
             if (string.Equals(url.GetLeftPart(UriPartial.Authority), origin, StringComparison.OrdinalIgnoreCase)) AddAuthorization(message, request.Credentials);
             prepare(message);
             var response = await SendAsync(message, ct).ConfigureAwait(false);
@@ -226,3 +302,8 @@ internal sealed class HttpInputSource : IInputSource
         return null;
     }
 }
+
+/// <summary>What a ranged GET returned: <paramref name="Honoured"/> is false for a 200 (the whole file) or an encoded body.</summary>
+/// <param name="TotalLength">The file's length from Content-Range (or Content-Length of a 200; -1 when not given).</param>
+/// <param name="Count">Bytes written into the destination.</param>
+internal sealed record RangeReply(bool Honoured, long TotalLength, int Count, string? ETag, DateTimeOffset? LastModified, string AcceptRanges);

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Forge.Integration.Tests.Infrastructure;
 
-/// <summary>An in-process Kestrel server on a free loopback port serving a folder, with Range support.</summary>
+/// <summary>An in-process Kestrel server on a free loopback port serving a folder, with Range support (or, with <c>honourRanges: false</c>, a server that ignores Range headers and answers 200 with the whole file).</summary>
 public sealed class StaticServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -27,7 +27,7 @@ public sealed class StaticServer : IAsyncDisposable
     /// <summary>Every request served so far (method, path), in arrival order: tests count downloads with it.</summary>
     public IReadOnlyList<(string Method, string Path)> Requests => [.. _requests];
 
-    public static async Task<StaticServer> StartAsync(string root)
+    public static async Task<StaticServer> StartAsync(string root, bool honourRanges = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -38,6 +38,12 @@ public sealed class StaticServer : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             requests.Enqueue((context.Request.Method, context.Request.Path.Value ?? ""));
+            if (!honourRanges)
+            {
+                context.Request.Headers.Remove("Range");
+                context.Request.Headers.Remove("If-Range");
+            }
+
             // Counts the body bytes sent, so tests can show how much a verb downloaded.
             var body = context.Response.Body;
             await using var counting = new CountingStream(body, n => Interlocked.Add(ref served.Value, n));

@@ -29,6 +29,12 @@ public sealed class HostileHttpServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>
+    /// Serve every request a connection carries (HTTP/1.1 keep-alive), not just the first: a handler that leaves bytes
+    /// behind on a kept-alive connection shows what a client does with them on its next request.
+    /// </summary>
+    public bool KeepAlive { get; init; }
+
     /// <summary>Every request received, in order (connections that sent no request are not counted).</summary>
     public ConcurrentQueue<RawRequest> Requests { get; } = new();
 
@@ -42,9 +48,10 @@ public sealed class HostileHttpServer : IAsyncDisposable
         return this;
     }
 
-    /// <summary>Writes a status line and headers (Connection: close is added).</summary>
+    /// <summary>Writes a status line and headers (Connection: close is added unless a Connection header is given).</summary>
     public static Task HeadAsync(Stream s, string status, params string[] headers) =>
-        WriteAsync(s, $"HTTP/1.1 {status}\r\n{string.Concat(headers.Select(h => h + "\r\n"))}Connection: close\r\n\r\n");
+        WriteAsync(s, $"HTTP/1.1 {status}\r\n{string.Concat(headers.Select(h => h + "\r\n"))}"
+            + (headers.Any(h => h.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase)) ? "" : "Connection: close\r\n") + "\r\n");
 
     public static async Task WriteAsync(Stream s, string text)
     {
@@ -76,12 +83,16 @@ public sealed class HostileHttpServer : IAsyncDisposable
             try
             {
                 var stream = client.GetStream();
-                var request = await ReadRequestAsync(stream);
-                if (request is null) return;
-                Requests.Enqueue(request);
-                var path = request.Path.Split('?')[0];
-                if (_routes.TryGetValue(path, out var handler)) await handler(request, stream, _stop.Token);
-                else await HeadAsync(stream, "404 Not Found", "Content-Length: 0");
+                do
+                {
+                    var request = await ReadRequestAsync(stream);
+                    if (request is null) return;
+                    Requests.Enqueue(request);
+                    var path = request.Path.Split('?')[0];
+                    if (_routes.TryGetValue(path, out var handler)) await handler(request, stream, _stop.Token);
+                    else await HeadAsync(stream, "404 Not Found", "Content-Length: 0");
+                }
+                while (KeepAlive);
             }
             catch (IOException) { }
             catch (SocketException) { }
