@@ -34,25 +34,40 @@ public static class FuzzTargets
         }
     }
 
-    /// <summary>The classic netCDF header parser Forge runs before netCDF-C sees a CDF-1/2/5 file.</summary>
+    /// <summary>The classic netCDF header parser and size check Forge runs before netCDF-C sees a CDF-1/2/5 file.</summary>
     public static void ClassicHeader(byte[] input) => WithFile(input, path =>
     {
         try
         {
-            ClassicLayout.Read(path);
+            // What the reader runs at open, before netCDF-C sees the file: the header, then every declared extent.
+            ClassicLayout.Read(path).CheckDeclaredSize(path);
         }
         catch (DataException)
         {
         }
     });
 
-    /// <summary>The GRIB framer: finds messages by "GRIB", edition and declared length, as ecCodes does.</summary>
+    /// <summary>
+    /// The GRIB framer (messages found by "GRIB", edition and declared length, as ecCodes does) and the GRIB2
+    /// section walker that splits multi-field messages: the managed code a GRIB input meets before ecCodes.
+    /// </summary>
     public static void GribFraming(byte[] input) => WithFile(input, path =>
     {
         try
         {
             using var framer = new GribMessageFramer(path);
-            for (var n = 1; framer.Next(n) is { } message; n++) message.Dispose();
+            for (var n = 1; framer.Next(n) is { } message; n++)
+            {
+                using (message)
+                {
+                    // The scanner's next step, still before ecCodes: GRIB2 sections walked and each field cut out.
+                    var fields = GribMultiField.CountFields(message.Span, "fuzz");
+                    if (fields > 1)
+                    {
+                        for (var f = 0; f < fields; f++) GribMultiField.Extract(message.Span, f, "fuzz");
+                    }
+                }
+            }
         }
         catch (DataException)
         {

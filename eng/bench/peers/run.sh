@@ -5,7 +5,8 @@
 #                                     cases S1 S2 S2m S2v3 × codecs none / blosc lz4 shuffle / zlib 1 (about 20-40 min)
 #   eng/bench/peers/run.sh --quick    30 days, same cases (a few minutes; for development)
 #   options: --days N  --reps N (default 1)  --cases "S1 S2 S2m S2v3"  --codecs "none blosc zlib1"
-#            --programs "forge xarray nccopy"  --results DIR (default eng/bench/peers/results)  --keep-going
+#            --programs "forge xarray nccopy"  --results DIR (default eng/bench/peers/results)
+#            --forge-build publish|jit (default publish: the self-contained ReadyToRun binary of eng/install.sh)
 #
 # Every timing starts from a cold page cache (sync; echo 3 > /proc/sys/vm/drop_caches, when permitted) and has
 # `sync -f` of the output inside it; peak RSS comes from GNU time (%M, the largest process of the command).
@@ -18,7 +19,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 here="$root/eng/bench/peers"
 PY=/usr/bin/python3
 DAYS=365; REPS=1; CASES="S1 S2 S2m S2v3"; CODECS="none blosc zlib1"; PROGRAMS="forge xarray nccopy"
-RESULTS="$here/results"; BUDGET=256MiB
+RESULTS="$here/results"; BUDGET=256MiB; FORGE_BUILD=publish
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) DAYS=30 ;;
@@ -28,6 +29,7 @@ while [ $# -gt 0 ]; do
     --codecs) CODECS="$2"; shift ;;
     --programs) PROGRAMS="$2"; shift ;;
     --results) RESULTS="$2"; shift ;;
+    --forge-build) FORGE_BUILD="$2"; shift; case "$FORGE_BUILD" in publish|jit) ;; *) echo "run.sh: --forge-build publish|jit" >&2; exit 2 ;; esac ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -60,9 +62,17 @@ mapfile -t inputs < <(ls "$cache"/oisst_*.nc | sort)
 [ "${#inputs[@]}" -eq "$DAYS" ] || { echo "run.sh: $cache holds ${#inputs[@]} files, expected $DAYS" >&2; exit 1; }
 end_day="$(date -u -d "1981-09-01 + $((DAYS - 1)) days" +%Y-%m-%d)"
 
-# Forge: a Release build of the CLI.
-echo "run.sh: building Forge (Release)" >&2
-dotnet build "$root/src/Forge.Cli" -c Release -v quiet -nologo -clp:ErrorsOnly -o "$work/forge-bin" >/dev/null || { echo "run.sh: Forge build failed" >&2; exit 1; }
+# Forge: the binary users install (eng/install.sh: self-contained single file, ReadyToRun, so no JIT at start and
+# less tiered recompilation during the run); --forge-build jit times a plain Release build instead.
+if [ "$FORGE_BUILD" = publish ]; then
+  echo "run.sh: publishing Forge (Release, self-contained linux-x64, ReadyToRun, as eng/install.sh)" >&2
+  dotnet publish "$root/src/Forge.Cli" -c Release -r linux-x64 -o "$work/forge-bin" -v quiet -nologo -clp:ErrorsOnly >/dev/null || { echo "run.sh: Forge publish failed" >&2; exit 1; }
+  forge_build="Release, self-contained ReadyToRun (eng/install.sh)"
+else
+  echo "run.sh: building Forge (Release)" >&2
+  dotnet build "$root/src/Forge.Cli" -c Release -v quiet -nologo -clp:ErrorsOnly -o "$work/forge-bin" >/dev/null || { echo "run.sh: Forge build failed" >&2; exit 1; }
+  forge_build="Release, JIT (dotnet build)"
+fi
 FORGE="$work/forge-bin/forge"
 forge_commit="$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- src || echo '+dirty')"
 
@@ -79,7 +89,7 @@ disk_mbps="$(echo "$dd_out" | awk '{for (i=1;i<=NF;i++) if ($i ~ /^[0-9.,]+$/ &&
   echo "- machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -r)"
   echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared; absolute times are noisy)"
   echo "- disk write (dd 1 GiB, fdatasync): ${disk_mbps} MB/s; cold page cache: $cold"
-  echo "- Forge $forge_commit (Release), $(dotnet --version) SDK; peers: $(dpkg-query -W -f='${Package} ${Version}, ' python3-xarray python3-zarr python3-numcodecs python3-dask python3-netcdf4 netcdf-bin nco 2>/dev/null | sed 's/, $//')"
+  echo "- Forge $forge_commit ($forge_build), $(dotnet --version) SDK; peers: $(dpkg-query -W -f='${Package} ${Version}, ' python3-xarray python3-zarr python3-numcodecs python3-dask python3-netcdf4 netcdf-bin nco 2>/dev/null | sed 's/, $//')"
   echo "- inputs: $DAYS files, $(du -sb --apparent-size "$cache" | cut -f1) bytes on disk, logical $($PY -c "import json; print(json.load(open('$expected'))['logical_bytes'])") bytes"
   echo
 } > "$md"

@@ -9,21 +9,21 @@ namespace Forge.Core.Planning;
 /// <summary>
 /// Splits <c>run.max_memory</c> between the stages and decides how the objects are grouped: one pass, several
 /// passes over groups of objects, or one pass that spills pieces to an intermediate store, whichever the cost
-/// model finds cheaper. Costs are documented constants from the machine measurements (docs/engine.md).
+/// model (<see cref="PlanCosts"/>: decoding, first touch of fresh memory, scratch I/O) finds cheaper (docs/engine.md).
 /// </summary>
 internal static class SchedulePlanner
 {
     private const long MiB = 1L << 20;
 
-    // Seconds per GB (performance.md §10): managed inflate + unshuffle per core, a memcpy-like read of unfiltered
-    // chunks, sustained disk writes of stored bytes, reading back a just-written scratch file.
-    private const double InflateSecondsPerGB = 1.2, CopySecondsPerGB = 0.25, DiskWriteSecondsPerGB = 3.0, ScratchReadSecondsPerGB = 0.3;
+    // Blocks from this size up are reused within a run (Execution/Memory/LargeBlockCache): touched fresh only once.
+    private const long LargeBlockBytes = 2 * MiB;
 
-    // Opening an input and reading its header again in each pass (pydata/xarray #7697: per-file overhead dominates many small files).
-    private const double OpenSeconds = 0.005;
+    // Codec buffers from this size up are exact-size native memory, not pooled arrays (Codecs/PooledBuffer).
+    private const long NativeBufferBytes = 1 * MiB;
 
-    public static ExecutionSchedule Plan(TargetDataset ds, ImmutableArray<ArrayPlan> stored, long maxMemory, int workers, RechunkStrategy? forced = null)
+    public static ExecutionSchedule Plan(TargetDataset ds, ImmutableArray<ArrayPlan> stored, long maxMemory, int workers, RechunkStrategy? forced = null, PlanCosts? costs = null)
     {
+        costs ??= PlanCosts.Machine;
         // Streamed sharded arrays are assembled inner chunk by inner chunk: the planner counts inner chunks.
         var arrays = stored.Select(a => a.ObjectCount > 0 && IsStreamed(ds, a) ? a.AssemblyUnits : a).ToImmutableArray();
         var streamed = arrays.Where(a => a.ObjectCount > 0 && IsStreamed(ds, a)).ToList();
@@ -59,7 +59,7 @@ internal static class SchedulePlanner
                 options.Add(new ExecutionSchedule(strategy, passes, shares, d, encoders, k, open, decode, 0, slab, 0, ""));
             }
 
-            if (passes1(ds, streamed, arrays, acc, shares, d, encoders, k, slab, alone) is { } spill) options.Add(spill);
+            if (SpillOption(ds, streamed, arrays, acc, shares, d, encoders, k, slab, alone, costs) is { } spill) options.Add(spill);
         }
 
         // run.strategy: single = one pass or a plan error; passes = never spill; spill = spill whenever there is
@@ -87,7 +87,7 @@ internal static class SchedulePlanner
         double bestCost = double.MaxValue;
         foreach (var option in allowed)
         {
-            double cost = Cost(ds, arrays, option);
+            double cost = Cost(ds, arrays, option, costs).Total;
             // A more parallel candidate wins ties; only a cheaper plan (by 5 %) replaces an earlier one.
             if (best is null || cost < bestCost * 0.95)
             {
@@ -110,32 +110,55 @@ internal static class SchedulePlanner
                 (input is null ? "raise run.max_memory or use smaller chunks" : $"decoding is the larger part: {input}; raise run.max_memory or rechunk the input (nccopy -c)"));
         }
 
-        string reason = Explain(ds, arrays, best, bestCost, maxMemory, decodePer, maxEncode, minColumn);
+        // The cheapest plan of each other strategy, for the comparison `forge plan` shows.
+        var others = allowed.Where(o => o.Strategy != best.Strategy).GroupBy(o => o.Strategy)
+            .Select(g => g.MinBy(o => Cost(ds, arrays, o, costs).Total)!).ToList();
+        string reason = Explain(ds, arrays, best, others, minColumn, costs);
         if (forced is { } f && note is null) reason = $"run.strategy {(f == RechunkStrategy.SinglePass ? "single" : f == RechunkStrategy.MultiPass ? "passes" : "spill")}: {reason}";
         return best with { Reason = note is null ? reason : $"{note}: {reason}" };
+    }
 
-        ExecutionSchedule? passes1(TargetDataset ds, List<ArrayPlan> streamed, ImmutableArray<ArrayPlan> arrays, long acc, MemoryShares shares, int d, int encoders, int k, long slab, List<ArrayPlan> alone)
+    /// <summary>
+    /// The spill plan for an accumulator share of <paramref name="acc"/> bytes, or null when nothing would be spilled.
+    /// The piece length (concat steps) is the cheapest by the cost model among those whose open pieces fit: shorter
+    /// pieces touch less fresh memory, each piece costs a write and a read.
+    /// </summary>
+    private static ExecutionSchedule? SpillOption(TargetDataset ds, List<ArrayPlan> streamed, ImmutableArray<ArrayPlan> arrays, long acc, MemoryShares shares, int d, int encoders, int k, long slab, List<ArrayPlan> alone, PlanCosts costs)
+    {
+        if (streamed.Count == 0) return null;
+        long maxSteps = streamed.Max(a => a.ObjectShape[ConcatAxis(ds, a)]);
+        long Open(long s) => streamed.Sum(a => ColumnCount(ds, a) * Touched(ds, a, Math.Min(s, a.ObjectShape[ConcatAxis(ds, a)]), SlabSteps(ds, a, slab)) * PieceBytes(ds, a, s));
+        if (Open(1) > acc) return null;
+
+        // Largest piece length whose open pieces fit (pieces never straddle objects).
+        long lo = 1, hi = maxSteps;
+        while (lo < hi)
         {
-            if (streamed.Count == 0) return null;
-            // Largest piece length (concat steps) whose open pieces fit; pieces never straddle objects.
-            long maxSteps = streamed.Max(a => a.ObjectShape[ConcatAxis(ds, a)]);
-            long Open(long s) => streamed.Sum(a => ColumnCount(ds, a) * Touched(ds, a, Math.Min(s, a.ObjectShape[ConcatAxis(ds, a)]), SlabSteps(ds, a, slab)) * PieceBytes(ds, a, s));
-            if (Open(1) > acc) return null;
-            long lo = 1, hi = maxSteps;
-            while (lo < hi)
-            {
-                long mid = (lo + hi + 1) / 2;
-                if (Open(mid) <= acc) lo = mid;
-                else hi = mid - 1;
-            }
-
-            // With pieces as large as whole objects spilling would only copy: the single pass is the same plan.
-            if (streamed.All(a => lo >= a.ObjectShape[ConcatAxis(ds, a)])) return null;
-            var all = ImmutableArray.Create(new PassPlan(1, [.. streamed.Select(a => new PassArray(a.Variable.Name, Columns(ds, a)))]));
-            long decode = DecodeBytes(ds, arrays, all[0]) + alone.Sum(a => a.ObjectCount * a.ObjectBytes);
-            long intermediate = streamed.Sum(a => a.Shape.Aggregate(1L, (x, y) => x * y) * a.ElementSize);
-            return new ExecutionSchedule(RechunkStrategy.Spill, all, shares, d, encoders, k, Open(lo), decode, intermediate, slab, lo, "");
+            long mid = (lo + hi + 1) / 2;
+            if (Open(mid) <= acc) lo = mid;
+            else hi = mid - 1;
         }
+
+        long pieces(long s) => streamed.Sum(a => a.ObjectCount * ((a.ObjectShape[ConcatAxis(ds, a)] + s - 1) / s));
+        double PieceCost(long s) => (Open(s) / 1e9 * costs.FirstTouchSecondsPerGB) + (pieces(s) * costs.PieceSeconds);
+        // Pieces below the large-block size are fresh memory every time (they are not kept for reuse): the
+        // candidates start at the length whose pieces of the largest array reach it.
+        var largest = streamed.MaxBy(a => a.ObjectBytes)!;
+        long stepBytes = Math.Max(1, largest.ObjectBytes / largest.ObjectShape[ConcatAxis(ds, largest)]);
+        long first = Math.Max(1, (LargeBlockBytes + stepBytes - 1) / stepBytes);
+        long steps = lo;
+        for (long s = first; s < lo; s *= 2)
+        {
+            if (PieceCost(s) < PieceCost(steps)) steps = s;
+        }
+
+        // With pieces as large as whole objects spilling would only copy: the single pass is the same plan.
+        if (streamed.All(a => steps >= a.ObjectShape[ConcatAxis(ds, a)])) return null;
+
+        var all = ImmutableArray.Create(new PassPlan(1, [.. streamed.Select(a => new PassArray(a.Variable.Name, Columns(ds, a)))]));
+        long decode = DecodeBytes(ds, arrays, all[0]) + alone.Sum(a => a.ObjectCount * a.ObjectBytes);
+        long intermediate = streamed.Sum(a => a.Shape.Aggregate(1L, (x, y) => x * y) * a.ElementSize);
+        return new ExecutionSchedule(RechunkStrategy.Spill, all, shares, d, encoders, k, Open(steps), decode, intermediate, slab, steps, "");
     }
 
     /// <summary>Arrays streamed through passes: those along the concat dimension, except a concat coordinate computed in the schema pass.</summary>
@@ -148,11 +171,16 @@ internal static class SchedulePlanner
 
     internal static int ConcatAxis(TargetDataset ds, ArrayPlan a) => a.Variable.ConcatAxis(ds.ConcatDim);
 
-    /// <summary>Bytes charged for one encoded object: the codec output bound, rounded up as ArrayPool rounds (×2 for a shard's inner chunks plus the assembled shard).</summary>
+    /// <summary>
+    /// Bytes charged for one encoded object: the largest codec output bound (every compressor encodes into one
+    /// exact-size buffer of at most this), rounded up as the allocator rounds it: below 1 MiB ArrayPool's power of two, from 1
+    /// MiB up native blocks in 2 MiB classes (×2 for a shard's inner chunks plus the assembled shard).
+    /// </summary>
     internal static long EncodeCharge(ArrayPlan a)
     {
-        long bound = a.ObjectBytes + (a.ObjectBytes / 128) + 1024;
-        long charge = Pooled(bound);
+        // Codecs/DeflateStreams.OutputBound: zlib-ng's level 1 may grow incompressible data by 1/8; blosc and zstd less.
+        long bound = a.ObjectBytes + (a.ObjectBytes / 8) + 1024;
+        long charge = bound < NativeBufferBytes ? Pooled(bound) : bound >= LargeBlockBytes ? (bound + LargeBlockBytes - 1) / LargeBlockBytes * LargeBlockBytes : bound;
         return a.ShardShape is null ? charge : 2 * charge;
     }
 
@@ -358,23 +386,64 @@ internal static class SchedulePlanner
     private static bool Filtered(TargetDataset ds, ImmutableArray<ArrayPlan> arrays) =>
         arrays.Any(a => ds.Input(0, a.Variable.MergeIndex).Dataset.Schema.FindVariable(a.Variable.Name)?.Layout.Filters.Length > 0);
 
-    /// <summary>Estimated seconds: decoding spread over the decode workers, plus writing and reading back the intermediate store.</summary>
-    private static double Cost(TargetDataset ds, ImmutableArray<ArrayPlan> arrays, ExecutionSchedule s)
+    /// <summary>Estimated seconds of a plan, by part.</summary>
+    internal sealed record PlanCost(double Decode, double Encode, double FreshMemory, double Scratch, long FreshBytes)
     {
-        double rate = Filtered(ds, arrays) ? InflateSecondsPerGB : CopySecondsPerGB;
-        double opens = Math.Max(1, s.Passes.Length) * ds.Segments.Length * OpenSeconds / s.DecodeWorkers;
-        return opens + (s.DecodeBytes / 1e9 * rate / s.DecodeWorkers) + (s.IntermediateBytes / 1e9 * (DiskWriteSecondsPerGB + ScratchReadSecondsPerGB));
+        public double Total => Decode + Encode + FreshMemory + Scratch;
     }
 
-    private static string Explain(TargetDataset ds, ImmutableArray<ArrayPlan> arrays, ExecutionSchedule s, double cost, long maxMemory, long decodePer, long maxEncode, long minColumn)
+    /// <summary>
+    /// Estimated seconds: decoding spread over the decode workers (and reopening inputs per pass); encoding spread
+    /// over the encode workers; touching the
+    /// memory the plan holds at once for the first time (the open accumulators; for spill also the objects being
+    /// assembled from their pieces); writing and reading back the intermediate store, piece by piece.
+    /// </summary>
+    internal static PlanCost Cost(TargetDataset ds, ImmutableArray<ArrayPlan> arrays, ExecutionSchedule s, PlanCosts costs)
+    {
+        double rate = Filtered(ds, arrays) ? costs.InflateSecondsPerGB : costs.CopySecondsPerGB;
+        double opens = Math.Max(1, s.Passes.Length) * ds.Segments.Length * costs.OpenSeconds / s.DecodeWorkers;
+        double decode = opens + (s.DecodeBytes / 1e9 * rate / s.DecodeWorkers);
+        double encode = arrays.Where(a => a.ObjectCount > 0).Sum(a => a.ObjectCount * a.ObjectBytes) / 1e9 * costs.EncodeSecondsPerGB / Math.Max(1, s.EncodeWorkers);
+        long fresh = s.OpenSetBytes;
+        double scratch = 0;
+        if (s.Strategy == RechunkStrategy.Spill)
+        {
+            var streamed = arrays.Where(a => a.ObjectCount > 0 && IsStreamed(ds, a)).ToList();
+            long objects = streamed.Sum(a => a.ObjectCount);
+            // Objects alive while they are assembled from their pieces and encoded: one per assembling worker.
+            long assembling = Math.Min(s.Shares.Accumulators, Math.Min(objects, Math.Max(s.DecodeWorkers, s.EncodeWorkers)) * streamed.Max(a => a.ObjectBytes));
+            fresh += assembling;
+            long pieces = streamed.Sum(a => a.ObjectCount * ((a.ObjectShape[ConcatAxis(ds, a)] + s.SpillSteps - 1) / Math.Max(1, s.SpillSteps)));
+            scratch = costs.ScratchSeconds(s.IntermediateBytes) + (pieces * costs.PieceSeconds);
+        }
+
+        return new PlanCost(decode, encode, fresh / 1e9 * costs.FirstTouchSecondsPerGB, scratch, fresh);
+    }
+
+    private static string Explain(TargetDataset ds, ImmutableArray<ArrayPlan> arrays, ExecutionSchedule s, List<ExecutionSchedule> others, long minColumn, PlanCosts costs)
     {
         var inv = CultureInfo.InvariantCulture;
-        string estimate = string.Format(inv, "about {0:0.0} s of decode{1}", cost, s.IntermediateBytes > 0 ? " and scratch I/O" : "");
-        return s.Strategy switch
+        string Estimate(ExecutionSchedule o)
         {
-            RechunkStrategy.SinglePass => $"every open object fits in {Sizes.Format(s.Shares.Accumulators)}: each input is decoded once ({estimate})",
-            RechunkStrategy.MultiPass => $"the open objects ({Sizes.Format(minColumn)} per column of objects along '{ds.ConcatDim}') do not fit in one pass; {s.Passes.Length} passes re-decode the inputs they overlap ({Sizes.Format(s.DecodeBytes)} decoded, {estimate}), cheaper than spilling",
-            _ => $"the open objects do not fit in {Sizes.Format(s.Shares.Accumulators)}; one pass spills pieces of {s.SpillSteps} '{ds.ConcatDim}' steps ({Sizes.Format(s.IntermediateBytes)}) to local scratch and assembles each object from them ({estimate}), cheaper than re-decoding the inputs in several passes",
+            var c = Cost(ds, arrays, o, costs);
+            return string.Format(inv, "about {0:0.0} s: decode {1:0.0} s, encode {5:0.0} s, first touch of {2} of fresh memory {3:0.0} s{4}", c.Total, c.Decode, Sizes.Format(c.FreshBytes), c.FreshMemory,
+                o.IntermediateBytes > 0 ? string.Format(inv, ", scratch I/O of {0} {1:0.0} s", Sizes.Format(o.IntermediateBytes), c.Scratch) : "", c.Encode);
+        }
+
+        string Name(ExecutionSchedule o) => o.Strategy switch
+        {
+            RechunkStrategy.SinglePass => "one pass",
+            RechunkStrategy.MultiPass => $"{o.Passes.Length} passes",
+            _ => $"spilling pieces of {o.SpillSteps} steps",
         };
+
+        string against = others.Count == 0 ? "" : "; against " + string.Join(", ", others.Select(o => $"{Name(o)} ({Estimate(o)})"));
+        string what = s.Strategy switch
+        {
+            RechunkStrategy.SinglePass => $"every open object fits in {Sizes.Format(s.Shares.Accumulators)}: one pass decodes each input once",
+            RechunkStrategy.MultiPass => $"the open objects ({Sizes.Format(minColumn)} per column of objects along '{ds.ConcatDim}') do not fit in one pass; {s.Passes.Length} passes re-decode the inputs they overlap ({Sizes.Format(s.DecodeBytes)} decoded)",
+            _ => $"one pass spills pieces of {s.SpillSteps} '{ds.ConcatDim}' steps ({Sizes.Format(s.IntermediateBytes)}, {Sizes.Format(s.OpenSetBytes)} of pieces open at once) to local scratch and assembles each object from them",
+        };
+        return $"{what} ({Estimate(s)}){against}";
     }
 }

@@ -119,6 +119,33 @@ public sealed class CodecRoundTripTests
         Assert.Equal(data, output.ToArray());
     }
 
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(1, 1000)]
+    [InlineData(1, (1 << 20) - 7)]
+    [InlineData(9, (1 << 20) + 13)]
+    [InlineData(1, 3 << 20)]
+    public void Gzip_and_zlib_encode_into_their_bound_the_same_bytes_as_an_unbounded_stream(int level, int length)
+    {
+        // Incompressible bytes (stored blocks) are the largest output: it must fit the exact-size bound the engine
+        // charges, and the bytes must be those of a plain growing stream.
+        var data = new byte[length];
+        new Random(length).NextBytes(data);
+        foreach (var (codec, wrap) in new (IBytesToBytesCodec, Func<Stream, Stream>)[]
+                 {
+                     (new GzipCodec(level), s => new System.IO.Compression.GZipStream(s, new System.IO.Compression.ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true)),
+                     (new ZlibCodec(level), s => new System.IO.Compression.ZLibStream(s, new System.IO.Compression.ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true)),
+                 })
+        {
+            using var encoded = codec.Encode(data, new ChunkSpec([length], DataType.UInt8));
+            Assert.True(encoded.Memory.Length <= length + (length / 8) + 1024, $"{codec.Name}: {encoded.Memory.Length} bytes for {length}");
+            if (length == 0) continue;
+            using var plain = new MemoryStream();
+            using (var z = wrap(plain)) z.Write(data);
+            Assert.True(encoded.Memory.Span.SequenceEqual(plain.ToArray()), $"{codec.Name} differs from a plain stream at {length} bytes");
+        }
+    }
+
     [Fact]
     public void Blosc_frame_carries_its_16_byte_header_and_typesize()
     {

@@ -197,10 +197,42 @@ public sealed class RechunkPlannerTests
             Assert.True(s.Passes.Length > 1);
         }
 
-        // With 8 GiB the whole row is open at once: one pass.
-        var big = RechunkPlanner.Plan(Dataset(365, 720, 1440), Explicit(("time", 365), ("lat", 180), ("lon", 360)), null, 8L << 30, 2);
+        // With 8 GiB the whole row can be open at once: `run.strategy single` gets one pass.
+        var big = RechunkPlanner.Plan(Dataset(365, 720, 1440), Explicit(("time", 365), ("lat", 180), ("lon", 360)), null, 8L << 30, 2, RechunkStrategy.SinglePass);
         Assert.Equal(RechunkStrategy.SinglePass, big.Schedule.Strategy);
         Assert.Single(big.Schedule.Passes);
+    }
+
+    [Fact]
+    public void WhenOnePassFitsTheCheaperOfOnePassAndSpillingIsChosenByTheCostModel()
+    {
+        // S2 with room for all 16 objects (1.5 GB): one pass touches 1.5 GB of fresh accumulator memory (2.8 s/GB
+        // on the benchmark VM); spilling touches a few pieces plus the objects being assembled, and writes 1.5 GB of
+        // pieces. When the pieces stay in the page cache (below the kernel's write-back threshold) spilling is
+        // cheaper; when every spilled byte goes to the disk, one pass is.
+        var ds = Dataset(365, 720, 1440);
+        var chunks = Explicit(("time", 365), ("lat", 180), ("lon", 360));
+        var cached = PlanCosts.Documented with { WriteBackBytes = 2L << 30 };
+        var auto = RechunkPlanner.Plan(ds, chunks, null, 2L << 30, 2, null, cached).Schedule;
+        Assert.Equal(RechunkStrategy.Spill, auto.Strategy);
+        Assert.True(auto.OpenSetBytes <= 256 * MiB, $"open pieces {auto.OpenSetBytes}");
+        // Pieces are at least a reusable large block (2 MiB): 9 steps of 180×360 float32.
+        Assert.InRange(auto.SpillSteps, 9, 364);
+        Assert.Contains("against one pass", auto.Reason);
+        Assert.Contains("first touch", auto.Reason);
+
+        var disk = RechunkPlanner.Plan(ds, chunks, null, 2L << 30, 2, null, PlanCosts.Documented).Schedule;
+        Assert.Equal(RechunkStrategy.SinglePass, disk.Strategy);
+        Assert.Contains("against spilling", disk.Reason);
+
+        // The plan error of run.strategy single stays a plan error; with room, single is honoured whatever the costs.
+        var forced = RechunkPlanner.Plan(ds, chunks, null, 2L << 30, 2, RechunkStrategy.SinglePass, cached).Schedule;
+        Assert.Equal(RechunkStrategy.SinglePass, forced.Strategy);
+        Assert.StartsWith("run.strategy single: ", forced.Reason, StringComparison.Ordinal);
+
+        // Small objects: spilling saves nothing worth its pieces, one pass is kept.
+        var small = RechunkPlanner.Plan(Dataset(100, 30, 40), Explicit(("time", 100)), null, 1L << 30, 2, null, cached).Schedule;
+        Assert.Equal(RechunkStrategy.SinglePass, small.Strategy);
     }
 
     [Fact]

@@ -52,13 +52,43 @@ internal sealed class ForgeProcess : IDisposable
         };
         process.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data is null) { if (streams.Signal()) p._exited.TrySetResult(); return; }
-            lock (p._stderr) p._stderr.Append(e.Data).Append('\n');
+            if (e.Data is null)
+            {
+                if (streams.Signal()) p._exited.TrySetResult();
+                lock (p._stderr) Monitor.PulseAll(p._stderr);
+                return;
+            }
+
+            lock (p._stderr)
+            {
+                p._stderr.Append(e.Data).Append('\n');
+                Monitor.PulseAll(p._stderr);
+            }
         };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return p;
+    }
+
+    /// <summary>
+    /// Blocks until stderr contains <paramref name="text"/> (true), or the deadline passes or stderr ends (false).
+    /// Called from <see cref="OnStdoutLine"/> it also holds stdout: the child blocks once the pipe is full.
+    /// </summary>
+    public bool WaitForStderr(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        lock (_stderr)
+        {
+            while (!_stderr.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || _exited.Task.IsCompleted) return false;
+                Monitor.Wait(_stderr, left);
+            }
+
+            return true;
+        }
     }
 
     /// <summary>Waits for the exit and for both streams to end; kills the process on timeout.</summary>

@@ -104,40 +104,47 @@ internal sealed class EncodeWriteStage
     {
         try
         {
-            await foreach (var acc in _complete.Reader.ReadAllAsync(ct).ConfigureAwait(false))
-            {
-                using (acc)
-                {
-                    if (acc.Array.ShardOf is not null)
-                    {
-                        await EncodeInnerChunkAsync(acc, ct).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    var charge = await _share.ChargeAsync(SchedulePlanner.EncodeCharge(acc.Array), $"encoding object {acc.Id}", ct).ConfigureAwait(false);
-                    Encoded item;
-                    try
-                    {
-                        var (key, bytes) = _writer.EncodeObject(acc.Array, acc.Index, acc.Buffer.Span);
-                        item = new Encoded(acc.Id, acc.Array.Variable.Name, key, bytes, charge);
-                    }
-                    catch
-                    {
-                        charge.Dispose();
-                        throw;
-                    }
-
-                    _counters.Encoded();
-                    acc.Dispose(); // the accumulator's memory goes back before the write waits
-                    await _encoded.Writer.WriteAsync(item, ct).ConfigureAwait(false);
-                }
-            }
+            await foreach (var acc in _complete.Reader.ReadAllAsync(ct).ConfigureAwait(false)) await EncodeHereAsync(acc, ct).ConfigureAwait(false);
         }
         catch
         {
             // Stop the other side: the writer of this channel is gone.
             _complete.Writer.TryComplete();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Encodes a complete object on the calling thread (the stage owns it from now on) and hands the encoded bytes to
+    /// the writers. Used where objects are produced as fast as they could be encoded (spill assembly from local
+    /// scratch): no object waits whole in a queue for an encoder, so fewer are alive at once.
+    /// </summary>
+    public async ValueTask EncodeHereAsync(ObjectAccumulator acc, CancellationToken ct)
+    {
+        using (acc)
+        {
+            if (acc.Array.ShardOf is not null)
+            {
+                await EncodeInnerChunkAsync(acc, ct).ConfigureAwait(false);
+                return;
+            }
+
+            var charge = await _share.ChargeAsync(SchedulePlanner.EncodeCharge(acc.Array), $"encoding object {acc.Id}", ct).ConfigureAwait(false);
+            Encoded item;
+            try
+            {
+                var (key, bytes) = _writer.EncodeObject(acc.Array, acc.Index, acc.Buffer.Span);
+                item = new Encoded(acc.Id, acc.Array.Variable.Name, key, bytes, charge);
+            }
+            catch
+            {
+                charge.Dispose();
+                throw;
+            }
+
+            _counters.Encoded();
+            acc.Dispose(); // the accumulator's memory goes back before the write waits
+            await _encoded.Writer.WriteAsync(item, ct).ConfigureAwait(false);
         }
     }
 

@@ -28,6 +28,7 @@ internal sealed class InputPass(
 {
     private readonly List<ArrayState> _arrays = [];
     private readonly Dictionary<string, ObjectAccumulator> _open = new(StringComparer.Ordinal);
+    private ReadAhead? _readAhead;
 
     /// <summary>Objects (or pieces) still open: zero after a pass that read every input it needed.</summary>
     public int OpenCount => _open.Count;
@@ -53,6 +54,10 @@ internal sealed class InputPass(
         queue.Writer.Complete();
         var turns = new ScatterTurns(jobs.Count);
         var ct = failure.Token;
+        // Cold page cache: the next inputs are read by the kernel while the current ones are decoded.
+        var readAhead = new ReadAhead([.. jobs.Select(j => run.Files.TryGetValue((j.Input.ConcatIndex, j.Input.MergeIndex), out var f) ? f.LocalPath : null)]);
+        readAhead.Started(-1);
+        _readAhead = readAhead;
         var workers = Enumerable.Range(0, Math.Max(1, Math.Min(schedule.DecodeWorkers, jobs.Count))).Select(_ => Task.Run(async () =>
         {
             try
@@ -71,6 +76,7 @@ internal sealed class InputPass(
         }
         finally
         {
+            await readAhead.DrainAsync().ConfigureAwait(false);
             if (failure.IsCancellationRequested)
             {
                 foreach (var a in _open.Values) a.Dispose();
@@ -84,6 +90,7 @@ internal sealed class InputPass(
 
     private async Task RunJobAsync(Job job, ScatterTurns turns, CancellationToken ct)
     {
+        _readAhead?.Started(job.Seq);
         // An input of the store's finished part that was not fetched (an append): its steps are read back from the store.
         var stored = !run.Files.TryGetValue((job.Input.ConcatIndex, job.Input.MergeIndex), out var file);
         if (stored && (run.Base is not { } b || job.Segment.Start + job.Segment.Length > b.ConcatLength))

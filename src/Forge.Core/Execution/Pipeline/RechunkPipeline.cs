@@ -42,7 +42,7 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
                 if (schedule.Strategy == RechunkStrategy.Spill)
                 {
                     spill = new SpillStore(scratch, Counters);
-                    await SpillAsync(schedule, done, accumulators, decode, spill, Submit, failure).ConfigureAwait(false);
+                    await SpillAsync(schedule, done, accumulators, decode, spill, stage.EncodeHereAsync, failure).ConfigureAwait(false);
                 }
                 else
                 {
@@ -74,8 +74,12 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
         }
     }
 
-    /// <summary>Spill: one pass writes pieces to the intermediate store, then each object is assembled from its pieces, encoded and written.</summary>
-    private async Task SpillAsync(ExecutionSchedule schedule, IReadOnlySet<string> done, MemoryAccount accumulators, MemoryAccount decode, SpillStore spill, Func<ObjectAccumulator, CancellationToken, ValueTask> submit, PipelineFailure failure)
+    /// <summary>
+    /// Spill: one pass writes pieces to the intermediate store, then each object is assembled from its pieces and
+    /// encoded by the same worker (reading pieces back is as fast as encoding: a queue of whole objects between the
+    /// two would only hold more fresh memory), and written.
+    /// </summary>
+    private async Task SpillAsync(ExecutionSchedule schedule, IReadOnlySet<string> done, MemoryAccount accumulators, MemoryAccount decode, SpillStore spill, Func<ObjectAccumulator, CancellationToken, ValueTask> encodeHere, PipelineFailure failure)
     {
         var plan = run.Plan;
         var pass = schedule.Passes.Single();
@@ -97,7 +101,8 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
                 return (Array: a, Axis: axis, Index: index);
             }));
         }).Where(o => !done.Contains(o.Array.DoneId(o.Index))).ToList();
-        await Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, schedule.DecodeWorkers), CancellationToken = failure.Token }, async (o, token) =>
+        int assemblers = Math.Max(1, Math.Max(schedule.DecodeWorkers, schedule.EncodeWorkers));
+        await Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = assemblers, CancellationToken = failure.Token }, async (o, token) =>
         {
             var a = o.Array;
             var (start, count) = a.ObjectRegion(o.Index);
@@ -115,7 +120,7 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
                 throw;
             }
 
-            await submit(acc, token).ConfigureAwait(false);
+            await encodeHere(acc, token).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 }
