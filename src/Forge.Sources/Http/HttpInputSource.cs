@@ -5,7 +5,7 @@ using System.Text;
 namespace Forge.Sources;
 
 /// <summary>http/https inputs: streaming GET, Range + If-Range resume, Retry-After, content length check.</summary>
-internal sealed class HttpInputSource : IInputSource
+internal sealed class HttpInputSource : IInputSource, IRangeReadSource
 {
     private readonly HttpClient _downloads;
     private readonly HttpClient _pooled;

@@ -109,6 +109,40 @@ internal sealed class ForgeProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>kill -9 of forge itself (not its children), as a crash or an OOM killer would.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: false);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>
+    /// Waits until the process has stopped itself (SIGSTOP, state 'T' in /proc/PID/stat: see FORGE_DEBUG_STOP_AT) and
+    /// returns true; false when it exited first. Throws after <paramref name="deadline"/>.
+    /// </summary>
+    public async Task<bool> WaitUntilStoppedAsync(TimeSpan deadline)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (DateTime.UtcNow < until)
+        {
+            if (_process.HasExited) return false;
+            string stat;
+            try
+            {
+                stat = await File.ReadAllTextAsync($"/proc/{_process.Id}/stat");
+            }
+            catch (IOException)
+            {
+                return false; // gone
+            }
+
+            // pid (comm) state …: comm may hold spaces and parentheses, the state follows the last ')'.
+            var state = stat[(stat.LastIndexOf(')') + 2)..][0];
+            if (state is 'T' or 't') return true;
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"forge (pid {_process.Id}) neither stopped nor exited within {deadline}:\n{Stderr}");
+    }
+
     public void Dispose()
     {
         try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }

@@ -136,8 +136,11 @@ public sealed class RemoteHeaderTests : IDisposable
         var hostile = (byte[])bytes.Clone();
         hostile[11] = 0x7F; // the dimension count's top byte: a count the file cannot hold
         File.WriteAllBytes(Path.Combine(dir, "hostile.nc"), hostile);
+        var nc4 = File.ReadAllBytes(MakeFile("nc4", "whole4"));
+        File.WriteAllBytes(Path.Combine(dir, "cut4.nc"), nc4[..(nc4.Length / 2)]);
+        File.WriteAllBytes(Path.Combine(dir, "short4.nc"), nc4[..2000]);
         await using var server = await StaticServer.StartAsync(dir);
-        foreach (var (file, expected) in new[] { ("cut.nc", "the file is truncated"), ("short.nc", "netCDF header"), ("hostile.nc", "corrupt netCDF header") })
+        foreach (var (file, expected) in new[] { ("cut.nc", "the file is truncated"), ("short.nc", "netCDF header"), ("hostile.nc", "corrupt netCDF header"), ("cut4.nc", "HDF5"), ("short4.nc", "HDF5") })
         {
             var url = $"{server.BaseUrl}/{file}";
             var (code, _, stderr) = await ForgeCli.RunAsync("inspect", url);
