@@ -3,7 +3,8 @@
 #   eng/setup.sh runtime   native libraries the forge binary loads (netCDF-C, HDF5, ecCodes, blosc, zstd; ncdump for
 #                          header checks; CA certificates for HTTPS inputs; DejaVu Sans for --plot PNG labels)
 #   eng/setup.sh test      runtime + the test peers (netCDF tools, cdo, xarray/zarr/cfgrib, vsftpd, zarrita, single-node
-#                          Slurm: slurm-wlm + munge with a loopback /etc/slurm/slurm.conf; daemons are not started here)
+#                          Slurm: slurm-wlm + munge with a loopback /etc/slurm/slurm.conf; daemons are not started here;
+#                          strace, which shows the fsync order of a run)
 #   eng/setup.sh fuzz      runtime + afl++ for eng/fuzz.sh (never needed by CI)
 set -euo pipefail
 mode=${1:-runtime}
@@ -13,7 +14,7 @@ runtime_pkgs=(libnetcdf19 libhdf5-103-1 libeccodes0 libblosc1 libzstd1 libdeflat
 test_pkgs=(libnetcdf-dev netcdf-bin libhdf5-dev hdf5-tools libeccodes-dev libeccodes-tools libblosc-dev libzstd-dev
   cdo nco python3-xarray python3-zarr python3-numcodecs python3-netcdf4 python3-h5netcdf python3-dask
   python3-cfgrib python3-eccodes python3-fsspec python3-boto3 python3-h5py python3-jsonschema python3-yaml vsftpd curl jq git tmux
-  slurm-wlm munge)
+  slurm-wlm munge strace)
 
 pkgs=("${runtime_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")

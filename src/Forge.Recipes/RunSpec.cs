@@ -27,4 +27,11 @@ public sealed record RunSpec(long MaxMemory, int? Workers)
 
     /// <summary><c>run.scratch</c>: absolute local folder for the spill store and shard assembly (relative paths resolve against the recipe's folder).</summary>
     public string? Scratch { get; init; }
+
+    /// <summary>
+    /// <c>run.fsync</c> (default true): a local target's objects, ledger and metadata are flushed to disk before the
+    /// ledger marks them done and before publish; false trades that for speed (a machine crash may then lose
+    /// objects already marked done). No effect on S3 targets. Not part of the store's identity.
+    /// </summary>
+    public bool Fsync { get; init; } = true;
 }

@@ -10,6 +10,13 @@ internal interface IInputSource : IDisposable
     Task<Forge.Core.Sources.InputValidators?> ProbeAttemptAsync(InputRequest request, CancellationToken ct) => Task.FromResult<Forge.Core.Sources.InputValidators?>(null);
 }
 
+/// <summary>A scheme that can read byte ranges of an input (http/https, s3): one attempt, retried by the fetcher.</summary>
+internal interface IRangeReadSource
+{
+    /// <summary>Reads up to <c>destination.Length</c> bytes at <paramref name="offset"/>, conditional on <paramref name="expected"/> after the first reply.</summary>
+    Task<RangeReply> RangeAttemptAsync(InputRequest request, long offset, Memory<byte> destination, Forge.Core.Sources.InputValidators? expected, CancellationToken ct);
+}
+
 /// <summary>What is being fetched: the real URL (only used on the wire), its redacted form and the resolved credentials.</summary>
 internal sealed record InputRequest(Uri Uri, string RedactedUrl, Credentials Credentials, string RequestUrl);
 

@@ -128,24 +128,25 @@ public sealed partial class InputFetcher : IInputFetcher, IDisposable
     }
 
     /// <summary>
-    /// Random access by HTTP range requests (<see cref="HttpRangeInput"/>: 64 KiB blocks, at most
-    /// <see cref="FetchOptions.RangeCacheBytes"/> cached) with this fetcher's retries, host limits, credentials,
-    /// deadlines and scrubbing. Null for local files, inputs already in a local cache, offline runs, non-http(s) URLs
-    /// and servers that do not honour ranges (logged): the caller then downloads the input with <see cref="FetchAsync"/>.
+    /// Random access by HTTP range requests or S3 ranged GETs (<see cref="RangeReadInput"/>: 4 KiB blocks after a first
+    /// 64 KiB, at most <see cref="FetchOptions.RangeCacheBytes"/> cached) with this fetcher's retries, host limits,
+    /// credentials, deadlines and scrubbing. Null for local files, inputs already in a local cache, offline runs, ftp
+    /// URLs and servers that do not honour ranges (logged): the caller then downloads the input with <see cref="FetchAsync"/>.
     /// </summary>
     public async ValueTask<IRandomAccessInput?> OpenRandomAccessAsync(string url, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(url);
         if (FileInputSource.TryGetLocalPath(url, out _) || _options.Offline) return null;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")) return null;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "s3")) return null;
         var redacted = Redact(url);
         if (_cache is { IsLocal: true } && !_options.RefreshCache && _cache.TryGetLocalPath(InputCache.EntryKey(redacted), out var cached) && File.Exists(cached)) return null;
         RegisterUserInfo(url);
-        var source = (HttpInputSource)SourceFor(uri, redacted);
-        var request = new InputRequest(uri, redacted, _credentials.Resolve(redacted, uri.Host), _credentials.AppendQuerySecrets(redacted, StripUserInfo(url, uri)));
+        var source = (IRangeReadSource)SourceFor(uri, redacted);
+        var requestUrl = uri.Scheme is "http" or "https" ? _credentials.AppendQuerySecrets(redacted, StripUserInfo(url, uri)) : url;
+        var request = new InputRequest(uri, redacted, _credentials.Resolve(redacted, uri.Host), requestUrl);
         try
         {
-            var input = await HttpRangeInput.OpenAsync(redacted, (offset, destination, expected, token) => RangeWithRetriesAsync(source, request, offset, destination, expected, token),
+            var input = await RangeReadInput.OpenAsync(redacted, (offset, destination, expected, token) => RangeWithRetriesAsync(source, request, offset, destination, expected, token),
                 _options.RangeCacheBytes, ct).ConfigureAwait(false);
             if (input is null) Log.RangesNotHonoured(_logger, redacted);
             return input;
@@ -159,7 +160,7 @@ public sealed partial class InputFetcher : IInputFetcher, IDisposable
         }
     }
 
-    private async Task<RangeReply> RangeWithRetriesAsync(HttpInputSource source, InputRequest request, long offset, Memory<byte> destination, InputValidators? expected, CancellationToken ct)
+    private async Task<RangeReply> RangeWithRetriesAsync(IRangeReadSource source, InputRequest request, long offset, Memory<byte> destination, InputValidators? expected, CancellationToken ct)
     {
         var retries = 0;
         var context = ResilienceContextPool.Shared.Get(ct);

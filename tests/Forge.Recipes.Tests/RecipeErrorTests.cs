@@ -255,6 +255,9 @@ public sealed class RecipeErrorTests
     public void Scratch_must_be_local() => Fails(Minimal + "run: { scratch: s3://bucket/tmp }\n", 9, 17, "'run.scratch' must be a local folder");
 
     [Fact]
+    public void Fsync_must_be_a_boolean() => Fails(Minimal + "run: { fsync: sometimes }\n", 9, 15, "'run.fsync' must be true or false");
+
+    [Fact]
     public void Bad_size() => Fails(Minimal + "run: { max_memory: 2 gigs }\n", 9, 20, "'run.max_memory' must be a size such as 64MiB");
 
     [Fact]

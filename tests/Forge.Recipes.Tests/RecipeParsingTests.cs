@@ -177,6 +177,14 @@ public sealed class RecipeParsingTests : IDisposable
     }
 
     [Fact]
+    public void Run_fsync_defaults_to_true_and_parses()
+    {
+        Assert.True(RecipeLoader.ParseRecipe("w.yaml", Samples.Minimal).Run.Fsync);
+        Assert.False(RecipeLoader.ParseRecipe("w.yaml", Samples.Minimal + "\nrun: { fsync: false }\n").Run.Fsync);
+        Assert.True(RecipeLoader.ParseRecipe("w.yaml", Samples.Minimal + "\nrun: { fsync: true, workers: 2 }\n").Run.Fsync);
+    }
+
+    [Fact]
     public void Workers_auto_zarr2_and_chunks_auto_parse()
     {
         var recipe = RecipeLoader.ParseRecipe("w.yaml", Samples.Minimal + "\ntarget: { zarr_format: 2, chunks: auto, url: file:///data/x.zarr }\nrun: { workers: auto, max_memory: 1.5GiB }\n");

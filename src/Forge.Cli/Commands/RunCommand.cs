@@ -26,6 +26,7 @@ internal static class RunCommand
         var plot = new Option<bool>("--plot") { Description = "After each recipe, write a quick-look PNG of its first data variable (first and last step) next to the store; the path is printed." };
         var cmd = new Command("run", "Fetch the inputs, rechunk them and write the Zarr target. Resumes an interrupted run; a finished run is a no-op.") { recipeArg };
         o.AddTo(cmd);
+        o.AddFsyncTo(cmd);
         feedstock.AddTo(cmd);
         cmd.Options.Add(failFast);
         cmd.Options.Add(progress);
@@ -63,7 +64,7 @@ internal static class RunCommand
         try
         {
             request = RecipeMapping.ToRequest(recipe, overrides);
-            var store = StoreFactory.Open(targetUrl, recipe.Target.S3);
+            var store = StoreFactory.Open(targetUrl, recipe.Target.S3, overrides.Fsync(recipe));
             var ledger = new StoreRunLedger(store);
             // The lease first: a second run on this target refuses before it downloads anything.
             await using var lease = await ledger.AcquireAsync($"forge run {recipe.Id}", request.Shard, ct);

@@ -23,8 +23,17 @@ internal sealed class SharedRunOptions
     public Option<string?> Cache { get; } = new("--cache") { Description = "Input cache folder or s3:// URL; overrides inputs.cache. Setting: cache, FORGE_CACHE." };
     public Option<bool> Offline { get; } = new("--offline") { Description = "Fetch nothing: every remote input must come from the cache." };
     public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "Replace a target that holds something else (another recipe or other inputs)." };
+    public Option<bool> NoFsync { get; } = new("--no-fsync") { Description = "Do not flush a local target to disk before objects are marked done and before publish (faster; a machine crash may then lose finished objects); overrides run.fsync." };
 
     private bool _writes = true;
+    private bool _fsyncOption;
+
+    /// <summary>--no-fsync: only `run` writes a target.</summary>
+    public void AddFsyncTo(Command cmd)
+    {
+        cmd.Options.Add(NoFsync);
+        _fsyncOption = true;
+    }
 
     public void AddTo(Command cmd)
     {
@@ -57,6 +66,7 @@ internal sealed class SharedRunOptions
             Strategy = parse.GetValue(Strategy) is { } name ? StrategyOf(name) : null,
             Scratch = parse.GetValue(Scratch) is { } scratch ? Path.GetFullPath(scratch) : null,
             Shard = slice,
+            NoFsync = _fsyncOption && parse.GetValue(NoFsync),
         };
     }
 

@@ -27,6 +27,12 @@ internal sealed record RunOverrides(string? Target, int? Prune, long? MaxMemory,
 
     /// <summary>--shard K/N: this run writes only that slice of the objects (null: the whole store).</summary>
     public Forge.Core.Planning.ShardSlice? Shard { get; init; }
+
+    /// <summary>--no-fsync: a local target is not flushed to disk (overrides run.fsync).</summary>
+    public bool NoFsync { get; init; }
+
+    /// <summary>Whether a local target is flushed to disk: run.fsync unless --no-fsync.</summary>
+    public bool Fsync(Recipe recipe) => !NoFsync && recipe.Run.Fsync;
 }
 
 /// <summary>Turns a parsed recipe (plus command-line overrides) into the engine's <see cref="RunRequest"/>.</summary>

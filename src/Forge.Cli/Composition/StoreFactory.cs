@@ -7,7 +7,8 @@ namespace Forge.Cli.Composition;
 /// <summary>Opens a store from a target or cache URL (local path, file:// or s3://) with the recipe's S3 settings.</summary>
 internal static class StoreFactory
 {
-    public static IStore Open(string url, S3Options? s3)
+    /// <param name="fsync">For a local store: flush writes to disk before they return (run.fsync, --no-fsync).</param>
+    public static IStore Open(string url, S3Options? s3, bool fsync = true)
     {
         url = StoreUrl.Normalize(url, out var problem) ?? throw new UsageException($"store URL '{url}' is refused: {problem}");
         CheckLocalFolder(url);
@@ -25,7 +26,7 @@ internal static class StoreFactory
             };
         }
 
-        return StoreLocator.Open(url, options);
+        return StoreLocator.Open(url, options, fsync ? LocalStoreOptions.Default : new LocalStoreOptions { Fsync = false });
     }
 
     /// <summary>A local store is a folder: a regular file at its path (or at a parent's) is named clearly, before anything is written.</summary>

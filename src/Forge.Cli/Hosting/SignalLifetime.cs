@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Forge.Cli.Hosting;
 
@@ -7,9 +8,12 @@ namespace Forge.Cli.Hosting;
 /// The host lifetime of the real process: SIGINT (Ctrl-C), SIGTERM, SIGHUP (the terminal went away) and SIGQUIT all
 /// stop the application the same way, so in-flight work is abandoned, finished work is kept and the exit code is 130.
 /// A second SIGINT while stopping is left to its default action (kill), as users expect from a second Ctrl-C.
+/// The signal is acknowledged on stderr at once (a warning), before in-flight work has wound down.
 /// </summary>
-internal sealed class SignalLifetime(IHostApplicationLifetime application) : IHostLifetime, IDisposable
+internal sealed partial class SignalLifetime(IHostApplicationLifetime application, ILoggerFactory loggers) : IHostLifetime, IDisposable
 {
+    private readonly ILogger _logger = loggers.CreateLogger("forge.run");
+
     private readonly List<PosixSignalRegistration> _registrations = [];
 
     /// <summary>The signal that stopped the run, if any.</summary>
@@ -26,9 +30,14 @@ internal sealed class SignalLifetime(IHostApplicationLifetime application) : IHo
     {
         if (Received is not null && context.Signal == PosixSignal.SIGINT) return;
         context.Cancel = true;
+        var first = Received is null;
         Received ??= context.Signal;
         application.StopApplication();
+        if (first) StopRequested(_logger, context.Signal.ToString());
     }
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "{Signal} received: stopping; finished work is kept and a rerun resumes (a second Ctrl-C kills)")]
+    private static partial void StopRequested(ILogger logger, string signal);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

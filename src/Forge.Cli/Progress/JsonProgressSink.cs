@@ -10,8 +10,16 @@ namespace Forge.Cli.Progress;
 /// <c>--progress json</c>: one JSON object per line on stdout (events stage, input, chunk, retry, warning,
 /// summary). Every event has <c>time</c> (UTC, ISO 8601); stage events carry the plan's totals as numbers.
 /// </summary>
-internal sealed class JsonProgressSink(TextWriter stdout) : IProgressSink
+internal sealed class JsonProgressSink : IProgressSink
 {
+    private readonly TextWriter _stdout;
+
+    public JsonProgressSink(TextWriter stdout)
+    {
+        _stdout = stdout;
+        DebugStop.Configure();
+    }
+
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly Lock _gate = new();
 
@@ -20,7 +28,8 @@ internal sealed class JsonProgressSink(TextWriter stdout) : IProgressSink
         var stamped = new JsonObject { ["time"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture) };
         foreach (var (k, v) in obj) stamped[k] = v?.DeepClone();
         var line = stamped.ToJsonString(Options);
-        lock (_gate) { stdout.WriteLine(line); stdout.Flush(); }
+        lock (_gate) { _stdout.WriteLine(line); _stdout.Flush(); }
+        DebugStop.After(stamped);
     }
 
     private ProgressTotals? _pending;

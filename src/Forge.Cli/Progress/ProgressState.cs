@@ -9,6 +9,8 @@ namespace Forge.Cli.Progress;
 /// 10 s, from the phase's second unit on) with the ETA of the phase it implies. The fetch ETA is by bytes: the bytes
 /// left (the inputs' known total, else the mean size so far × the inputs left) at the windowed byte rate, so a few
 /// large files do not skew it as a count would. The write ETA is by objects (equal-sized chunks or shards).
+/// <see cref="RunEta"/> is the whole run's: the current phase's time left plus the phases still to come, each from
+/// its own totals and rate (see there).
 /// </summary>
 internal sealed class ProgressState
 {
@@ -17,6 +19,7 @@ internal sealed class ProgressState
     private readonly Func<TimeSpan> _now;
     private readonly Queue<(TimeSpan At, double Units, double Bytes)> _samples = new();
     private int _phaseSamples;
+    private long _objectsDoneBefore;
 
     /// <param name="now">The clock (elapsed since the run started); a stopwatch unless a test or replay supplies times.</param>
     public ProgressState(Func<TimeSpan>? now = null)
@@ -54,7 +57,7 @@ internal sealed class ProgressState
         {
             if (totals.Inputs is { } i) InputsTotal = i;
             if (totals.InputBytes is { } b) InputBytesTotalKnown = b;
-            if (totals.Objects is { } o) { ObjectsTotal = o; Objects = totals.ObjectsDone ?? 0; }
+            if (totals.Objects is { } o) { ObjectsTotal = o; Objects = _objectsDoneBefore = totals.ObjectsDone ?? 0; }
         }
     }
 
@@ -113,6 +116,44 @@ internal sealed class ProgressState
             var span = (_now() - first.At).TotalSeconds;
             if (span <= 0) return null;
             return (((Fetching ? Inputs : Objects) - first.Units) / span, ((Fetching ? InputBytes : ObjectBytes) - first.Bytes) / span);
+        }
+    }
+
+    /// <summary>
+    /// Input bytes per second the write phase (decode, rechunk, encode, store) is assumed to get through until it has a
+    /// rate of its own: below what the benchmarks measure on a loaded 2-core machine (docs/performance.md, about
+    /// 28 MB/s and up), so the estimate errs long. It matters only while fetching, and only as much as the write
+    /// phase's share of the run: on a network-bound run (the usual remote case) that share is small.
+    /// </summary>
+    public const double WritePriorBytesPerSecond = 20e6;
+
+    /// <summary>
+    /// Time left in the whole run (fetch + decode/write + publish), or null while unknown. Fetching: the bytes left at
+    /// the fetch's windowed byte rate, plus the write phase estimated from the bytes it will decode (every input's
+    /// bytes, the known total or the mean so far × the inputs) at <see cref="WritePriorBytesPerSecond"/>. Writing:
+    /// the objects left at the windowed object rate once there is one; before that, the objects' share of the input
+    /// bytes at the prior. Publishing (metadata only) counts as no time.
+    /// </summary>
+    public TimeSpan? RunEta()
+    {
+        var phaseEta = Eta();
+        var bytesTotal = InputBytesTotal;
+        lock (_gate)
+        {
+            switch (Phase)
+            {
+                case "fetch":
+                    if (phaseEta is not { } fetchLeft || bytesTotal is not { } decode) return null;
+                    return fetchLeft + TimeSpan.FromSeconds(decode / WritePriorBytesPerSecond);
+                case "write":
+                    if (phaseEta is { } writeLeft) return writeLeft;
+                    if (ObjectsTotal <= 0) return null;
+                    var objectsToWrite = Math.Max(1, ObjectsTotal - _objectsDoneBefore);
+                    var share = (double)Math.Max(0, ObjectsTotal - Objects) / objectsToWrite;
+                    return TimeSpan.FromSeconds(share * (bytesTotal ?? InputBytes) / WritePriorBytesPerSecond);
+                default:
+                    return TimeSpan.Zero;
+            }
         }
     }
 

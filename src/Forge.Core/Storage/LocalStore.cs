@@ -1,10 +1,16 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Forge.Core.Storage;
 
-/// <summary>A store over a local directory: each key is a file under the root, written atomically by rename.</summary>
+/// <summary>
+/// A store over a local directory: each key is a file under the root, written atomically by rename. With
+/// <see cref="LocalStoreOptions.Fsync"/> (the default) a write or delete is on disk when it returns: the file's data
+/// before its rename, then the directory entry (and any directory it created), so what the ledger marks done after it
+/// survives a crash of the machine, not only of the process.
+/// </summary>
 public sealed class LocalStore : IStore, IConditionalWritableStore, IStreamingWritableStore, ITemporaryObjectSweeper
 {
     /// <summary>Suffix of in-progress files; they are never listed, and keys ending with it are refused.</summary>
@@ -20,26 +26,34 @@ public sealed class LocalStore : IStore, IConditionalWritableStore, IStreamingWr
     };
 
     private readonly string _root;
+    private readonly bool _fsync;
+
+    /// <summary>Directories whose entry (and every ancestor's up to the root's parent) is known to be on disk.</summary>
+    private readonly ConcurrentDictionary<string, byte> _durableDirectories = new(StringComparer.Ordinal);
 
     /// <summary>Opens (without creating) the directory <paramref name="rootDirectory"/>; it is created on the first write.</summary>
-    public LocalStore(string rootDirectory)
+    public LocalStore(string rootDirectory, LocalStoreOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rootDirectory);
         _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootDirectory));
+        _fsync = (options ?? LocalStoreOptions.Default).Fsync;
         Url = _root;
     }
 
     /// <summary>The absolute root directory.</summary>
     public string Url { get; }
 
+    /// <summary>Whether writes and deletes are flushed to disk before they return.</summary>
+    public bool Fsync => _fsync;
+
     /// <summary>Opens a plain path or a "file://" URL ("file:///data/out.zarr").</summary>
-    public static LocalStore FromUrl(string url)
+    public static LocalStore FromUrl(string url, LocalStoreOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(url);
-        if (!url.StartsWith("file:", StringComparison.OrdinalIgnoreCase)) return new LocalStore(url);
+        if (!url.StartsWith("file:", StringComparison.OrdinalIgnoreCase)) return new LocalStore(url, options);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !uri.IsFile || (!string.IsNullOrEmpty(uri.Host) && uri.Host != "localhost"))
             throw new ArgumentException($"'{url}' is not a local file URL (expected file:///absolute/path)", nameof(url));
-        return new LocalStore(Uri.UnescapeDataString(uri.AbsolutePath));
+        return new LocalStore(Uri.UnescapeDataString(uri.AbsolutePath), options);
     }
 
     public async ValueTask<IMemoryOwner<byte>?> GetAsync(StoreKey key, ByteRange? range = null, CancellationToken ct = default)
@@ -108,6 +122,8 @@ public sealed class LocalStore : IStore, IConditionalWritableStore, IStreamingWr
             TryDelete(temp);
             throw new IOException($"cannot store '{key}' in {Url}: {e.Message}", e);
         }
+
+        FlushDirectory(key, Path.GetDirectoryName(path)!);
     }
 
     /// <summary>Streams the value into a temporary file beside the key, then renames it (no whole-value buffer).</summary>
@@ -119,7 +135,7 @@ public sealed class LocalStore : IStore, IConditionalWritableStore, IStreamingWr
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
-            Directory.CreateDirectory(directory);
+            CreateDirectory(directory);
             await using (var file = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous, PreallocationSize = length }))
             {
                 var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(256 * 1024);
@@ -138,9 +154,12 @@ public sealed class LocalStore : IStore, IConditionalWritableStore, IStreamingWr
                 {
                     System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
                 }
+
+                if (_fsync) file.Flush(flushToDisk: true); // the data before the name: a crash never leaves a named empty file
             }
 
             File.Move(temp, path, overwrite: true); // rename(2): readers see the old file or the new one
+            FlushDirectory(key, directory);
         }
         catch (OperationCanceledException)
         {
@@ -163,7 +182,6 @@ public sealed class LocalStore : IStore, IConditionalWritableStore, IStreamingWr
         {
             // Without overwrite .NET links the temp file to the target (link(2) fails atomically with EEXIST).
             File.Move(temp, path, overwrite: false);
-            return true;
         }
         catch (IOException) when (File.Exists(path))
         {
@@ -175,6 +193,9 @@ public sealed class LocalStore : IStore, IConditionalWritableStore, IStreamingWr
             TryDelete(temp);
             throw new IOException($"cannot create '{key}' in {Url}: {e.Message}", e);
         }
+
+        FlushDirectory(key, Path.GetDirectoryName(path)!);
+        return true;
     }
 
     public ValueTask DeleteAsync(StoreKey key, CancellationToken ct = default)
@@ -183,17 +204,21 @@ public sealed class LocalStore : IStore, IConditionalWritableStore, IStreamingWr
         var path = PathOf(key);
         try
         {
+            if (!File.Exists(path)) return ValueTask.CompletedTask; // already absent: delete is idempotent
             File.Delete(path);
         }
         catch (DirectoryNotFoundException)
         {
-            // Already absent: delete is idempotent.
+            return ValueTask.CompletedTask;
         }
         catch (UnauthorizedAccessException) when (Directory.Exists(path))
         {
             // A directory is a prefix, not a value: there is nothing to delete under this key.
+            return ValueTask.CompletedTask;
         }
 
+        // The unlink on disk: a wipe or a forgotten done marker must not come back after a crash.
+        FlushDirectory(key, Path.GetDirectoryName(path)!);
         return ValueTask.CompletedTask;
     }
 
@@ -263,9 +288,10 @@ public sealed class LocalStore : IStore, IConditionalWritableStore, IStreamingWr
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
-            Directory.CreateDirectory(directory);
+            CreateDirectory(directory);
             using var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous, value.Length);
             await RandomAccess.WriteAsync(handle, value, 0, ct);
+            if (_fsync) RandomAccess.FlushToDisk(handle); // the data before the name: a crash never leaves a named empty file
             return temp;
         }
         catch (OperationCanceledException)
@@ -277,6 +303,44 @@ public sealed class LocalStore : IStore, IConditionalWritableStore, IStreamingWr
         {
             TryDelete(temp);
             throw new IOException($"cannot write '{key}' in store {Url}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Creates <paramref name="directory"/> (and its parents); with fsync, also flushes the parent of every directory
+    /// on the way up to the root (and the root's parent) the first time, so a new directory's name is on disk before
+    /// anything in it is reported stored.
+    /// </summary>
+    private void CreateDirectory(string directory)
+    {
+        if (!_fsync)
+        {
+            Directory.CreateDirectory(directory);
+            return;
+        }
+
+        if (_durableDirectories.ContainsKey(directory)) return;
+        Directory.CreateDirectory(directory);
+        for (var d = directory; d is not null && d.Length >= _root.Length; d = Path.GetDirectoryName(d))
+        {
+            if (_durableDirectories.ContainsKey(d)) break;
+            var parent = Path.GetDirectoryName(d);
+            if (parent is not null) DirectorySync.Flush(parent);
+            _durableDirectories.TryAdd(d, 0); // only once flushed: another writer never skips an entry not yet on disk
+        }
+    }
+
+    /// <summary>With fsync: the rename or unlink just done in <paramref name="directory"/> is on disk when this returns.</summary>
+    private void FlushDirectory(StoreKey key, string directory)
+    {
+        if (!_fsync) return;
+        try
+        {
+            DirectorySync.Flush(directory);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"cannot flush '{key}' to disk in store {Url}: {e.Message}", e);
         }
     }
 

@@ -83,7 +83,7 @@ internal static unsafe class RangeFileDriver
             var failure = registration.Failure;
             Sources.TryRemove(key, out _);
             if (failure is not null) throw failure;
-            throw Hdf5Status.Error((int)file, "H5Fopen (the file's HDF5 superblock or root group could not be read)", shownName, null);
+            throw Hdf5Status.Error((int)file, "H5Fopen (it is truncated, or its superblock or root group is damaged)", shownName, null);
         }
         finally
         {

@@ -20,7 +20,7 @@ internal static partial class RecipeParser
     public static readonly string[] FetchKeys = ["concurrency", "retries", "timeout", "deadline", "min_rate", "max_size", "max_redirects", "auth", "query_secrets"];
     public static readonly string[] AuthKeys = ["bearer_env", "basic", "netrc"];
     public static readonly string[] BasicKeys = ["username_env", "password_env"];
-    public static readonly string[] RunKeys = ["max_memory", "workers", "strategy", "scratch"];
+    public static readonly string[] RunKeys = ["max_memory", "workers", "strategy", "scratch", "fsync"];
     public static readonly string[] Formats = ["auto", "netcdf3", "netcdf4", "hdf5", "grib"];
 
     public static Recipe Parse(string file, byte[] bytes, TimeProvider? clock = null)
@@ -362,6 +362,13 @@ internal static partial class RecipeParser
             }
         }
 
-        return new RunSpec(maxMemory ?? RunSpec.DefaultMaxMemory, workers) { Strategy = strategy, Scratch = scratch };
+        bool? fsync = null;
+        if (map.Get("fsync") is { } fsyncNode)
+        {
+            fsync = ctx.Bool(fsyncNode, "run.fsync");
+            if (fsync is null) return null;
+        }
+
+        return new RunSpec(maxMemory ?? RunSpec.DefaultMaxMemory, workers) { Strategy = strategy, Scratch = scratch, Fsync = fsync ?? true };
     }
 }

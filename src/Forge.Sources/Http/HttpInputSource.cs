@@ -5,14 +5,26 @@ using System.Text;
 namespace Forge.Sources;
 
 /// <summary>http/https inputs: streaming GET, Range + If-Range resume, Retry-After, content length check.</summary>
-internal sealed class HttpInputSource : IInputSource
+internal sealed class HttpInputSource : IInputSource, IRangeReadSource
 {
-    private readonly HttpClient _client;
+    private readonly HttpClient _downloads;
+    private readonly HttpClient _pooled;
     private readonly FetchOptions _options;
 
     public HttpInputSource(FetchOptions options)
     {
         _options = options;
+        var cookies = new CookieContainer(); // one jar for both clients: a login redirect's cookie serves either
+        // Whole-file downloads: one response per connection (Connection: close on every request), each connection
+        // tapped, so the bytes past a declared Content-Length, which the handler drops silently, are seen (see
+        // ResponseTapStream). HEAD probes and range reads keep alive on their own pool: a download never reuses
+        // one of their connections, whose tap would belong to another request.
+        _downloads = NewClient(options, cookies, tapped: true);
+        _pooled = NewClient(options, cookies, tapped: false);
+    }
+
+    private static HttpClient NewClient(FetchOptions options, CookieContainer cookies, bool tapped)
+    {
         var handler = new SocketsHttpHandler
         {
             // Raw bytes only: a transparently gunzipped body would not match Content-Length or the server's file.
@@ -20,14 +32,16 @@ internal sealed class HttpInputSource : IInputSource
             // Redirects are followed here, not by the handler: a loop is reported with its chain and every hop is bounded.
             AllowAutoRedirect = false,
             UseCookies = true,
+            CookieContainer = cookies,
             ConnectTimeout = options.EffectiveTimeout,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             MaxConnectionsPerServer = Math.Max(1, options.Concurrency),
-            // Sees the bytes past a declared Content-Length, which the handler drops silently (see ResponseTapStream).
-            PlaintextStreamFilter = (context, _) => ValueTask.FromResult(ResponseTapStream.Attach(context)),
         };
-        _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-        _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("forge", "0.1"));
+        if (tapped) handler.PlaintextStreamFilter = (context, _) => ValueTask.FromResult(ResponseTapStream.Attach(context));
+        var client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("forge", "0.1"));
+        if (tapped) client.DefaultRequestHeaders.ConnectionClose = true;
+        return client;
     }
 
     public async Task DownloadAttemptAsync(InputRequest request, DownloadFile file, TransferState state, CancellationToken ct)
@@ -54,7 +68,7 @@ internal sealed class HttpInputSource : IInputSource
     private async Task AttemptAsync(InputRequest request, DownloadFile file, TransferState state, CancellationToken ct)
     {
         var resuming = file.Length > 0;
-        using var response = await SendFollowingRedirectsAsync(request, new Uri(request.RequestUrl), message =>
+        using var response = await SendFollowingRedirectsAsync(_downloads, request, new Uri(request.RequestUrl), message =>
         {
             if (!resuming) return;
             message.Headers.Range = new RangeHeaderValue(file.Length, null);
@@ -147,7 +161,7 @@ internal sealed class HttpInputSource : IInputSource
         var last = offset + destination.Length - 1;
         try
         {
-            using var response = await SendFollowingRedirectsAsync(request, new Uri(request.RequestUrl), message =>
+            using var response = await SendFollowingRedirectsAsync(_pooled, request, new Uri(request.RequestUrl), message =>
             {
                 message.Headers.Range = new RangeHeaderValue(offset, last);
                 if (expected?.ETag is { } etag && EntityTagHeaderValue.TryParse(etag, out var tag) && !tag.IsWeak)
@@ -190,20 +204,24 @@ internal sealed class HttpInputSource : IInputSource
     /// <summary>A HEAD request (same redirects and credentials as a GET): Content-Length, ETag, Last-Modified.</summary>
     public async Task<Forge.Core.Sources.InputValidators?> ProbeAttemptAsync(InputRequest request, CancellationToken ct)
     {
-        using var response = await SendFollowingRedirectsAsync(request, new Uri(request.RequestUrl), _ => { }, ct, HttpMethod.Head).ConfigureAwait(false);
+        using var response = await SendFollowingRedirectsAsync(_pooled, request, new Uri(request.RequestUrl), _ => { }, ct, HttpMethod.Head).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw StatusFailure(request, response);
         // A server that answers HEAD without a length (or with a compressed one) cannot vouch for the bytes.
         if (response.Content.Headers.ContentLength is not { } size || response.Content.Headers.ContentEncoding.Count > 0) return null;
         return new Forge.Core.Sources.InputValidators(size, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified);
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _downloads.Dispose();
+        _pooled.Dispose();
+    }
 
     /// <summary>
     /// Sends a GET and follows up to fetch.max_redirects redirects. Credentials go only to the origin of the request
     /// URL (as browsers and curl do); a URL seen twice is a redirect loop, reported with the chain (redacted).
     /// </summary>
-    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(InputRequest request, Uri url, Action<HttpRequestMessage> prepare, CancellationToken ct, HttpMethod? method = null)
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(HttpClient client, InputRequest request, Uri url, Action<HttpRequestMessage> prepare, CancellationToken ct, HttpMethod? method = null)
     {
         var origin = url.GetLeftPart(UriPartial.Authority);
         var chain = new List<Uri> { url };
@@ -211,12 +229,9 @@ internal sealed class HttpInputSource : IInputSource
         while (true)
         {
             using var message = new HttpRequestMessage(method ?? HttpMethod.Get, url);
-            // One response per connection: the connection's tap then belongs to this request, and bytes a server sends
-            // past a response can never be read as the start of the next one.
-            message.Headers.ConnectionClose = true;
             if (string.Equals(url.GetLeftPart(UriPartial.Authority), origin, StringComparison.OrdinalIgnoreCase)) AddAuthorization(message, request.Credentials);
             prepare(message);
-            var response = await SendAsync(message, ct).ConfigureAwait(false);
+            var response = await SendAsync(client, message, ct).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (status is not (301 or 302 or 303 or 307 or 308)) return response;
 
@@ -239,13 +254,13 @@ internal sealed class HttpInputSource : IInputSource
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpRequestMessage message, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.EffectiveTimeout);
         try
         {
-            return await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            return await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -26,3 +26,20 @@ public sealed class LocalStoreConformanceTests : StoreConformance
         Assert.Equal([Path.Combine(Store.Url, "a", "b"), Path.Combine(Store.Url, "a", "c")], files.Order(StringComparer.Ordinal));
     }
 }
+
+/// <summary>The same contract with fsync off (forge run --no-fsync): only durability after a machine crash differs.</summary>
+public sealed class LocalStoreWithoutFsyncConformanceTests : StoreConformance
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "forge-localstore-nofsync-" + Guid.NewGuid().ToString("N"));
+
+    protected override Task<IStore> CreateStoreAsync() => Task.FromResult<IStore>(new LocalStore(Path.Combine(_root, "target.zarr"), new LocalStoreOptions { Fsync = false }));
+
+    protected override Task DisposeStoreAsync(IStore store)
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public void The_option_is_kept() => Assert.False(((LocalStore)Store).Fsync);
+}

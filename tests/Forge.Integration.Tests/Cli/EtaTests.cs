@@ -96,6 +96,86 @@ public sealed class EtaTests
         Assert.Equal(44.5, state.Eta()!.Value.TotalSeconds, 6);
     }
 
+    /// <summary>
+    /// A whole run on a throttled server: the inputs at <see cref="BytesPerSecond"/> (the first 3 s slower), then the
+    /// plan, then the write phase decoding the inputs at <paramref name="writeBytesPerSecond"/> (one object per 1/4 of
+    /// an input), then publish. Returns (elapsed, run ETA) after every unit of work and the run's total time.
+    /// </summary>
+    private static (List<(double At, double? Eta)> Points, double Total) WholeRun(long[] sizes, double writeBytesPerSecond, int objectsPerInput = 4)
+    {
+        var clock = new Clock();
+        var state = new ProgressState(() => clock.Now);
+        var points = new List<(double, double?)>();
+        void Note() => points.Add((clock.Now.TotalSeconds, state.RunEta()?.TotalSeconds));
+        state.Totals(new ProgressTotals("fetch") { Inputs = sizes.Length });
+        state.Stage("schema", $"inspecting {sizes.Length} inputs");
+        clock.Advance(3);
+        foreach (var size in sizes)
+        {
+            clock.Advance(size / BytesPerSecond);
+            state.Input(size, 0);
+            Note();
+        }
+
+        var objects = sizes.Length * objectsPerInput;
+        state.Totals(new ProgressTotals("write") { Objects = objects, ObjectsDone = 0, Passes = 1 });
+        state.Stage("write", $"{objects} objects (0 already done)");
+        clock.Advance(1); // planning, opening the first inputs
+        for (var i = 0; i < objects; i++)
+        {
+            clock.Advance(sizes[i / objectsPerInput] / (double)objectsPerInput / writeBytesPerSecond);
+            state.Object(10_000);
+            Note();
+        }
+
+        state.Stage("publish", "writing metadata");
+        clock.Advance(0.5);
+        Note();
+        return (points, clock.Now.TotalSeconds);
+    }
+
+    [Theory]
+    [InlineData(7, 1e6)] // the write phase 20x slower than the prior assumes: about 10 % of the run
+    [InlineData(11, 5e6)]
+    [InlineData(23, 50e6)] // faster than the prior
+    public void The_run_eta_from_ten_percent_of_the_work_is_within_25_percent_of_the_rest_of_the_whole_run(int seed, double writeBytesPerSecond)
+    {
+        var (points, total) = WholeRun(Sizes(40, seed), writeBytesPerSecond);
+        // From 10 % of the run on: at 10 %, 25 % and 50 % of its time.
+        var checkpoints = new[] { 0.10, 0.25, 0.50 }.Select(f => points.First(p => p.At >= f * total && p.Eta is not null));
+        foreach (var (at, eta) in checkpoints)
+        {
+            var rest = total - at;
+            var error = Math.Abs(eta!.Value - rest) / rest;
+            Assert.True(error <= 0.25, $"at {at:0.0} s of {total:0.0} s: run ETA {eta:0.0} s, rest {rest:0.0} s ({error:P0} off)");
+        }
+    }
+
+    [Fact]
+    public void The_run_eta_adds_the_write_phase_estimated_from_the_input_bytes_until_it_has_a_rate_of_its_own()
+    {
+        var clock = new Clock();
+        var state = new ProgressState(() => clock.Now);
+        state.Totals(new ProgressTotals("fetch") { Inputs = 10, InputBytes = 10 * 2_000_000 });
+        state.Stage("schema", "inspecting 10 inputs");
+        for (var i = 0; i < 4; i++) { clock.Advance(2); state.Input(2_000_000, 0); }
+        // 1 MB/s over the window, 12 MB left: 12 s; then 20 MB to decode at the prior.
+        Assert.Equal(12.0, state.Eta()!.Value.TotalSeconds, 6);
+        Assert.Equal(12.0 + (20e6 / ProgressState.WritePriorBytesPerSecond), state.RunEta()!.Value.TotalSeconds, 6);
+
+        for (var i = 4; i < 10; i++) { clock.Advance(2); state.Input(2_000_000, 0); }
+        state.Totals(new ProgressTotals("write") { Objects = 100, ObjectsDone = 20, Passes = 1 });
+        state.Stage("write", "100 objects (20 already done)");
+        // No write rate yet: the 80 objects left are all of this run's, i.e. all 20 MB at the prior.
+        Assert.Equal(20e6 / ProgressState.WritePriorBytesPerSecond, state.RunEta()!.Value.TotalSeconds, 6);
+        state.Object(1000);
+        for (var i = 0; i < 10; i++) { clock.Advance(0.25); state.Object(1000); }
+        // Measured: 4 objects/s, 69 left.
+        Assert.Equal(69 / 4.0, state.RunEta()!.Value.TotalSeconds, 6);
+        state.Stage("publish", "writing metadata");
+        Assert.Equal(TimeSpan.Zero, state.RunEta());
+    }
+
     [Fact]
     public void The_live_view_shows_every_recipe_of_a_feedstock_not_only_the_first()
     {

@@ -52,13 +52,43 @@ internal sealed class ForgeProcess : IDisposable
         };
         process.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data is null) { if (streams.Signal()) p._exited.TrySetResult(); return; }
-            lock (p._stderr) p._stderr.Append(e.Data).Append('\n');
+            if (e.Data is null)
+            {
+                if (streams.Signal()) p._exited.TrySetResult();
+                lock (p._stderr) Monitor.PulseAll(p._stderr);
+                return;
+            }
+
+            lock (p._stderr)
+            {
+                p._stderr.Append(e.Data).Append('\n');
+                Monitor.PulseAll(p._stderr);
+            }
         };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return p;
+    }
+
+    /// <summary>
+    /// Blocks until stderr contains <paramref name="text"/> (true), or the deadline passes or stderr ends (false).
+    /// Called from <see cref="OnStdoutLine"/> it also holds stdout: the child blocks once the pipe is full.
+    /// </summary>
+    public bool WaitForStderr(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        lock (_stderr)
+        {
+            while (!_stderr.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || _exited.Task.IsCompleted) return false;
+                Monitor.Wait(_stderr, left);
+            }
+
+            return true;
+        }
     }
 
     /// <summary>Waits for the exit and for both streams to end; kills the process on timeout.</summary>
@@ -77,6 +107,40 @@ internal sealed class ForgeProcess : IDisposable
         }
 
         return _process.ExitCode;
+    }
+
+    /// <summary>kill -9 of forge itself (not its children), as a crash or an OOM killer would.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: false);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>
+    /// Waits until the process has stopped itself (SIGSTOP, state 'T' in /proc/PID/stat: see FORGE_DEBUG_STOP_AT) and
+    /// returns true; false when it exited first. Throws after <paramref name="deadline"/>.
+    /// </summary>
+    public async Task<bool> WaitUntilStoppedAsync(TimeSpan deadline)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (DateTime.UtcNow < until)
+        {
+            if (_process.HasExited) return false;
+            string stat;
+            try
+            {
+                stat = await File.ReadAllTextAsync($"/proc/{_process.Id}/stat");
+            }
+            catch (IOException)
+            {
+                return false; // gone
+            }
+
+            // pid (comm) state …: comm may hold spaces and parentheses, the state follows the last ')'.
+            var state = stat[(stat.LastIndexOf(')') + 2)..][0];
+            if (state is 'T' or 't') return true;
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"forge (pid {_process.Id}) neither stopped nor exited within {deadline}:\n{Stderr}");
     }
 
     public void Dispose()

@@ -65,24 +65,32 @@ public sealed class ProcessCliTests(ServedInputs inputs) : IDisposable
     [InlineData("HUP")] // the terminal went away: handled like SIGTERM, not a crash that loses the ledger
     public async Task A_signal_during_the_data_pass_is_exit_130_and_a_rerun_completes(string signal)
     {
-        var recipe = CliWork.DailyRecipe(_work, inputs, "sig" + signal.ToLowerInvariant(), "daily", "1981-10-10");
+        // Deterministic, no timing: the stdout reader stops at the first chunk event, so forge (whose JSON events are
+        // written synchronously by the writing thread) blocks once the pipe is full, long before its last object:
+        // 1440 objects of about 100 bytes of events each, against 64 KiB of pipe and 4 KiB of reader buffer. The
+        // reader resumes only once forge has acknowledged the signal on stderr, i.e. after it asked the run to stop.
+        var recipe = CliWork.DailyRecipe(_work, inputs, "sig" + signal.ToLowerInvariant(), "daily", "1981-10-10", chunks: "{ time: 1, lat: 12, lon: 24 }");
         var store = Path.Combine(_work, "sigint.zarr");
         var chunks = 0;
-        var signalled = 0;
+        var acknowledged = false;
         ForgeProcess? forge = null;
         forge = ForgeProcess.Start(["run", recipe, "--target", store, "--workers", "1", "--progress", "json"], onStdoutLine: line =>
         {
-            if (line.Contains("\"event\":\"chunk\"", StringComparison.Ordinal) && Interlocked.Increment(ref chunks) == 1
-                && Interlocked.Exchange(ref signalled, 1) == 0)
-                Processes.Run("kill", ["-" + signal, forge!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            if (!line.Contains("\"event\":\"chunk\"", StringComparison.Ordinal) || Interlocked.Increment(ref chunks) != 1) return;
+            Processes.Run("kill", ["-" + signal, forge!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            acknowledged = forge.WaitForStderr($"SIG{signal} received: stopping", TimeSpan.FromMinutes(1));
         });
         using (forge)
         {
-            var code = await forge.WaitAsync(TimeSpan.FromMinutes(1));
-            Assert.Equal(1, signalled);
+            var code = await forge.WaitAsync(TimeSpan.FromMinutes(2));
+            Assert.True(acknowledged, $"forge did not acknowledge SIG{signal} on stderr\n{forge.Stderr}");
             Assert.True(code == 130, $"exit {code}\n{forge.Stderr}");
             Assert.Contains("cancelled", forge.Stderr, StringComparison.Ordinal);
-            Assert.False(File.Exists(Path.Combine(store, "zarr.json")), "nothing may be published after Ctrl-C");
+            Assert.False(File.Exists(Path.Combine(store, "zarr.json")), "nothing may be published after a signal");
+            var events = CliWork.JsonLines(forge.Stdout);
+            var total = events.Last(e => e["event"]?.GetValue<string>() == "totals" && e["objects_total"] is not null)["objects_total"]!.GetValue<int>();
+            var written = events.Count(e => e["event"]?.GetValue<string>() == "chunk");
+            Assert.InRange(written, 1, total - 1); // stopped during the data pass, not after it
         }
 
         var rerun = await ForgeCli.RunAsync("run", recipe, "--target", store, "--progress", "none");

@@ -8,7 +8,9 @@ namespace Forge.Testing.Peers;
 /// <summary>
 /// Runs moto_server (an in-memory S3 emulator) on a free loopback port for a test collection and kills it at the end.
 /// The executable is found from MOTO_SERVER, else $(pyenv root)/versions/3.11.7/bin/moto_server, else PATH.
-/// Any access key and secret work; the region is us-east-1; use path-style addressing.
+/// Any access key and secret work; the region is us-east-1; use path-style addressing. It runs through
+/// moto_atomic.py (with the interpreter of moto_server's shebang), which makes conditional writes atomic as S3's
+/// are: plain moto lets two racing If-None-Match PUTs both win under load.
 /// </summary>
 public sealed class MotoServerFixture : IAsyncLifetime
 {
@@ -34,12 +36,17 @@ public sealed class MotoServerFixture : IAsyncLifetime
         var executable = FindExecutable();
         var port = FreeLoopbackPort();
         Endpoint = new Uri($"http://127.0.0.1:{port}/");
-        var start = new ProcessStartInfo(executable)
+        var launcher = Path.Combine(AppContext.BaseDirectory, "Peers", "moto_atomic.py");
+        var python = PythonOf(executable);
+        if (python is null || !File.Exists(launcher))
+            throw new FileNotFoundException($"cannot run moto_server ({executable}) with {launcher}: no python interpreter in its first line, or the launcher is missing");
+        var start = new ProcessStartInfo(python)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.ArgumentList.Add(launcher);
         foreach (var arg in new[] { "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(arg);
         _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {executable}");
@@ -127,6 +134,16 @@ public sealed class MotoServerFixture : IAsyncLifetime
         }
 
         throw new FileNotFoundException($"moto_server not found: set MOTO_SERVER, or install moto in pyenv 3.11.7 ({pyenv}), or put moto_server on PATH");
+    }
+
+    /// <summary>The interpreter of a Python console script (its "#!" line), or null.</summary>
+    private static string? PythonOf(string script)
+    {
+        using var reader = new StreamReader(script);
+        var first = reader.ReadLine();
+        if (first is null || !first.StartsWith("#!", StringComparison.Ordinal)) return null;
+        var interpreter = first[2..].Trim().Split(' ')[0];
+        return Path.GetFileName(interpreter).StartsWith("python", StringComparison.Ordinal) && File.Exists(interpreter) ? interpreter : null;
     }
 
     private static int FreeLoopbackPort()

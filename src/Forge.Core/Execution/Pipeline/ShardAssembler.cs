@@ -63,7 +63,7 @@ internal sealed class ShardAssembler(string scratchRoot, PipelineCounters counte
         lock (_folderGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _folder ??= Directory.CreateDirectory(Path.Combine(scratchRoot, "forge-shards-" + Guid.NewGuid().ToString("N")[..12])).FullName;
+            _folder ??= ProcessFolders.Create(scratchRoot, "shards"); // a killed run's folder is removed by the next run
         }
 
         return Path.Combine(_folder, id.Replace('/', '_'));
@@ -75,7 +75,7 @@ internal sealed class ShardAssembler(string scratchRoot, PipelineCounters counte
         foreach (var s in _shards.Values) s.Handle?.Dispose();
         _shards.Clear();
         if (_folder is null) return;
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        ProcessFolders.Delete(_folder);
     }
 
     /// <summary>One shard being assembled: where each of its encoded inner chunks sits in its scratch file.</summary>

@@ -18,8 +18,8 @@ internal sealed class SpillStore : IDisposable
 
     public SpillStore(string scratchRoot, PipelineCounters counters)
     {
-        _folder = Path.Combine(scratchRoot, "forge-spill-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(_folder);
+        // Named for this process, so a killed run's pieces are removed by the next run (ProcessFolders).
+        _folder = ProcessFolders.Create(scratchRoot, "spill");
         _counters = counters;
     }
 
@@ -86,7 +86,7 @@ internal sealed class SpillStore : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        ProcessFolders.Delete(_folder);
     }
 
     private sealed record Piece(long ConcatStart, long[] Shape, long Offset, long Length);

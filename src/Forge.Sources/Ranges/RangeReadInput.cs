@@ -4,13 +4,13 @@ using Forge.Core.Sources;
 namespace Forge.Sources;
 
 /// <summary>
-/// A remote http(s) file read by range requests through aligned 4 KiB blocks and a bounded LRU cache: the first
+/// A remote file (http/https, s3) read by range requests through aligned 4 KiB blocks and a bounded LRU cache: the first
 /// request takes 64 KiB (most headers), later ones only the missing blocks a read needs, consecutive ones in one
 /// request (at most 4 MiB). Small blocks keep scattered reads cheap (HDF5 metadata, one value per record of a
 /// classic record variable). The first reply fixes the file's length and validators; every
 /// later request is conditional on them (If-Range), so a file that changes underneath is an error, never a mix.
 /// </summary>
-internal sealed class HttpRangeInput : IRandomAccessInput
+internal sealed class RangeReadInput : IRandomAccessInput
 {
     internal const int BlockSize = 1 << 12;
     internal const int FirstRequest = 1 << 16;
@@ -25,7 +25,7 @@ internal sealed class HttpRangeInput : IRandomAccessInput
     private long _fetched;
     private int _requests;
 
-    private HttpRangeInput(string url, RangeFetch fetch, InputValidators validators, long maxCachedBytes)
+    private RangeReadInput(string url, RangeFetch fetch, InputValidators validators, long maxCachedBytes)
     {
         Url = url;
         _fetch = fetch;
@@ -44,7 +44,7 @@ internal sealed class HttpRangeInput : IRandomAccessInput
     public int Requests => Volatile.Read(ref _requests);
 
     /// <summary>Reads the first block; null when the server does not honour ranges (a 200 with the whole file, an encoded body) or the file is empty.</summary>
-    public static async Task<HttpRangeInput?> OpenAsync(string url, RangeFetch fetch, long maxCachedBytes, CancellationToken ct)
+    public static async Task<RangeReadInput?> OpenAsync(string url, RangeFetch fetch, long maxCachedBytes, CancellationToken ct)
     {
         var first = new byte[FirstRequest];
         RangeReply reply;
@@ -58,7 +58,7 @@ internal sealed class HttpRangeInput : IRandomAccessInput
         }
 
         if (!reply.Honoured) return null;
-        var input = new HttpRangeInput(url, fetch, new InputValidators(reply.TotalLength, reply.ETag, reply.LastModified), maxCachedBytes);
+        var input = new RangeReadInput(url, fetch, new InputValidators(reply.TotalLength, reply.ETag, reply.LastModified), maxCachedBytes);
         input.Count(reply.Count);
         if (reply.Count != Math.Min(FirstRequest, reply.TotalLength))
             throw new FetchException(url, $"the server sent {reply.Count} bytes for Range bytes=0-{FirstRequest - 1} of a {reply.TotalLength}-byte file");
