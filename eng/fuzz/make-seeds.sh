@@ -121,4 +121,7 @@ open(sys.argv[2], "wb").write(msg)
 g1, g2 = open(sys.argv[3], "rb").read(), open(sys.argv[4], "rb").read()
 open(sys.argv[5], "wb").write(b"junk\nGRI" + g1 + b"\0\0GRIBGR" + g2 + b"tail")
 PY
+# The range-read classic header reader (target classic-range) starts from the same files.
+mkdir -p "$here/eng/fuzz/seeds/classic-range"
+cp "$classic"/*.nc "$here/eng/fuzz/seeds/classic-range/"
 ls -la "$classic" "$grib" >&2

@@ -1,6 +1,8 @@
 using System.Text;
+using Forge.Core.Arrays;
 using Forge.Core.Datasets;
 using Forge.Core.Zarr;
+using Forge.Formats;
 using Forge.Formats.Grib;
 using Forge.Formats.NetCdf;
 using Forge.Recipes;
@@ -18,6 +20,7 @@ public static class FuzzTargets
     {
         ["recipe"] = Recipe,
         ["classic"] = ClassicHeader,
+        ["classic-range"] = ClassicRange,
         ["grib"] = GribFraming,
         ["zarr"] = ZarrMetadata,
     };
@@ -46,6 +49,55 @@ public static class FuzzTargets
         {
         }
     });
+
+    /// <summary>
+    /// The managed classic header reader of remote files read by range (Remote/ClassicHeader, what forge inspect and
+    /// plan run on a URL), then a read of every variable up to 1 Mi elements through its range reader.
+    /// </summary>
+    public static void ClassicRange(byte[] input)
+    {
+        if (input.Length < 4 || input[0] != 'C' || input[1] != 'D' || input[2] != 'F') return; // HDF5 goes to libhdf5, not fuzzed here
+        try
+        {
+            var source = new MemoryInput(input);
+            var reader = new DatasetOpener().OpenHeaderAsync(source, "auto").AsTask().GetAwaiter().GetResult();
+            if (reader is null) return;
+            foreach (var v in reader.Schema.Variables)
+            {
+                if (v.DataType == DataType.String) continue;
+                var elements = v.Shape.Aggregate(1L, (a, b) => a * b);
+                if (elements > 1 << 20) continue;
+                var buffer = new byte[elements * v.DataType.ElementSize()];
+                reader.ReadAsync(v.Name, new long[v.Rank], v.Shape.ToArray(), buffer).AsTask().GetAwaiter().GetResult();
+            }
+        }
+        catch (DataException)
+        {
+        }
+    }
+
+    /// <summary>The fuzz input as a range-read remote file.</summary>
+    private sealed class MemoryInput(byte[] bytes) : Forge.Core.Sources.IRandomAccessInput
+    {
+        public string Url => "https://fuzz.invalid/input.nc";
+
+        public long Length => bytes.Length;
+
+        public Forge.Core.Sources.InputValidators Validators => new(bytes.Length, null, null);
+
+        public long BytesFetched => 0;
+
+        public int Requests => 0;
+
+        public ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken ct = default)
+        {
+            if (offset < 0 || offset > bytes.Length - destination.Length) throw new DataException($"{Url}: read past the end");
+            bytes.AsMemory((int)offset, destination.Length).CopyTo(destination);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 
     /// <summary>
     /// The GRIB framer (messages found by "GRIB", edition and declared length, as ecCodes does) and the GRIB2

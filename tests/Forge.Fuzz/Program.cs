@@ -4,7 +4,7 @@ namespace Forge.Fuzz;
 
 /// <summary>
 /// <c>Forge.Fuzz TARGET</c> runs under afl-fuzz (SharpFuzz's out-of-process loop); <c>Forge.Fuzz TARGET FILE...</c>
-/// replays files (a crash reproduces with its stack trace). Targets: recipe, classic, grib, zarr.
+/// replays files (a crash reproduces with its stack trace). Targets: recipe, classic, classic-range, grib, zarr.
 /// </summary>
 public static class Program
 {

@@ -144,8 +144,9 @@ internal sealed class TerminalProgressSink : IProgressSink, IDisposable
         var used = Environment.WorkingSet;
         string now;
         lock (_seen) now = _phase;
+        // The whole run's ETA first, so a narrow terminal cuts the elapsed time rather than it.
         var runEta = now == "done" ? "" : $"  run ETA {(_state.RunEta() is { } left ? Clock(left) : "--:--")}";
-        lines.Add(new Text(Cut($"  memory  {Sizes.Format(used)} of {(MemoryBudget > 0 ? Sizes.Format(MemoryBudget) : "?")} budget  elapsed {Clock(_state.Elapsed)}{runEta}", width), new Style(Color.Grey)));
+        lines.Add(new Text(Cut($"{runEta}  memory  {Sizes.Format(used)} of {(MemoryBudget > 0 ? Sizes.Format(MemoryBudget) : "?")} budget  elapsed {Clock(_state.Elapsed)}", width), new Style(Color.Grey)));
         return new Rows(lines);
     }
 

@@ -86,6 +86,8 @@ public sealed class LiveProgressTests(ServedInputs inputs) : IDisposable
             var fetchLine = Array.FindIndex(mid, l => l.Contains("▸ fetch", StringComparison.Ordinal));
             Assert.Contains($"/{Inputs} inputs", mid[fetchLine], StringComparison.Ordinal); // the total from the plan
             Assert.Contains("/s", mid[fetchLine], StringComparison.Ordinal);
+            // The whole run's ETA leads the last line, so it survives the 60-column cut.
+            Assert.Contains(mid, l => l.TrimStart().StartsWith("run ETA ", StringComparison.Ordinal) && l.Contains("memory", StringComparison.Ordinal));
             // The log line of the stage prints above the view, not into it.
             var logLine = Array.FindIndex(mid, l => l.StartsWith("info: forge.run: schema", StringComparison.Ordinal));
             Assert.True(logLine >= 0 && logLine < fetchLine, string.Join('\n', mid));

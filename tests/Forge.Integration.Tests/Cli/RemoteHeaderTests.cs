@@ -91,6 +91,33 @@ public sealed class RemoteHeaderTests : IDisposable
         Assert.Contains("float v5(time, lat, lon)", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("classic")]
+    [InlineData("nc4")]
+    public async Task Inspect_of_a_file_with_many_variables_by_range_equals_the_local_one(string kind)
+    {
+        var sb = new StringBuilder("netcdf many {\ndimensions:\n\ttime = UNLIMITED ;\n\tlat = 30 ;\n\tlon = 60 ;\nvariables:\n\tdouble time(time) ;\n\t\ttime:units = \"days since 2000-01-01\" ;\n");
+        for (var i = 0; i < 300; i++) sb.Append(CultureInfo.InvariantCulture, $"\tfloat v{i:D3}(time, lat, lon) ;\n\t\tv{i:D3}:long_name = \"variable {i}\" ;\n");
+        sb.Append("data:\n\ttime = 0, 1, 2, 3, 4 ;\n}\n");
+        var cdl = Path.Combine(_work, $"many-{kind}.cdl");
+        File.WriteAllText(cdl, sb.ToString());
+        var dir = Path.Combine(_work, "many-" + kind);
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, "many.nc");
+        var classic = Path.Combine(_work, $"many-{kind}.classic.nc");
+        Processes.Check("ncgen", "-b", "-k", "classic", "-o", classic, cdl);
+        if (kind == "nc4") Processes.Check("nccopy", "-k", "nc4", classic, path);
+        else File.Copy(classic, path);
+        var size = new FileInfo(path).Length;
+        await using var server = await StaticServer.StartAsync(dir);
+        var url = $"{server.BaseUrl}/many.nc";
+        var local = await ForgeCli.RunAsync("inspect", path, "--json");
+        var remote = await ForgeCli.RunAsync("inspect", url, "--json");
+        Assert.True(remote.ExitCode == 0, remote.Stderr);
+        Assert.Equal(local.Stdout.Replace(path, url, StringComparison.Ordinal), remote.Stdout);
+        Assert.True(server.BytesServed < size / 10, $"{server.BytesServed} bytes served for a {size}-byte file");
+    }
+
     [Fact]
     public async Task A_netcdf4_file_with_groups_is_downloaded_whole_said_in_a_log_line()
     {
