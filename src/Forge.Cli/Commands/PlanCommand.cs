@@ -69,7 +69,7 @@ internal static class PlanCommand
                         doc["bytes_downloaded"] = prepared.BytesIn;
                         var keys = mode == "first" ? request.Inputs.Max(i => i.ConcatIndex) + 1 : 1;
                         var plan = keys > 1
-                            ? RechunkPlanner.Plan(Extrapolate(prepared.Dataset, keys), request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers, request.Strategy)
+                            ? RechunkPlanner.Plan(Extrapolate(prepared.Dataset, keys), request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers, request.Strategy, PlanCosts.ForScratch(request.ScratchDirectory))
                             : prepared.Plan;
                         doc["plan"] = DescribePlan(plan, keys > 1);
                     }

@@ -22,6 +22,7 @@ namespace Forge.Core.Planning;
 /// <param name="ScratchDiskSecondsPerGB">Writing the intermediate to the disk and reading it back (sustained write 3.0 s/GB + 0.3), beyond <paramref name="WriteBackBytes"/>.</param>
 /// <param name="PieceSeconds">Per spill piece: a file write, its accounting and its read when the object is assembled.</param>
 /// <param name="WriteBackBytes">Scratch bytes that stay in the page cache: the kernel starts writing dirty pages back above this.</param>
+/// <param name="ScratchFreeBytes">Free space in the scratch folder, when known: an intermediate that would not fit is never chosen by cost (only by run.strategy spill).</param>
 public sealed record PlanCosts(
     double InflateSecondsPerGB,
     double CopySecondsPerGB,
@@ -31,7 +32,8 @@ public sealed record PlanCosts(
     double ScratchCachedSecondsPerGB,
     double ScratchDiskSecondsPerGB,
     double PieceSeconds,
-    long WriteBackBytes)
+    long WriteBackBytes,
+    long? ScratchFreeBytes = null)
 {
     /// <summary>The documented rates, with no scratch assumed to stay in the page cache (every spilled byte at disk speed).</summary>
     public static PlanCosts Documented { get; } = new(1.2, 0.25, 0.6, 0.005, 2.8, 0.4, 3.3, 0.00005, 0);
@@ -41,9 +43,27 @@ public sealed record PlanCosts(
     /// <summary>The documented rates with this machine's write-back threshold (what `forge plan` and `forge run` use).</summary>
     public static PlanCosts Machine => MachineCosts.Value;
 
-    /// <summary>Seconds to write <paramref name="bytes"/> of intermediate to local scratch and read them back.</summary>
+    /// <summary>The machine's costs with the free space of <paramref name="scratchFolder"/> (null: the system temp folder).</summary>
+    public static PlanCosts ForScratch(string? scratchFolder)
+    {
+        long? free = null;
+        try
+        {
+            string folder = Path.GetFullPath(scratchFolder ?? Path.GetTempPath());
+            while (!Directory.Exists(folder) && Path.GetDirectoryName(folder) is { } parent) folder = parent;
+            free = new DriveInfo(folder).AvailableFreeSpace;
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        catch (ArgumentException) { }
+
+        return Machine with { ScratchFreeBytes = free };
+    }
+
+    /// <summary>Seconds to write <paramref name="bytes"/> of intermediate to local scratch and read them back (infinite when they would not fit).</summary>
     public double ScratchSeconds(long bytes)
     {
+        if (ScratchFreeBytes is { } free && bytes > free) return double.PositiveInfinity;
         long cached = Math.Min(bytes, Math.Max(0, WriteBackBytes));
         return (cached / 1e9 * ScratchCachedSecondsPerGB) + ((bytes - cached) / 1e9 * ScratchDiskSecondsPerGB);
     }

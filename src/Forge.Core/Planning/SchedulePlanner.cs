@@ -110,6 +110,11 @@ internal static class SchedulePlanner
                 (input is null ? "raise run.max_memory or use smaller chunks" : $"decoding is the larger part: {input}; raise run.max_memory or rechunk the input (nccopy -c)"));
         }
 
+        if (forced != RechunkStrategy.Spill && best.Strategy == RechunkStrategy.Spill && double.IsInfinity(bestCost))
+            throw new PlanException(
+                $"the objects open at once do not fit max_memory = {Sizes.Format(maxMemory)} and spilling needs {Sizes.Format(best.IntermediateBytes)} of intermediate, " +
+                $"more than the {Sizes.Format(costs.ScratchFreeBytes ?? 0)} free in the scratch folder; use run.scratch / --scratch with more room or raise run.max_memory");
+
         // The cheapest plan of each other strategy, for the comparison `forge plan` shows.
         var others = allowed.Where(o => o.Strategy != best.Strategy).GroupBy(o => o.Strategy)
             .Select(g => g.MinBy(o => Cost(ds, arrays, o, costs).Total)!).ToList();
@@ -427,7 +432,9 @@ internal static class SchedulePlanner
         {
             var c = Cost(ds, arrays, o, costs);
             return string.Format(inv, "about {0:0.0} s: decode {1:0.0} s, encode {5:0.0} s, first touch of {2} of fresh memory {3:0.0} s{4}", c.Total, c.Decode, Sizes.Format(c.FreshBytes), c.FreshMemory,
-                o.IntermediateBytes > 0 ? string.Format(inv, ", scratch I/O of {0} {1:0.0} s", Sizes.Format(o.IntermediateBytes), c.Scratch) : "", c.Encode);
+                o.IntermediateBytes > 0 ? (double.IsInfinity(c.Scratch)
+                    ? $", but {Sizes.Format(o.IntermediateBytes)} of intermediate does not fit the {Sizes.Format(costs.ScratchFreeBytes ?? 0)} free in the scratch folder"
+                    : string.Format(inv, ", scratch I/O of {0} {1:0.0} s", Sizes.Format(o.IntermediateBytes), c.Scratch)) : "", c.Encode);
         }
 
         string Name(ExecutionSchedule o) => o.Strategy switch

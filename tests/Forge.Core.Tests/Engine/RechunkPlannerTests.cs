@@ -230,6 +230,14 @@ public sealed class RechunkPlannerTests
         Assert.Equal(RechunkStrategy.SinglePass, forced.Strategy);
         Assert.StartsWith("run.strategy single: ", forced.Reason, StringComparison.Ordinal);
 
+        // An intermediate larger than the scratch folder's free space is never chosen by cost: one pass at 2 GiB,
+        // several passes at 256 MiB, and the plan says why.
+        var full = cached with { ScratchFreeBytes = 1L << 30 };
+        var noRoom = RechunkPlanner.Plan(ds, chunks, null, 2L << 30, 2, null, full).Schedule;
+        Assert.Equal(RechunkStrategy.SinglePass, noRoom.Strategy);
+        Assert.Contains("does not fit the 1 GiB free in the scratch folder", noRoom.Reason);
+        Assert.Equal(RechunkStrategy.MultiPass, RechunkPlanner.Plan(ds, chunks, null, 256 * MiB, 2, null, full).Schedule.Strategy);
+
         // Small objects: spilling saves nothing worth its pieces, one pass is kept.
         var small = RechunkPlanner.Plan(Dataset(100, 30, 40), Explicit(("time", 100)), null, 1L << 30, 2, null, cached).Schedule;
         Assert.Equal(RechunkStrategy.SinglePass, small.Strategy);
