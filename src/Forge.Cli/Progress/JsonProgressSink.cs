@@ -8,15 +8,21 @@ namespace Forge.Cli.Progress;
 
 /// <summary>
 /// <c>--progress json</c>: one JSON object per line on stdout (events stage, input, chunk, retry, warning,
-/// summary). Every event has <c>time</c> (UTC, ISO 8601); stage events carry the plan's totals as numbers.
+/// summary). Every event has <c>time</c> (UTC, ISO 8601); stage events carry the plan's totals as numbers; input and
+/// chunk events carry <c>eta_seconds</c>, the whole run's time left (<see cref="ProgressState.RunEta"/>) once known.
 /// </summary>
 internal sealed class JsonProgressSink : IProgressSink
 {
     private readonly TextWriter _stdout;
+    private readonly Func<TimeSpan>? _clock;
+    private ProgressState _state;
 
-    public JsonProgressSink(TextWriter stdout)
+    /// <param name="clock">Elapsed time for the ETA; a stopwatch unless a test supplies times.</param>
+    public JsonProgressSink(TextWriter stdout, Func<TimeSpan>? clock = null)
     {
         _stdout = stdout;
+        _clock = clock;
+        _state = new ProgressState(clock);
         DebugStop.Configure();
     }
 
@@ -37,6 +43,7 @@ internal sealed class JsonProgressSink : IProgressSink
     /// <summary>The engine's totals: a "totals" event, and the same fields on the stage event that follows.</summary>
     public void Totals(ProgressTotals totals)
     {
+        _state.Totals(totals);
         var e = new JsonObject { ["event"] = "totals", ["phase"] = totals.Phase };
         AddTotals(e, totals);
         Emit(e);
@@ -54,6 +61,8 @@ internal sealed class JsonProgressSink : IProgressSink
 
     public void Stage(string stage, string detail)
     {
+        if (stage == "recipe") _state = new ProgressState(_clock); // a feedstock's next recipe: its own counters and rates
+        _state.Stage(stage, detail);
         var e = new JsonObject { ["event"] = "stage", ["stage"] = stage, ["detail"] = detail };
         var phase = StageDetails.Phase(stage);
         if (phase is not null) e["phase"] = phase;
@@ -63,11 +72,23 @@ internal sealed class JsonProgressSink : IProgressSink
         Emit(e);
     }
 
-    public void InputFetched(string url, long bytes, bool fromCache, int retries) =>
-        Emit(new JsonObject { ["event"] = "input", ["url"] = url, ["bytes"] = bytes, ["cached"] = fromCache, ["retries"] = retries });
+    public void InputFetched(string url, long bytes, bool fromCache, int retries)
+    {
+        _state.Input(bytes, retries);
+        Emit(WithEta(new JsonObject { ["event"] = "input", ["url"] = url, ["bytes"] = bytes, ["cached"] = fromCache, ["retries"] = retries }));
+    }
 
-    public void ChunkWritten(string array, string key, long bytes) =>
-        Emit(new JsonObject { ["event"] = "chunk", ["array"] = array, ["key"] = key, ["bytes"] = bytes });
+    public void ChunkWritten(string array, string key, long bytes)
+    {
+        _state.Object(bytes);
+        Emit(WithEta(new JsonObject { ["event"] = "chunk", ["array"] = array, ["key"] = key, ["bytes"] = bytes }));
+    }
+
+    private JsonObject WithEta(JsonObject e)
+    {
+        if (_state.RunEta() is { } left) e["eta_seconds"] = Math.Round(left.TotalSeconds, 1);
+        return e;
+    }
 
     public void Warning(string message) => Emit(new JsonObject { ["event"] = "warning", ["message"] = message });
 

@@ -177,6 +177,21 @@ public sealed class EtaTests
     }
 
     [Fact]
+    public void Json_input_and_chunk_events_carry_the_run_eta_once_it_is_known()
+    {
+        var clock = new Clock();
+        using var stdout = new StringWriter();
+        var sink = new JsonProgressSink(stdout, () => clock.Now);
+        sink.Totals(new ProgressTotals("fetch") { Inputs = 10, InputBytes = 10 * 2_000_000 });
+        sink.Stage("schema", "inspecting 10 inputs");
+        for (var i = 0; i < 4; i++) { clock.Advance(2); sink.InputFetched($"file:///{i}.nc", 2_000_000, false, 0); }
+        var inputs = CliWork.JsonLines(stdout.ToString()).Where(e => e["event"]!.GetValue<string>() == "input").ToList();
+        Assert.Null(inputs[0]["eta_seconds"]); // no rate yet
+        // 1 MB/s, 12 MB left, then 20 MB to decode at the assumed write rate.
+        Assert.Equal(Math.Round(12.0 + (20e6 / ProgressState.WritePriorBytesPerSecond), 1), inputs[^1]["eta_seconds"]!.GetValue<double>());
+    }
+
+    [Fact]
     public void The_live_view_shows_every_recipe_of_a_feedstock_not_only_the_first()
     {
         using var output = new StringWriter();
