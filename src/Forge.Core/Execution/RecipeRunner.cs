@@ -172,10 +172,14 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         var scope = shard is null ? $"{plan.ObjectCount} objects" : $"shard {shard}: {inSlice} of {plan.ObjectCount} objects";
         progress.Totals(new ProgressTotals("write") { Objects = inSlice, ObjectsDone = done.Count, Passes = Math.Max(1, schedule.Passes.Length) });
         progress.Stage("write", $"{scope} ({done.Count} already done); {schedule.Strategy} in {Math.Max(1, schedule.Passes.Length)} pass(es), memory estimate {Sizes.Format(schedule.MemoryEstimate)} of {Sizes.Format(plan.MaxMemory)}");
-        var pipeline = new RechunkPipeline(run, opener, writer, progress, (stored, token) => ledger.MarkDoneAsync(stored, token));
+        // An append: objects whose chunk shape grows with the array (a single-chunk time coordinate) wait for publish, so
+        // the previous version stays readable during the whole data pass (DeferredObjectsWriter).
+        var deferred = appendBase is not null && shard is null ? new DeferredObjectsWriter(writer, DeferredObjectsWriter.KeysToDefer(plan, writer)) : null;
+        ITargetWriter target = deferred ?? writer;
+        var pipeline = new RechunkPipeline(run, opener, target, progress, (stored, token) => deferred?.Hold(stored) == true ? ValueTask.CompletedTask : ledger.MarkDoneAsync(stored, token));
         await pipeline.RunAsync(skip, ct);
 
-        if (shard is null) await PublishAsync(run, writer, ledger, ct);
+        if (shard is null) await PublishAsync(run, target, ledger, ct, deferred);
         else await ledger.MarkShardDoneAsync(shard, inSlice, ct);
         var counters = pipeline.Counters;
         return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, counters.BytesWritten, counters.ObjectsWritten, done.Count, false, clock.Elapsed)
@@ -273,10 +277,11 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
     }
 
     /// <summary>The commit: metadata that makes the objects visible, then the ledger's completion marker.</summary>
-    private async Task PublishAsync(PreparedRun run, ITargetWriter writer, IRunLedger ledger, CancellationToken ct)
+    private async Task PublishAsync(PreparedRun run, ITargetWriter writer, IRunLedger ledger, CancellationToken ct, DeferredObjectsWriter? deferred = null)
     {
         progress.Stage("publish", "writing metadata");
         await writer.PublishAsync(run.Plan, GlobalAttributes(run), ct);
+        if (deferred is not null) await deferred.MarkHeldDoneAsync(ledger, ct);
         await ledger.CompleteAsync(ct);
     }
 

@@ -91,10 +91,17 @@ public sealed class ZarrTargetWriter(IStore store, ZarrFormat format, Func<Array
     /// <c>.zattrs</c>, then <c>.zmetadata</c>, then <c>.zgroup</c> (a new store becomes a group only now). A reader of
     /// the consolidated metadata sees the previous version until that one write, and the new one after it.
     /// </summary>
-    public async ValueTask PublishAsync(RunPlan plan, AttributeSet globalAttributes, CancellationToken ct)
+    public ValueTask PublishAsync(RunPlan plan, AttributeSet globalAttributes, CancellationToken ct) => PublishAsync(plan, globalAttributes, null, ct);
+
+    /// <summary>
+    /// As <see cref="PublishAsync(RunPlan, AttributeSet, CancellationToken)"/>, with <paramref name="beforeCommit"/> run
+    /// after the array metadata and right before the commit point (an append's deferred objects: DeferredObjectsWriter).
+    /// </summary>
+    public async ValueTask PublishAsync(RunPlan plan, AttributeSet globalAttributes, Func<CancellationToken, ValueTask>? beforeCommit, CancellationToken ct)
     {
         foreach (var array in plan.Arrays)
             await ZarrMetadataWriter.WriteArrayAsync(store, array.Variable.Name, MetadataFor(array), ct);
+        if (beforeCommit is not null) await beforeCommit(ct);
         var attributes = ZarrAttributeEncoder.ToJson(globalAttributes);
         // The root group is staged in memory and consolidated from there, so the store receives it once, last.
         var staged = new MemoryStore();
