@@ -24,6 +24,13 @@ public sealed record FetchOptions(
     public IReadOnlyDictionary<string, string> QuerySecrets { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Fetch nothing: every remote input must come from the cache.</summary>
+    /// <summary>
+    /// Told of every block of body bytes as it reaches the download file (progress by bytes while inputs stream in,
+    /// not only when one completes); called from several downloads at once. A retried attempt that starts over counts
+    /// its bytes again.
+    /// </summary>
+    public Action<long>? BodyBytesReceived { get; init; }
+
     public bool Offline { get; init; }
 
     /// <summary>

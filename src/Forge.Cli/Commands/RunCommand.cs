@@ -68,7 +68,7 @@ internal static class RunCommand
             var ledger = new StoreRunLedger(store);
             // The lease first: a second run on this target refuses before it downloads anything.
             await using var lease = await ledger.AcquireAsync($"forge run {recipe.Id}", request.Shard, ct);
-            using var fetcher = FetcherFactory.Create(recipe, overrides, ctx.Loggers.CreateLogger("forge.sources"), temp.Path);
+            using var fetcher = FetcherFactory.Create(recipe, overrides, ctx.Loggers.CreateLogger("forge.sources"), temp.Path, sink);
             var log = ctx.Loggers.CreateLogger("forge.run");
             foreach (var (key, source) in ctx.Settings.Sources.Where(kv => kv.Value != "default"))
                 RunLog.Setting(log, key, SettingText(ctx.Settings, key), source);

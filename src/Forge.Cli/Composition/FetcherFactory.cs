@@ -7,7 +7,8 @@ namespace Forge.Cli.Composition;
 /// <summary>Builds the input fetcher (retries, auth, query secrets, cache, offline) from a recipe.</summary>
 internal static class FetcherFactory
 {
-    public static InputFetcher Create(Recipe recipe, RunOverrides o, ILogger logger, string tempDirectory)
+    /// <param name="progress">Told of body bytes as they arrive (the live view's fetch rate and ETA), when given.</param>
+    public static InputFetcher Create(Recipe recipe, RunOverrides o, ILogger logger, string tempDirectory, Core.Telemetry.IProgressSink? progress = null)
     {
         var fetch = recipe.Inputs.Fetch;
         SecretRegistration.FromRecipe(Core.Telemetry.SecretScrubber.Shared, recipe, Environment.GetEnvironmentVariable);
@@ -27,6 +28,7 @@ internal static class FetcherFactory
             MaxSize = fetch.MaxSize ?? FetchOptions.DefaultMaxSize,
             MaxRedirects = fetch.MaxRedirects,
             RefreshCache = o.Overwrite,
+            BodyBytesReceived = progress is null ? null : progress.BytesReceived,
             S3 = new S3InputOptions(recipe.Target.S3?.Endpoint, recipe.Target.S3?.Region, recipe.Target.S3?.Anonymous ?? false),
         };
         var cacheUrl = o.Cache ?? recipe.Inputs.Cache;

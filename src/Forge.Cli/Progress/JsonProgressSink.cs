@@ -74,9 +74,12 @@ internal sealed class JsonProgressSink : IProgressSink
 
     public void InputFetched(string url, long bytes, bool fromCache, int retries)
     {
-        _state.Input(bytes, retries);
+        _state.Input(bytes, retries, fromCache);
         Emit(WithEta(new JsonObject { ["event"] = "input", ["url"] = url, ["bytes"] = bytes, ["cached"] = fromCache, ["retries"] = retries }));
     }
+
+    /// <summary>Feeds the ETA's byte rate; no event (one per network read would flood the stream).</summary>
+    public void BytesReceived(long bytes) => _state.Received(bytes);
 
     public void ChunkWritten(string array, string key, long bytes)
     {

@@ -29,6 +29,8 @@ internal sealed class LoggingProgressSink(IProgressSink inner, ILogger logger) :
         inner.ChunkWritten(array, key, bytes);
     }
 
+    public void BytesReceived(long bytes) => inner.BytesReceived(bytes);
+
     public void Totals(ProgressTotals totals) => inner.Totals(totals);
 
     public void Warning(string message)

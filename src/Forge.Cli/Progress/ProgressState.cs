@@ -8,7 +8,9 @@ namespace Forge.Cli.Progress;
 /// engine's typed <see cref="ProgressTotals"/>, and the rate of the current phase over a sliding window (the last
 /// 10 s, from the phase's second unit on) with the ETA of the phase it implies. The fetch ETA is by bytes: the bytes
 /// left (the inputs' known total, else the mean size so far × the inputs left) at the windowed byte rate, so a few
-/// large files do not skew it as a count would. The write ETA is by objects (equal-sized chunks or shards).
+/// large files do not skew it as a count would. Fetched bytes count as they stream in (<see cref="Received"/>), not
+/// only when an input completes: parallel downloads sharing one link finish in bursts, and a rate from completions
+/// alone swings with them. The write ETA is by objects (equal-sized chunks or shards).
 /// <see cref="RunEta"/> is the whole run's: the current phase's time left plus the phases still to come, each from
 /// its own totals and rate (see there).
 /// </summary>
@@ -19,6 +21,9 @@ internal sealed class ProgressState
     private readonly Func<TimeSpan> _now;
     private readonly Queue<(TimeSpan At, double Units, double Bytes)> _samples = new();
     private int _phaseSamples;
+    private long _streamed;      // body bytes received so far (downloads in flight included)
+    private long _cachedBytes;   // bytes of inputs served from the cache (never streamed)
+    private TimeSpan? _lastStreamSample;
     private long _objectsDoneBefore;
 
     /// <param name="now">The clock (elapsed since the run started); a stopwatch unless a test or replay supplies times.</param>
@@ -74,10 +79,34 @@ internal sealed class ProgressState
         }
     }
 
-    public void Input(long bytes, int retries)
+    public void Input(long bytes, int retries, bool fromCache = false)
     {
-        lock (_gate) { Inputs++; InputBytes += bytes; Retries += retries; Sample(); }
+        lock (_gate)
+        {
+            Inputs++; InputBytes += bytes; Retries += retries;
+            if (fromCache) _cachedBytes += bytes;
+            Sample();
+        }
     }
+
+    /// <summary>Body bytes arrived for downloads in flight; samples the fetch rate at most every 250 ms.</summary>
+    public void Received(long bytes)
+    {
+        lock (_gate)
+        {
+            _streamed += bytes;
+            if (!Fetching) return;
+            var now = _now();
+            if (_lastStreamSample is { } last && now - last < StreamSampleSpacing) return;
+            _lastStreamSample = now;
+            Sample();
+        }
+    }
+
+    private static readonly TimeSpan StreamSampleSpacing = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Bytes fetched so far: completed inputs, or what has streamed in (plus cached inputs) when that is more.</summary>
+    private long FetchedBytes => Math.Max(InputBytes, _streamed + _cachedBytes);
 
     public void Object(long bytes)
     {
@@ -97,7 +126,7 @@ internal sealed class ProgressState
         // window starts after it, so it does not inflate the ETA for the rest.
         if (++_phaseSamples == 1) return;
         var now = _now();
-        _samples.Enqueue((now, Fetching ? Inputs : Objects, Fetching ? InputBytes : ObjectBytes));
+        _samples.Enqueue((now, Fetching ? Inputs : Objects, Fetching ? FetchedBytes : ObjectBytes));
         while (_samples.Count > 2 && now - _samples.Peek().At > Window) _samples.Dequeue();
     }
 
@@ -115,7 +144,7 @@ internal sealed class ProgressState
             var first = _samples.Peek();
             var span = (_now() - first.At).TotalSeconds;
             if (span <= 0) return null;
-            return (((Fetching ? Inputs : Objects) - first.Units) / span, ((Fetching ? InputBytes : ObjectBytes) - first.Bytes) / span);
+            return (((Fetching ? Inputs : Objects) - first.Units) / span, ((Fetching ? FetchedBytes : ObjectBytes) - first.Bytes) / span);
         }
     }
 
@@ -169,7 +198,7 @@ internal sealed class ProgressState
             {
                 if (r.Bytes <= 0 || bytesTotal is not { } total || InputsTotal <= 0) return null;
                 if (Inputs >= InputsTotal) return TimeSpan.Zero;
-                return TimeSpan.FromSeconds(Math.Max(0, total - InputBytes) / r.Bytes);
+                return TimeSpan.FromSeconds(Math.Max(0, total - FetchedBytes) / r.Bytes);
             }
 
             if (r.Units <= 0 || ObjectsTotal <= 0) return null;

@@ -86,7 +86,9 @@ internal sealed class TerminalProgressSink : IProgressSink, IDisposable
         if (StageDetails.Phase(stage) is { } p) lock (_seen) { _seen.Add(p); _phase = p; }
     }
 
-    public void InputFetched(string url, long bytes, bool fromCache, int retries) => _state.Input(bytes, retries);
+    public void InputFetched(string url, long bytes, bool fromCache, int retries) => _state.Input(bytes, retries, fromCache);
+
+    public void BytesReceived(long bytes) => _state.Received(bytes);
 
     public void ChunkWritten(string array, string key, long bytes) => _state.Object(bytes);
 

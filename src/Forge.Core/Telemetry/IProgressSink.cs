@@ -9,6 +9,9 @@ public interface IProgressSink
 
     void ChunkWritten(string array, string key, long bytes);
 
+    /// <summary>Body bytes of inputs being downloaded, as they arrive (before their <see cref="InputFetched"/>); called concurrently.</summary>
+    void BytesReceived(long bytes) { }
+
     void Warning(string message);
 
     /// <summary>The totals of the phase about to start (sent before its stage event). Sinks that show no totals ignore it.</summary>
@@ -25,6 +28,8 @@ public sealed class NullProgressSink : IProgressSink
     public void InputFetched(string url, long bytes, bool fromCache, int retries) { }
 
     public void ChunkWritten(string array, string key, long bytes) { }
+
+    public void BytesReceived(long bytes) { }
 
     public void Warning(string message) { }
 

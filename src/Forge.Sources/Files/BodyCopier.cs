@@ -9,14 +9,15 @@ namespace Forge.Sources;
 /// <param name="RateWindow">The averaging window of the rate floor.</param>
 /// <param name="MaxBytes">The most bytes the file may hold (declared length or the size cap); more is cut and fails.</param>
 /// <param name="MaxBytesReason">Why <paramref name="MaxBytes"/> is the limit, for the message.</param>
-internal sealed record BodyLimits(TimeSpan StallTimeout, long MinRate, TimeSpan RateWindow, long MaxBytes, string MaxBytesReason)
+/// <param name="Received">Told of each block written (<see cref="FetchOptions.BodyBytesReceived"/>).</param>
+internal sealed record BodyLimits(TimeSpan StallTimeout, long MinRate, TimeSpan RateWindow, long MaxBytes, string MaxBytesReason, Action<long>? Received = null)
 {
     public static BodyLimits From(FetchOptions options, long? declaredTotal, string declaredName = "the declared length")
     {
         var max = options.MaxSize;
         var reason = $"fetch.max_size ({Sizes(max)})";
         if (declaredTotal is { } declared && declared < max) (max, reason) = (declared, $"{declaredName} ({declared} bytes)");
-        return new BodyLimits(options.EffectiveStallTimeout, options.MinRate, options.EffectiveRateWindow, max, reason);
+        return new BodyLimits(options.EffectiveStallTimeout, options.MinRate, options.EffectiveRateWindow, max, reason, options.BodyBytesReceived);
     }
 
     internal static string Sizes(long bytes) => bytes >= 1L << 30 && bytes % (1L << 30) == 0 ? $"{bytes >> 30} GiB"
@@ -79,6 +80,7 @@ internal static class BodyCopier
                 }
 
                 await file.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
+                limits.Received?.Invoke(read);
                 if (limits.MinRate > 0 && window.Elapsed >= limits.RateWindow)
                 {
                     var received = file.Length - windowStartBytes;
