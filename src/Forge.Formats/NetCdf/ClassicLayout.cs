@@ -90,7 +90,7 @@ internal sealed class ClassicLayout
     public static ClassicLayout Read(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        var reader = new HeaderReader(new BufferedStream(stream, 1 << 16), path);
+        var reader = new ClassicHeaderReader(new BufferedStream(stream, 1 << 16), path);
         var magic = reader.Bytes(4);
         if (magic[0] != 'C' || magic[1] != 'D' || magic[2] != 'F' || magic[3] is not (1 or 2 or 5))
             throw new DataException($"{path}: not a classic netCDF file");
@@ -135,7 +135,7 @@ internal sealed class ClassicLayout
                     var dimId = reader.NonNeg();
                     if (dimId < 0 || dimId >= dimLengths.Count) throw new DataException($"{path}: variable '{name}' names dimension id {dimId}, which does not exist");
                     if (d == 0 && dimId == recordDim) isRecord = true;
-                    else product = Multiply(path, name, product, dimLengths[(int)dimId]);
+                    else product = ClassicHeaderReader.Multiply(path, name, product, dimLengths[(int)dimId]);
                 }
 
                 SkipAttributes(reader);
@@ -149,13 +149,13 @@ internal sealed class ClassicLayout
                 };
                 reader.NonNeg(); // vsize: recomputed below, as netCDF-C does
                 var begin = version == 1 ? reader.Int32() : reader.Int64();
-                var bytes = Multiply(path, name, product, elementSize);
+                var bytes = ClassicHeaderReader.Multiply(path, name, product, elementSize);
                 var entry = new Entry(begin, isRecord, bytes);
                 variables[name] = entry;
                 if (isRecord)
                 {
                     lastRecordPadded = (bytes + 3) & ~3L;
-                    recordSize = Multiply(path, name, 1, recordSize + lastRecordPadded < 0 ? -1 : recordSize + lastRecordPadded);
+                    recordSize = ClassicHeaderReader.Multiply(path, name, 1, recordSize + lastRecordPadded < 0 ? -1 : recordSize + lastRecordPadded);
                     lastRecord = entry;
                 }
             }
@@ -166,7 +166,7 @@ internal sealed class ClassicLayout
         return new ClassicLayout(variables, recordSize, stream.Length, numRecs);
     }
 
-    private static void SkipAttributes(HeaderReader reader)
+    private static void SkipAttributes(ClassicHeaderReader reader)
     {
         var tag = reader.Int32();
         var n = reader.Count(12);
@@ -182,93 +182,7 @@ internal sealed class ClassicLayout
                 _ => 8,
             };
             var count = reader.Count(size);
-            reader.Skip(Pad(count * size)); // Count bounded it by the bytes left in the file
+            reader.Skip(ClassicHeaderReader.Pad(count * size)); // Count bounded it by the bytes left in the file
         }
-    }
-
-    private static long Pad(long n) => (n + 3) & ~3L;
-
-    // Huge CDF-5 dimension lengths overflow 64 bits: a corrupt header, named with the file and variable.
-    private static long Multiply(string path, string variable, long a, long b)
-    {
-        if (b < 0 || (a != 0 && b > long.MaxValue / a))
-            throw new DataException($"{path}: variable '{variable}': its declared size overflows 64 bits (dimension lengths too large); the header is corrupt");
-        return a * b;
-    }
-
-    /// <summary>Big-endian header fields (XDR), with the CDF-5 64-bit counts.</summary>
-    private sealed class HeaderReader(Stream stream, string path)
-    {
-        private readonly byte[] _scratch = new byte[8];
-
-        public int Version { get; set; }
-
-        public byte[] Bytes(int n)
-        {
-            var buffer = new byte[n];
-            Fill(buffer);
-            return buffer;
-        }
-
-        public int Int32()
-        {
-            Fill(_scratch.AsSpan(0, 4));
-            return BinaryPrimitives.ReadInt32BigEndian(_scratch);
-        }
-
-        public long Int64()
-        {
-            Fill(_scratch.AsSpan(0, 8));
-            return BinaryPrimitives.ReadInt64BigEndian(_scratch);
-        }
-
-        public long NonNeg()
-        {
-            var value = Version == 5 ? Int64() : (uint)Int32();
-            if (value < 0) throw new DataException($"{path}: corrupt netCDF header (negative count)");
-            return value;
-        }
-
-        /// <summary>A list length whose items take at least <paramref name="minItemBytes"/> each; rejects lengths the file cannot hold.</summary>
-        public long Count(int minItemBytes)
-        {
-            var n = NonNeg();
-            if (n > (stream.Length - stream.Position) / minItemBytes)
-                throw new DataException($"{path}: corrupt netCDF header (a count of {n} does not fit in the file)");
-            return n;
-        }
-
-        public string Name()
-        {
-            var len = NonNeg();
-            if (len > 256 || len > stream.Length - stream.Position) throw new DataException($"{path}: corrupt netCDF header (a name of {len} bytes)");
-            var bytes = Bytes((int)len);
-            Skip(Pad(len) - len);
-            return Encoding.UTF8.GetString(bytes);
-        }
-
-        public void Skip(long n)
-        {
-            if (n == 0) return;
-            if (stream.CanSeek)
-            {
-                if (stream.Position + n > stream.Length) throw Truncated();
-                stream.Seek(n, SeekOrigin.Current);
-            }
-        }
-
-        private void Fill(Span<byte> buffer)
-        {
-            try
-            {
-                stream.ReadExactly(buffer);
-            }
-            catch (EndOfStreamException)
-            {
-                throw Truncated();
-            }
-        }
-
-        private DataException Truncated() => new($"{path}: the netCDF header is truncated");
     }
 }

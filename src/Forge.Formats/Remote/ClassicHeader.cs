@@ -49,7 +49,7 @@ internal sealed class ClassicHeader
 
     public static ClassicHeader Read(Stream stream, string source)
     {
-        var reader = new XdrReader(stream, source);
+        var reader = new ClassicHeaderReader(stream, source);
         var magic = reader.Bytes(4);
         if (magic[0] != 'C' || magic[1] != 'D' || magic[2] != 'F' || magic[3] is not (1 or 2 or 5))
             throw new DataException($"{source}: not a classic netCDF file");
@@ -108,7 +108,7 @@ internal sealed class ClassicHeader
                 }
                 else
                 {
-                    product = Multiply(source, name, product, dimLengths[(int)dimId]);
+                    product = ClassicHeaderReader.Multiply(source, name, product, dimLengths[(int)dimId]);
                 }
             }
 
@@ -117,7 +117,7 @@ internal sealed class ClassicHeader
             reader.NonNeg(); // vsize: recomputed, as netCDF-C does
             var begin = reader.Version == 1 ? reader.Int32() : reader.Int64();
             if (begin < 0) throw new DataException($"{source}: variable '{name}' begins at a negative offset; the header is corrupt");
-            var bytes = Multiply(source, name, product, type.ElementSize());
+            var bytes = ClassicHeaderReader.Multiply(source, name, product, type.ElementSize());
             var placement = new Placement(begin, isRecord, bytes);
             if (!placements.TryAdd(name, placement)) throw new DataException($"{source}: two variables are named '{name}'; the header is corrupt");
             variables.Add((name, type, dims, attributes));
@@ -125,7 +125,7 @@ internal sealed class ClassicHeader
             {
                 if (firstRecordBegin < 0) firstRecordBegin = begin;
                 lastRecordPadded = (bytes + 3) & ~3L;
-                recordSize = Multiply(source, name, 1, recordSize + lastRecordPadded < 0 ? -1 : recordSize + lastRecordPadded);
+                recordSize = ClassicHeaderReader.Multiply(source, name, 1, recordSize + lastRecordPadded < 0 ? -1 : recordSize + lastRecordPadded);
                 lastRecord = placement;
             }
         }
@@ -180,7 +180,7 @@ internal sealed class ClassicHeader
         }
     }
 
-    private static AttributeSet ReadAttributes(XdrReader reader, string source, string? variable)
+    private static AttributeSet ReadAttributes(ClassicHeaderReader reader, string source, string? variable)
     {
         var tag = reader.Int32();
         var n = reader.Count(12);
@@ -199,7 +199,7 @@ internal sealed class ClassicHeader
             var size = type.ElementSize();
             var count = reader.Count(size);
             var raw = reader.Bytes(checked((int)(count * size)));
-            reader.Skip(Pad(count * size) - (count * size));
+            reader.Skip(ClassicHeaderReader.Pad(count * size) - (count * size));
             AttributeValue value;
             if (type == DataType.Char)
             {
@@ -234,86 +234,4 @@ internal sealed class ClassicHeader
         _ => throw new DataException($"{source}: '{what}' has invalid type {code} in the header; the header is corrupt"),
     };
 
-    private static long Pad(long n) => (n + 3) & ~3L;
-
-    private static long Multiply(string source, string variable, long a, long b)
-    {
-        if (b < 0 || (a != 0 && b > long.MaxValue / a))
-            throw new DataException($"{source}: variable '{variable}': its declared size overflows 64 bits (dimension lengths too large); the header is corrupt");
-        return a * b;
-    }
-
-    /// <summary>Big-endian header fields (XDR), with CDF-5's 64-bit counts; every count is checked against the bytes left.</summary>
-    private sealed class XdrReader(Stream stream, string source)
-    {
-        private readonly byte[] _scratch = new byte[8];
-
-        public int Version { get; set; }
-
-        public byte[] Bytes(int n)
-        {
-            if (n > stream.Length - stream.Position) throw Truncated();
-            var buffer = new byte[n];
-            Fill(buffer);
-            return buffer;
-        }
-
-        public int Int32()
-        {
-            Fill(_scratch.AsSpan(0, 4));
-            return BinaryPrimitives.ReadInt32BigEndian(_scratch);
-        }
-
-        public long Int64()
-        {
-            Fill(_scratch.AsSpan(0, 8));
-            return BinaryPrimitives.ReadInt64BigEndian(_scratch);
-        }
-
-        public long NonNeg()
-        {
-            var value = Version == 5 ? Int64() : (uint)Int32();
-            if (value < 0) throw new DataException($"{source}: corrupt netCDF header (negative count)");
-            return value;
-        }
-
-        /// <summary>A list length whose items take at least <paramref name="minItemBytes"/> each; rejects lengths the file cannot hold.</summary>
-        public long Count(int minItemBytes)
-        {
-            var n = NonNeg();
-            if (n > (stream.Length - stream.Position) / minItemBytes)
-                throw new DataException($"{source}: corrupt netCDF header (a count of {n} does not fit in the file)");
-            return n;
-        }
-
-        public string Name()
-        {
-            var len = NonNeg();
-            if (len > MaxName || len > stream.Length - stream.Position) throw new DataException($"{source}: corrupt netCDF header (a name of {len} bytes)");
-            var bytes = Bytes((int)len);
-            Skip(Pad(len) - len);
-            return Encoding.UTF8.GetString(bytes);
-        }
-
-        public void Skip(long n)
-        {
-            if (n == 0) return;
-            if (stream.Position + n > stream.Length) throw Truncated();
-            stream.Seek(n, SeekOrigin.Current);
-        }
-
-        private void Fill(Span<byte> buffer)
-        {
-            try
-            {
-                stream.ReadExactly(buffer);
-            }
-            catch (EndOfStreamException)
-            {
-                throw Truncated();
-            }
-        }
-
-        private DataException Truncated() => new($"{source}: the netCDF header is truncated");
-    }
 }
