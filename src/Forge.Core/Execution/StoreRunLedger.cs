@@ -136,6 +136,8 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
             await foreach (var key in store.ListAsync("", ct))
             {
                 if (key == TargetLease.Key || key.Value.StartsWith(TargetLease.ShardPrefix, StringComparison.Ordinal)) continue;
+                // A concurrent shard created run.json after the read above: a Forge target being begun; read it now.
+                if (key == RunKey) return await InspectAsync(identity, ct);
                 return (LedgerState.Incompatible, $"the target is not empty and was not written by Forge (found '{key}')");
             }
 

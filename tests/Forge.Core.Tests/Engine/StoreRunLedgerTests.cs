@@ -40,6 +40,39 @@ public sealed class StoreRunLedgerTests
     }
 
     [Fact]
+    public async Task A_run_json_written_by_a_concurrent_shard_between_the_read_and_the_listing_is_not_a_foreign_target()
+    {
+        // Four shards start at once: one reads no run.json, another creates it, then the first lists the target and
+        // finds it. That is a Forge target being begun (seen once in ShardedRunTests), not "not written by Forge".
+        var inner = new MemoryStore();
+        await new StoreRunLedger(inner).BeginAsync(Identity(), wipe: false, CancellationToken.None);
+        var store = new RunJsonFirstMissedStore(inner);
+
+        var (state, detail) = await new StoreRunLedger(store).InspectAsync(Identity(), CancellationToken.None);
+
+        Assert.True(state == LedgerState.Resumable, $"{state}: {detail}");
+    }
+
+    /// <summary>Answers the first read of .forge/run.json as absent (it was created right after), like a concurrent shard's write.</summary>
+    private sealed class RunJsonFirstMissedStore(IStore inner) : IStore
+    {
+        private int _missed;
+
+        public string Url => inner.Url;
+
+        public ValueTask<System.Buffers.IMemoryOwner<byte>?> GetAsync(StoreKey key, ByteRange? range = null, CancellationToken ct = default) =>
+            key.Value == ".forge/run.json" && Interlocked.Exchange(ref _missed, 1) == 0 ? ValueTask.FromResult<System.Buffers.IMemoryOwner<byte>?>(null) : inner.GetAsync(key, range, ct);
+
+        public ValueTask<bool> ExistsAsync(StoreKey key, CancellationToken ct = default) => inner.ExistsAsync(key, ct);
+
+        public ValueTask SetAsync(StoreKey key, ReadOnlyMemory<byte> value, CancellationToken ct = default) => inner.SetAsync(key, value, ct);
+
+        public ValueTask DeleteAsync(StoreKey key, CancellationToken ct = default) => inner.DeleteAsync(key, ct);
+
+        public IAsyncEnumerable<StoreKey> ListAsync(string prefix, CancellationToken ct = default) => inner.ListAsync(prefix, ct);
+    }
+
+    [Fact]
     public async Task AnIncompatibleRunSaysWhatDiffers()
     {
         var ledger = new StoreRunLedger(new MemoryStore());
