@@ -18,7 +18,7 @@ internal sealed class SharedRunOptions
     public Option<string?> Shard { get; } = new("--shard") { Description = "Write only the K-th of N disjoint slices of the target's objects (K/N, K from 0), for batch engines (Slurm job arrays, Kubernetes Indexed Jobs, CI matrices); publishes nothing: run `forge finalize` after every shard." };
     public Option<string?> MaxMemory { get; } = new("--max-memory") { Description = "Memory bound for array data, e.g. 512MiB or 4GiB; overrides run.max_memory. Setting: max_memory, FORGE_MAX_MEMORY." };
     public Option<string?> Workers { get; } = new("--workers") { Description = "Decode/encode parallelism; overrides run.workers. Setting: workers, FORGE_WORKERS." };
-    public Option<string?> Strategy { get; } = new("--strategy") { Description = "How objects that do not fit in memory at once are written: auto, single, passes or spill; overrides run.strategy." };
+    public Option<string?> Strategy { get; } = new("--strategy") { Description = "How objects that do not fit in memory at once are written: auto, single, passes, spill or stream; overrides run.strategy." };
     public Option<string?> Scratch { get; } = new("--scratch") { Description = "Local folder for the spill store and shard assembly; overrides run.scratch (default: the system temp folder)." };
     public Option<string?> Cache { get; } = new("--cache") { Description = "Input cache folder or s3:// URL; overrides inputs.cache. Setting: cache, FORGE_CACHE." };
     public Option<bool> Offline { get; } = new("--offline") { Description = "Fetch nothing: every remote input must come from the cache." };

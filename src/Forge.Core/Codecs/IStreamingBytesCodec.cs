@@ -10,8 +10,11 @@ public interface IStreamingBytesCodec
     /// <summary>An encoder for one object of <paramref name="decodedBytes"/>; null when that size is encoded whole (too small to stream).</summary>
     IBytesStreamEncoder? CreateStreamEncoder(long decodedBytes);
 
-    /// <summary>Memory one encoder of an object of <paramref name="decodedBytes"/> holds at most (its block buffer and scratch), for the memory account.</summary>
+    /// <summary>Memory one open encoder of an object of <paramref name="decodedBytes"/> holds between appends (its block buffer), for the memory account.</summary>
     long StreamEncoderBytes(long decodedBytes);
+
+    /// <summary>Scratch memory while one such encoder compresses (once per encoding thread, not per open encoder).</summary>
+    long StreamScratchBytes(long decodedBytes);
 }
 
 /// <summary>Encodes one object from its decoded bytes in order; the encoded bytes go to an <see cref="IEncodedSink"/> as they are made.</summary>

@@ -48,7 +48,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
                     throw new DataException($"{dataset.Input(seg.ConcatIndex, 0).Source}: has {seg.Length} steps along '{request.ConcatDim}', but the recipe says items_per_file: {items}");
             }
 
-            var plan = RechunkPlanner.Plan(dataset, request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers, request.Strategy, PlanCosts.ForScratch(request.ScratchDirectory));
+            var plan = RechunkPlanner.Plan(dataset, request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers, request.Strategy, PlanCosts.ForScratch(request.ScratchDirectory), request.StreamMemory);
             return new PreparedRun(request, plan, files, InputsDigest(request)) { Inputs = inputs, Known = known, Recorded = recorded, Base = appendBase, ByRange = byRange };
         }
         catch

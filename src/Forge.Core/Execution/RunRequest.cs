@@ -41,5 +41,14 @@ public sealed record RunRequest(
     /// </summary>
     public ShardSlice? Shard { get; init; }
 
+    /// <summary>
+    /// The bytes→bytes codecs each array is written with (after an identity <c>bytes</c> codec): the planner asks
+    /// them whether objects can be encoded as they arrive (the stream strategy). Null: nothing streams.
+    /// </summary>
+    public Func<ArrayPlan, IReadOnlyList<Codecs.IBytesToBytesCodec>>? Codecs { get; init; }
+
+    /// <summary>The planner's question to <see cref="Codecs"/>: memory one streamed object of an array holds, null when it cannot stream.</summary>
+    public Func<ArrayPlan, (long Held, long Scratch)?>? StreamMemory => Codecs is { } codecs ? a => Core.Codecs.StreamEncoding.Memory(codecs(a), a.ObjectBytes) : null;
+
     public string ForgeVersion { get; init; } = typeof(RunRequest).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 }

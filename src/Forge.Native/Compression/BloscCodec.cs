@@ -99,7 +99,10 @@ public sealed unsafe class BloscCodec : IBytesToBytesCodec, IStreamingBytesCodec
     }
 
     public long StreamEncoderBytes(long decodedBytes) =>
-        BloscStreamEncoder.HeldBytes(_streamLayout.Value?.BlockSize ?? (int)Math.Min(decodedBytes, 1 << 20));
+        BloscStreamEncoder.HeldBytes(_streamLayout.Value?.BlockSize ?? (int)Math.Min(decodedBytes, 1 << 20), decodedBytes);
+
+    public long StreamScratchBytes(long decodedBytes) =>
+        BloscStreamEncoder.ScratchBytes(_streamLayout.Value?.BlockSize ?? (int)Math.Min(decodedBytes, 1 << 20));
 
     public IMemoryOwner<byte> Decode(ReadOnlySpan<byte> encoded, ChunkSpec spec)
     {

@@ -53,8 +53,14 @@ internal sealed unsafe class BloscStreamEncoder : IBytesStreamEncoder
         _bstarts = new int[_nblocks];
     }
 
-    /// <summary>Bytes one encoder holds at most: the block being filled, a compressed block, and at the end the two-block frame of the partial block.</summary>
-    public static long HeldBytes(int blockSize) => (6L * blockSize) + 4096;
+    /// <summary>Bytes one open encoder holds between appends: the block being filled (and its block starts).</summary>
+    public static long HeldBytes(int blockSize, long nbytes) => blockSize + (4 * ((nbytes / blockSize) + 1)) + 1024;
+
+    /// <summary>
+    /// Scratch while a block is being compressed (one encoder at a time per thread): the compressed block, and at the
+    /// end the two-block frame of the partial block and its output (pooled arrays, rounded up to powers of two).
+    /// </summary>
+    public static long ScratchBytes(int blockSize) => 8L * (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)blockSize + 1024);
 
     public void Append(ReadOnlySpan<byte> decoded, IEncodedSink sink)
     {
