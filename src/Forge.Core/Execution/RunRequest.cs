@@ -50,5 +50,12 @@ public sealed record RunRequest(
     /// <summary>The planner's question to <see cref="Codecs"/>: memory one streamed object of an array holds, null when it cannot stream.</summary>
     public Func<ArrayPlan, (long Held, long Scratch)?>? StreamMemory => Codecs is { } codecs ? a => Core.Codecs.StreamEncoding.Memory(codecs(a), a.ObjectBytes) : null;
 
+    /// <summary>
+    /// <c>--stage 1|2</c> of a sharded run whose plan spills: stage 1 shards split the inputs and store pieces in an
+    /// intermediate store beside the target; stage 2 shards split the objects and assemble them from the pieces. Null:
+    /// one stage (a plain sharded run reads the inputs its objects need). Without <see cref="Shard"/> it changes nothing.
+    /// </summary>
+    public int? Stage { get; init; }
+
     public string ForgeVersion { get; init; } = typeof(RunRequest).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 }
