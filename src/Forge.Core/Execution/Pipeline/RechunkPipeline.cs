@@ -33,6 +33,8 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
         var stage = new EncodeWriteStage(writer, encode, schedule.EncodeWorkers, schedule.WritesInFlight, markDone, progress, Counters, failure, shards);
         ValueTask Submit(ObjectAccumulator acc, CancellationToken token) => stage.SubmitAsync(acc, token);
         SpillStore? spill = null;
+        // Streamed objects of a target that is not a local folder are written here, then uploaded (named for this process: ProcessFolders).
+        var streamFolder = new Lazy<string>(() => ProcessFolders.Create(scratch, "stream"));
         try
         {
             try
@@ -43,6 +45,11 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
                 {
                     spill = new SpillStore(scratch, Counters);
                     await SpillAsync(schedule, done, accumulators, decode, spill, stage.EncodeHereAsync, failure).ConfigureAwait(false);
+                }
+                else if (schedule.Strategy == RechunkStrategy.Stream)
+                {
+                    progress.Stage("pass", $"one pass over the inputs, every object encoded block by block as its '{plan.Dataset.ConcatDim}' steps arrive");
+                    await new InputPass(run, opener, writer, schedule.Passes.Single(), schedule, done, accumulators, decode, Counters, spill: false, Submit, stage.SubmitStreamedAsync, streamFolder).RunAsync(failure).ConfigureAwait(false);
                 }
                 else
                 {
@@ -71,6 +78,7 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
         finally
         {
             spill?.Dispose();
+            if (streamFolder.IsValueCreated) ProcessFolders.Delete(streamFolder.Value);
         }
     }
 
