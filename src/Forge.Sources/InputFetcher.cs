@@ -220,7 +220,12 @@ public sealed partial class InputFetcher : IInputFetcher, IDisposable
             if (hit is not null)
             {
                 Log.CacheHit(_logger, redacted);
-                return new FetchedInput(redacted, hit.LocalPath, hit.Size, FromCache: true, Retries: 0) { IsTemporary = hit.IsTemporary };
+                // The sidecar's validators let a run check that the entry is the object whose header it read by range.
+                return new FetchedInput(redacted, hit.LocalPath, hit.Size, FromCache: true, Retries: 0)
+                {
+                    IsTemporary = hit.IsTemporary,
+                    Validators = hit.Sidecar is { } sc ? new InputValidators(sc.Size, sc.ETag, sc.LastModified) : null,
+                };
             }
         }
 

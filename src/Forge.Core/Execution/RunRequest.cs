@@ -41,5 +41,14 @@ public sealed record RunRequest(
     /// </summary>
     public ShardSlice? Shard { get; init; }
 
+    /// <summary>
+    /// Inputs the pipeline fetches or holds ahead of their last use (null: two per concurrent fetch). With
+    /// <see cref="InputWindowBytes"/> it bounds the local disk remote inputs take during a run.
+    /// </summary>
+    public int? InputWindowInputs { get; init; }
+
+    /// <summary>Bytes of inputs the pipeline fetches or holds ahead of their last use, at least one input (null: 1 GiB).</summary>
+    public long? InputWindowBytes { get; init; }
+
     public string ForgeVersion { get; init; } = typeof(RunRequest).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 }

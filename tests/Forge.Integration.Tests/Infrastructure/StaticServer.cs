@@ -34,10 +34,12 @@ public sealed class StaticServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var requests = new System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path)>();
+        var ranges = new System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path, string Range)>();
         var served = new StrongBox<long>();
         app.Use(async (context, next) =>
         {
             requests.Enqueue((context.Request.Method, context.Request.Path.Value ?? ""));
+            ranges.Enqueue((context.Request.Method, context.Request.Path.Value ?? "", context.Request.Headers.Range.ToString()));
             if (!honourRanges)
             {
                 context.Request.Headers.Remove("Range");
@@ -54,10 +56,15 @@ public sealed class StaticServer : IAsyncDisposable
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(root), ServeUnknownFileTypes = true });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new StaticServer(app, address.TrimEnd('/'), requests) { _served = served };
+        return new StaticServer(app, address.TrimEnd('/'), requests) { _served = served, _ranges = ranges };
     }
 
     private StrongBox<long> _served = new();
+
+    private System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path, string Range)> _ranges = new();
+
+    /// <summary>Every request served so far with its Range header ("" without one), in arrival order: a download is a GET without a range.</summary>
+    public IReadOnlyList<(string Method, string Path, string Range)> RequestsWithRanges => [.. _ranges];
 
     /// <summary>Response body bytes sent so far.</summary>
     public long BytesServed => Interlocked.Read(ref _served.Value);
