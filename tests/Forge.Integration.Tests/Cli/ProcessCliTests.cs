@@ -59,6 +59,33 @@ public sealed class ProcessCliTests(ServedInputs inputs) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Header_checks_are_answered_when_the_thread_pool_has_one_thread()
+    {
+        // The schema pass blocks pool threads while the header-check child answers; the answer must not need a free
+        // pool thread to arrive. With one pool thread the answer once waited for the 60 s timeout, and a good file
+        // was reported as "did not finish reading the header (corrupt file?)"; on 2 cores it cost 0.5-1 s per pool
+        // growth step (3 of a 365-file plan's 3.7 s).
+        var recipe = RecipeFiles.Write(_work, "one-pool-thread", $$"""
+            forge: 1
+            id: one-pool-thread
+            inputs:
+              url: "{{inputs.Files.DailyDir}}/oisst-avhrr-v02r01.{time:%Y%m%d}.nc"
+              concat:
+                dim: time
+                keys:
+                  range: { start: 1981-09-01, end: 1981-09-06, step: 1 day }
+            target:
+              zarr_format: 2
+            """);
+        var env = new Dictionary<string, string> { ["DOTNET_ThreadPool_ForceMaxWorkerThreads"] = "1" };
+        using var forge = ForgeProcess.Start(["plan", recipe, "--probe", "all"], env);
+        var code = await forge.WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.True(code == 0, $"exit {code}\n{forge.Stderr}");
+        Assert.Contains("inputs: 6", forge.Stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("INT")]
     [InlineData("TERM")]
