@@ -218,6 +218,37 @@ public sealed class StreamedInputTests : IDisposable
         AssertSameObjects(target, sharded);
     }
 
+    [Fact]
+    public async Task Several_passes_fetch_their_inputs_again_unless_the_cache_keeps_them()
+    {
+        var dir = MakeInputs();
+        await using var server = await StaticServer.StartAsync(dir);
+        var recipe = Recipe("passes", server.BaseUrl);
+        var local = await ForgeCli.RunAsync("run", Recipe("local", dir), "--target", Path.Combine(_work, "local.zarr"), "--progress", "none");
+        Assert.True(local.ExitCode == 0, local.Stderr);
+
+        // 4 passes over 32 inputs with a window of 8: every pass downloads its inputs again (pass 1 keeps the one the
+        // arrays without time read first).
+        string[] passes = ["--max-memory", "256KiB", "--strategy", "passes", "--progress", "json"];
+        var run = await ForgeCli.RunAsync(["run", recipe, "--target", Path.Combine(_work, "passes.zarr"), .. passes]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var summary = CliWork.Summary(run.Stdout);
+        Assert.Equal(4, summary["passes"]!.GetValue<int>());
+        Assert.Equal(4 * Inputs, summary["input_downloads"]!.GetValue<long>());
+        Assert.Equal(4 * Inputs, Downloads(server.RequestsWithRanges).Count);
+        AssertSameObjects(Path.Combine(_work, "local.zarr"), Path.Combine(_work, "passes.zarr"));
+
+        // With an input cache the later passes are cache hits: one download per input, and the cache keeps them all.
+        int before = server.RequestsWithRanges.Count;
+        var cache = Path.Combine(_work, "cache");
+        var cached = await ForgeCli.RunAsync(["run", recipe, "--target", Path.Combine(_work, "cached.zarr"), "--cache", cache, .. passes]);
+        Assert.True(cached.ExitCode == 0, cached.Stderr);
+        Assert.Equal(Inputs, CliWork.Summary(cached.Stdout)["input_downloads"]!.GetValue<long>());
+        Assert.Equal(Inputs, Downloads(server.RequestsWithRanges.Skip(before)).Count);
+        Assert.Equal(Inputs, Directory.GetFiles(cache, "d*.nc", SearchOption.AllDirectories).Length);
+        AssertSameObjects(Path.Combine(_work, "local.zarr"), Path.Combine(_work, "cached.zarr"));
+    }
+
     /// <summary>Every file of every array (metadata and objects) is byte-identical; root metadata names the inputs' URLs and is left out.</summary>
     private static void AssertSameObjects(string expected, string actual)
     {

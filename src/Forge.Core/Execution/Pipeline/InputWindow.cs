@@ -127,7 +127,7 @@ internal sealed class InputWindow : IAsyncDisposable
         {
             if (--entry.Remaining == 0)
             {
-                _active--;
+                if (entry.Counted) _active--;
                 _activeBytes -= entry.Size;
                 done = entry.File;
                 entry.File = null;
@@ -149,9 +149,9 @@ internal sealed class InputWindow : IAsyncDisposable
         while (!_disposed && _next < _entries.Count)
         {
             var e = _entries[_next];
-            if (_active > 0 && (_active >= MaxInputs || _activeBytes + e.Size > MaxBytes)) return;
+            if (e.Counted && _active > 0 && (_active >= MaxInputs || _activeBytes + e.Size > MaxBytes)) return;
             _next++;
-            _active++;
+            if (e.Counted) _active++;
             _activeBytes += e.Size;
             if (e.Present is { } present)
             {
@@ -253,6 +253,9 @@ internal sealed class InputWindow : IAsyncDisposable
         public long Size { get; } = size;
 
         public FetchedInput? Present { get; } = present;
+
+        /// <summary>False for a file already on disk that the run does not delete (a local input, a cache entry): it takes no room in the window.</summary>
+        public bool Counted => Present is null || Size > 0;
 
         public StreamedInput? Expected { get; } = expected;
 
