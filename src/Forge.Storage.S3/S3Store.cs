@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -12,16 +13,19 @@ namespace Forge.Storage.S3;
 
 /// <summary>
 /// A store in an S3 bucket under a key prefix: single PUTs up to the multipart threshold, parallel multipart
-/// uploads above it, ranged GETs, paged listings, conditional creates (If-None-Match: *); every request
-/// shares one concurrency bound.
+/// uploads above it, streamed values (shards assembled on scratch) uploaded part by part through a fixed set of
+/// part buffers, ranged GETs, paged listings, conditional creates (If-None-Match: *); every request shares one
+/// concurrency bound.
 /// </summary>
-public sealed class S3Store : IStore, IConditionalWritableStore, ITemporaryObjectSweeper, IDisposable
+public sealed class S3Store : IStore, IConditionalWritableStore, IStreamingWritableStore, ITemporaryObjectSweeper, IDisposable
 {
     private readonly IAmazonS3 _client;
     private readonly bool _ownsClient;
     private readonly S3StoreOptions _options;
     private readonly string _keyPrefix;
     private readonly SemaphoreSlim _gate;
+    private readonly SemaphoreSlim _partBuffers;
+    private readonly ConcurrentBag<byte[]> _idlePartBuffers = [];
 
     /// <summary>Creates a store with its own client configured from <paramref name="options"/>.</summary>
     public S3Store(S3StoreOptions options)
@@ -47,6 +51,7 @@ public sealed class S3Store : IStore, IConditionalWritableStore, ITemporaryObjec
         _keyPrefix = prefix.Length == 0 ? "" : prefix + "/";
         Url = prefix.Length == 0 ? $"s3://{options.Bucket}" : $"s3://{options.Bucket}/{prefix}";
         _gate = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
+        _partBuffers = new SemaphoreSlim(options.StreamedPartBuffers, options.StreamedPartBuffers);
     }
 
     /// <summary>"s3://bucket" or "s3://bucket/prefix".</summary>
@@ -149,6 +154,86 @@ public sealed class S3Store : IStore, IConditionalWritableStore, ITemporaryObjec
         }
     }
 
+    /// <summary>
+    /// Uploads <paramref name="length"/> bytes read sequentially from <paramref name="content"/> without holding
+    /// them whole: one PUT when they fit one streamed part, else a multipart upload whose parts are read into the
+    /// store's part buffers and uploaded while the next is read (at most <see cref="S3StoreOptions.StreamedPartBuffers"/>
+    /// buffers for all streamed values at once). Atomic as a PUT: the key shows the old value until the upload
+    /// completes, and a failed or cancelled upload is aborted (a killed one is swept by the next run).
+    /// </summary>
+    public async ValueTask SetFromStreamAsync(StoreKey key, Stream content, long length, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        var name = ObjectKey(key);
+        ct.ThrowIfCancellationRequested();
+        var partSize = (int)Math.Min(Array.MaxLength, Math.Max(_options.StreamedPartSize, (length + S3StoreOptions.MaxParts - 1) / S3StoreOptions.MaxParts));
+        if (length <= partSize)
+        {
+            using var whole = await RentPartBufferAsync(partSize, ct);
+            var value = whole.Array.AsMemory(0, (int)length);
+            await content.ReadExactlyAsync(value, ct);
+            await PutAsync(key, name, value, ifAbsent: false, ct);
+            return;
+        }
+
+        var partCount = checked((int)((length + partSize - 1) / partSize));
+        var initiated = await CallAsync("initiate multipart upload", key, token => _client.InitiateMultipartUploadAsync(
+            new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = name }, token), ct);
+        var uploadId = initiated.UploadId;
+        var completed = false;
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var uploads = new List<Task>(partCount);
+        try
+        {
+            var etags = new PartETag[partCount];
+            try
+            {
+                for (int index = 0; index < partCount; index++)
+                {
+                    var part = await RentPartBufferAsync(partSize, failed.Token);
+                    int partLength = (int)Math.Min(partSize, length - ((long)index * partSize));
+                    try
+                    {
+                        await content.ReadExactlyAsync(part.Array.AsMemory(0, partLength), failed.Token);
+                    }
+                    catch
+                    {
+                        part.Dispose();
+                        throw;
+                    }
+
+                    uploads.Add(UploadPartAsync(key, name, uploadId, index, partCount, part, partLength, etags, failed));
+                }
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // A part failed and cancelled the reading: its error, awaited below, is the one to report.
+            }
+
+            await Task.WhenAll(uploads);
+            var complete = new CompleteMultipartUploadRequest { BucketName = _options.Bucket, Key = name, UploadId = uploadId, PartETags = [.. etags] };
+            await CallAsync("complete multipart upload", key, token => _client.CompleteMultipartUploadAsync(complete, token), ct);
+            completed = true;
+        }
+        finally
+        {
+            if (!completed)
+            {
+                await failed.CancelAsync();
+                try
+                {
+                    await Task.WhenAll(uploads); // the parts' buffers must be back, and their requests over, before the abort
+                }
+                catch (Exception e) when (e is IOException or OperationCanceledException)
+                {
+                    // Already reported by the await above, or the failure that got us here matters more.
+                }
+                await AbortQuietlyAsync(name, uploadId);
+            }
+        }
+    }
+
     public async ValueTask DeleteAsync(StoreKey key, CancellationToken ct = default)
     {
         var name = ObjectKey(key);
@@ -210,6 +295,8 @@ public sealed class S3Store : IStore, IConditionalWritableStore, ITemporaryObjec
     {
         if (_ownsClient) _client.Dispose();
         _gate.Dispose();
+        _partBuffers.Dispose();
+        _idlePartBuffers.Clear();
     }
 
     public override string ToString() => Url;
@@ -325,6 +412,60 @@ public sealed class S3Store : IStore, IConditionalWritableStore, ITemporaryObjec
         finally
         {
             if (!completed) await AbortQuietlyAsync(name, uploadId);
+        }
+    }
+
+    /// <summary>Uploads one part of a streamed value from its buffer, then returns the buffer; a failure cancels the rest.</summary>
+    private async Task UploadPartAsync(StoreKey key, string name, string uploadId, int index, int partCount, PartBuffer part, int partLength, PartETag[] etags, CancellationTokenSource failed)
+    {
+        using (part)
+        {
+            try
+            {
+                var uploaded = await CallAsync($"upload part {index + 1}/{partCount}", key, token => _client.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = _options.Bucket,
+                    Key = name,
+                    UploadId = uploadId,
+                    PartNumber = index + 1,
+                    PartSize = partLength,
+                    InputStream = new MemoryStream(part.Array, 0, partLength, writable: false, publiclyVisible: true), // seekable: the SDK's retries rewind it
+                    IsLastPart = index == partCount - 1,
+                }, token), failed.Token);
+                etags[index] = new PartETag(index + 1, uploaded.ETag);
+            }
+            catch
+            {
+                await failed.CancelAsync();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for one of the store's streamed-part buffers. Buffers of the configured size are kept for reuse (the
+    /// bound is their number); a larger part (a value of more than 10,000 parts) gets its own.
+    /// </summary>
+    private async ValueTask<PartBuffer> RentPartBufferAsync(int size, CancellationToken ct)
+    {
+        await _partBuffers.WaitAsync(ct);
+        var standard = size == _options.StreamedPartSize;
+        var array = standard && _idlePartBuffers.TryTake(out var idle) ? idle : GC.AllocateUninitializedArray<byte>(size);
+        return new PartBuffer(this, array, standard);
+    }
+
+    /// <summary>A rented streamed-part buffer; dispose gives it back.</summary>
+    private sealed class PartBuffer(S3Store store, byte[] array, bool reusable) : IDisposable
+    {
+        private int _returned;
+
+        public byte[] Array => array;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _returned, 1) != 0) return;
+            if (reusable) store._idlePartBuffers.Add(array);
+            try { store._partBuffers.Release(); } catch (ObjectDisposedException) { }
         }
     }
 

@@ -44,6 +44,18 @@ public sealed record S3StoreOptions
     /// <summary>Part size of multipart uploads (at least 5 MiB; grown when a value would need more than 10,000 parts).</summary>
     public int PartSize { get; init; } = SixteenMiB;
 
+    /// <summary>
+    /// Part size of streamed writes (<see cref="S3Store.SetFromStreamAsync"/>: shards assembled on scratch), at least
+    /// 5 MiB; grown when a value would need more than 10,000 parts. Each part is read into a buffer of this size.
+    /// </summary>
+    public int StreamedPartSize { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// Part buffers streamed writes share (all streamed values of this store together): the memory they use is at
+    /// most this many × <see cref="StreamedPartSize"/>, however large the values.
+    /// </summary>
+    public int StreamedPartBuffers { get; init; } = 2;
+
     /// <summary>Most requests in flight at once for this store (all operations and parts together).</summary>
     public int MaxConcurrency { get; init; } = 8;
 
@@ -60,6 +72,10 @@ public sealed record S3StoreOptions
             throw new ArgumentException($"S3 bucket name '{Bucket}' is invalid (3+ characters, no '/')", nameof(Bucket));
         if (PartSize < MinPartSize)
             throw new ArgumentOutOfRangeException(nameof(PartSize), $"S3 part size {PartSize} is below the 5 MiB minimum");
+        if (StreamedPartSize < MinPartSize)
+            throw new ArgumentOutOfRangeException(nameof(StreamedPartSize), $"S3 streamed part size {StreamedPartSize} is below the 5 MiB minimum");
+        if (StreamedPartBuffers < 1)
+            throw new ArgumentOutOfRangeException(nameof(StreamedPartBuffers), "streamed writes need at least one part buffer");
         if (MultipartThreshold < 0)
             throw new ArgumentOutOfRangeException(nameof(MultipartThreshold), "the multipart threshold must not be negative");
         if (MaxConcurrency < 1)
@@ -75,7 +91,7 @@ public sealed record S3StoreOptions
     {
         builder.Append($"Bucket = {Bucket}, Prefix = {Prefix}, Endpoint = {Endpoint}, Region = {Region}, ");
         builder.Append($"ForcePathStyle = {ForcePathStyle}, Anonymous = {Anonymous}, Credentials = {(Credentials is null ? "default chain" : "explicit")}, ");
-        builder.Append($"MultipartThreshold = {MultipartThreshold}, PartSize = {PartSize}, MaxConcurrency = {MaxConcurrency}, ");
+        builder.Append($"MultipartThreshold = {MultipartThreshold}, PartSize = {PartSize}, StreamedPartSize = {StreamedPartSize}, StreamedPartBuffers = {StreamedPartBuffers}, MaxConcurrency = {MaxConcurrency}, ");
         builder.Append($"Retries = {Retries}, RequestTimeout = {RequestTimeout}");
         return true;
     }

@@ -71,6 +71,67 @@ public sealed class S3StoreTests(MotoServerFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StreamedValuesAreUploadedPartByPartFromANonSeekableStream()
+    {
+        var options = Moto.Options(moto, _bucket, "t") with { StreamedPartSize = 5 * MiB, StreamedPartBuffers = 2 };
+        using var store = new S3Store(options);
+        var big = StoreData.Random((12 * MiB) + 1, seed: 11);
+        var small = StoreData.Random(5 * MiB, seed: 12);
+        await store.SetFromStreamAsync(new StoreKey("c/big"), new ForwardOnlyStream(big), big.Length);
+        await store.SetFromStreamAsync(new StoreKey("c/small"), new ForwardOnlyStream(small), small.Length);
+        await store.SetFromStreamAsync(new StoreKey("c/empty"), new ForwardOnlyStream([]), 0);
+
+        using var client = Moto.Client(moto);
+        Assert.EndsWith("-3\"", (await client.GetObjectMetadataAsync(_bucket, "t/c/big")).ETag, StringComparison.Ordinal); // 5 + 5 + 2 MiB
+        Assert.DoesNotContain('-', (await client.GetObjectMetadataAsync(_bucket, "t/c/small")).ETag); // one part's worth: one PUT
+        using (var read = await store.GetAsync(new StoreKey("c/big"))) Assert.Equal(big, read!.Memory.ToArray());
+        using (var read = await store.GetAsync(new StoreKey("c/small"))) Assert.Equal(small, read!.Memory.ToArray());
+        using (var read = await store.GetAsync(new StoreKey("c/empty"))) Assert.Equal(0, read!.Memory.Length);
+        Assert.Empty((await client.ListMultipartUploadsAsync(_bucket)).MultipartUploads ?? []);
+    }
+
+    [Fact]
+    public async Task StreamedWritesShareTheirPartBuffers()
+    {
+        // Three 20 MiB values streamed at once through two 5 MiB buffers: never more than two parts read ahead.
+        var options = Moto.Options(moto, _bucket) with { StreamedPartSize = 5 * MiB, StreamedPartBuffers = 2 };
+        using var counting = new CountingPartClient(moto);
+        using var store = new S3Store(counting, options);
+        var values = Enumerable.Range(0, 3).Select(i => StoreData.Random(20 * MiB, seed: 20 + i)).ToArray();
+        await Task.WhenAll(values.Select((v, i) => store.SetFromStreamAsync(new StoreKey($"v{i}"), new ForwardOnlyStream(v), v.Length).AsTask()))
+            .WaitAsync(TimeSpan.FromSeconds(120));
+        Assert.Equal(12, counting.Parts);
+        Assert.InRange(counting.MostInFlight, 1, 2);
+        for (int i = 0; i < values.Length; i++)
+        {
+            using var read = await store.GetAsync(new StoreKey($"v{i}"));
+            Assert.Equal(values[i], read!.Memory.ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task AFailedStreamedPartAbortsTheUploadAndKeepsTheOldValue()
+    {
+        var options = Moto.Options(moto, _bucket, "t") with { StreamedPartSize = 5 * MiB, StreamedPartBuffers = 1 };
+        using var failing = new FailingPartClient(moto, failPart: 2);
+        using var store = new S3Store(failing, options);
+        var old = StoreData.Random(1024, seed: 30);
+        await store.SetAsync(new StoreKey("c/0"), old);
+        var ex = await Assert.ThrowsAsync<IOException>(async () =>
+            await store.SetFromStreamAsync(new StoreKey("c/0"), new ForwardOnlyStream(StoreData.Random(16 * MiB, seed: 31)), 16 * MiB));
+        Assert.Contains($"s3://{_bucket}/t/c/0", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("part 2/4", ex.Message, StringComparison.Ordinal);
+
+        using var client = Moto.Client(moto);
+        Assert.Empty((await client.ListMultipartUploadsAsync(_bucket)).MultipartUploads ?? []);
+        using var read = await store.GetAsync(new StoreKey("c/0"));
+        Assert.Equal(old, read!.Memory.ToArray());
+        // The buffer came back: the next streamed write (one PUT) does not wait for it.
+        var next = StoreData.Random(5 * MiB, seed: 32);
+        await store.SetFromStreamAsync(new StoreKey("c/1"), new ForwardOnlyStream(next), next.Length).AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
     public async Task TheSweepAbortsIncompleteUploadsUnderItsPrefixOnly()
     {
         // What kill -9 during a multipart upload leaves: an initiated upload with a part, never completed.
@@ -212,6 +273,74 @@ public sealed class S3StoreTests(MotoServerFixture moto) : IAsyncLifetime
         await foreach (var key in store.ListAsync(prefix)) keys.Add(key.Value);
         keys.Sort(StringComparer.Ordinal);
         return keys;
+    }
+
+    /// <summary>A stream that can only be read forward, as a shard assembled on scratch is.</summary>
+    private sealed class ForwardOnlyStream(byte[] data) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = Math.Min(count, data.Length - _position);
+            data.AsSpan(_position, n).CopyTo(buffer.AsSpan(offset, n));
+            _position += n;
+            return n;
+        }
+
+        public override void Flush() { }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>A real client that counts part uploads and the most in flight at once (each held a little, so overlaps show).</summary>
+    private sealed class CountingPartClient(MotoServerFixture moto) : AmazonS3Client(Moto.Credentials, new AmazonS3Config
+    {
+        ServiceURL = moto.Endpoint.ToString(),
+        ForcePathStyle = true,
+        AuthenticationRegion = MotoServerFixture.Region,
+        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+    })
+    {
+        private int _inFlight;
+        private int _parts;
+        private int _most;
+
+        public int Parts => Volatile.Read(ref _parts);
+
+        public int MostInFlight => Volatile.Read(ref _most);
+
+        public override async Task<UploadPartResponse> UploadPartAsync(UploadPartRequest request, CancellationToken cancellationToken = default)
+        {
+            int now = Interlocked.Increment(ref _inFlight);
+            Interlocked.Increment(ref _parts);
+            int seen;
+            while (now > (seen = Volatile.Read(ref _most)) && Interlocked.CompareExchange(ref _most, now, seen) != seen) { }
+            try
+            {
+                await Task.Delay(50, cancellationToken);
+                return await base.UploadPartAsync(request, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
     }
 
     /// <summary>A real client that fails one part upload, as a dropped connection would after retries.</summary>

@@ -67,7 +67,7 @@ internal static class FinalizeCommand
             await using var prepared = await RecipeNameCheck.PrepareAsync(runner, recipe, request, ct);
             var format = recipe.Target.ZarrFormat == 2 ? ZarrFormat.V2 : ZarrFormat.V3;
             var writer = new ZarrTargetWriter(store, format, a => RecipeMapping.Codecs(recipe, a));
-            var summary = await runner.FinalizeAsync(prepared, writer, ledger, ct);
+            var summary = await runner.FinalizeAsync(prepared, writer, ledger, ct, store);
             (sink as TerminalProgressSink)?.Finish();
             var elapsed = DateTime.UtcNow - started;
             RunCommand.Summarize(sink, recipe.Id, "succeeded", summary.Target, summary.Inputs, summary.BytesIn, 0, 0, elapsed, null, summary);

@@ -72,6 +72,7 @@ internal static class PlanCommand
                             ? RechunkPlanner.Plan(Extrapolate(prepared.Dataset, keys), request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers, request.Strategy, PlanCosts.ForScratch(request.ScratchDirectory))
                             : prepared.Plan;
                         doc["plan"] = DescribePlan(plan, keys > 1);
+                        if (request.Shard is { } shard) doc["slice"] = ShardPlan.Describe(plan, shard, request.Stage, request.Inputs);
                     }
                     finally
                     {
@@ -217,5 +218,6 @@ internal static class PlanCommand
         w.WriteLine($"  memory estimate {Sizes.Format(plan["memory_estimate_bytes"]!.GetValue<long>())} of max_memory {Sizes.Format(doc["max_memory"]!.GetValue<long>())} " +
                     $"(accumulators {Sizes.Format(shares["accumulators"]!.GetValue<long>())}, decode {Sizes.Format(shares["decode"]!.GetValue<long>())}, encode {Sizes.Format(shares["encode"]!.GetValue<long>())}); " +
                     $"{plan["decode_workers"]} decode / {plan["encode_workers"]} encode workers, {plan["writes_in_flight"]} objects in encode or write at once");
+        if (doc["slice"] is JsonObject slice) ShardPlan.WriteText(w, slice);
     }
 }

@@ -80,7 +80,7 @@ internal static class RunCommand
             await using var prepared = await RecipeNameCheck.PrepareAsync(runner, recipe, request, ct, ledger);
             var format = recipe.Target.ZarrFormat == 2 ? ZarrFormat.V2 : ZarrFormat.V3;
             var writer = new ZarrTargetWriter(store, format, a => RecipeMapping.Codecs(recipe, a));
-            var summary = await runner.ExecuteAsync(prepared, writer, ledger, ct);
+            var summary = await runner.ExecuteAsync(prepared, writer, ledger, ct, store);
             (sink as TerminalProgressSink)?.Finish();
             // The time is the whole run (fetching and the schema pass included), not only the data pass.
             // JSON: the plot event comes before the summary, which stays the last line.
@@ -89,10 +89,16 @@ internal static class RunCommand
             Summarize(sink, recipe.Id, "succeeded", summary.Target, summary.Inputs, summary.BytesIn, summary.BytesOut, summary.ChunksWritten, elapsed, null, summary);
             if (sink is not JsonProgressSink)
             {
+                if (summary.StageNote is { } note) ctx.Stderr.WriteLine($"forge: {recipe.Id}: {note}");
                 ctx.Stderr.WriteLine(summary.UpToDate
                     ? $"forge: {recipe.Id}: {summary.Target} is up to date; nothing to do"
+                    : summary is { Stage: 1, Shard: { } stage1 }
+                    ? (summary.StageNote is not null
+                        ? $"forge: {recipe.Id} shard {stage1} stage 1 succeeded: nothing to do"
+                        : $"forge: {recipe.Id} shard {stage1} stage 1 succeeded: {summary.PiecesWritten} of its {summary.PiecesInSlice} pieces stored ({Sizes.Format(summary.SpillBytes)}) from {summary.InputsOpened} inputs, {elapsed.TotalSeconds:0.0} s. " +
+                          "Run stage 2 (--stage 2) of every shard once every stage-1 shard is done, then `forge finalize`")
                     : summary.Shard is { } shard
-                    ? $"forge: {recipe.Id} shard {shard} succeeded: {summary.ChunksWritten} of its {summary.ObjectsInSlice} objects written ({Sizes.Format(summary.BytesOut)})" +
+                    ? $"forge: {recipe.Id} shard {shard}{(summary.Stage == 2 ? " stage 2" : "")} succeeded: {summary.ChunksWritten} of its {summary.ObjectsInSlice} objects written ({Sizes.Format(summary.BytesOut)})" +
                       (summary.ObjectsSkipped > 0 ? $", {summary.ObjectsSkipped} already done" : "") +
                       $", {elapsed.TotalSeconds:0.0} s. Nothing is published until every shard is done and `forge finalize` runs"
                     : $"forge: {recipe.Id} succeeded: {summary.Inputs} inputs ({Sizes.Format(summary.BytesIn)}) → {summary.ChunksWritten} objects ({Sizes.Format(summary.BytesOut)}) in {summary.Target}" +
@@ -150,6 +156,10 @@ internal static class RunCommand
         {
             doc["objects_skipped"] = summary.ObjectsSkipped;
             doc["shard"] = summary.Shard?.ToString();
+            doc["stage"] = summary.Stage;
+            doc["pieces_in_slice"] = summary.PiecesInSlice;
+            doc["pieces_written"] = summary.PiecesWritten;
+            doc["inputs_opened"] = summary.InputsOpened;
             doc["objects_in_slice"] = summary.ObjectsInSlice;
             doc["strategy"] = PlanCommand.StrategyName(summary.Strategy);
             doc["passes"] = summary.Passes;

@@ -16,6 +16,7 @@ internal sealed class SharedRunOptions
     public Option<string?> Target { get; } = new("--target") { Description = "Target store URL (local path, file:// or s3://bucket/prefix); overrides target.url. {id} is replaced by the recipe id (needed for a feedstock of several recipes). Setting: target, FORGE_TARGET." };
     public Option<int?> Prune { get; } = new("--prune") { Description = "Keep only the first N concat keys (all merge keys): a quick test of a recipe. Writes to <target>.prune-N unless --target is given.", CustomParser = OptionParsers.PositiveInt };
     public Option<string?> Shard { get; } = new("--shard") { Description = "Write only the K-th of N disjoint slices of the target's objects (K/N, K from 0), for batch engines (Slurm job arrays, Kubernetes Indexed Jobs, CI matrices); publishes nothing: run `forge finalize` after every shard." };
+    public Option<int?> Stage { get; } = new("--stage") { Description = "With --shard, for a plan that spills: 1 = the shards split the INPUTS and store pieces in an intermediate store beside the target (.forge/intermediate/); 2 = the shards split the OBJECTS and assemble them from the pieces. Run every stage-1 shard, then every stage-2 shard, then `forge finalize`. A plan that does not spill: stage 1 does nothing, stage 2 is a plain shard." };
     public Option<string?> MaxMemory { get; } = new("--max-memory") { Description = "Memory bound for array data, e.g. 512MiB or 4GiB; overrides run.max_memory. Setting: max_memory, FORGE_MAX_MEMORY." };
     public Option<string?> Workers { get; } = new("--workers") { Description = "Decode/encode parallelism; overrides run.workers. Setting: workers, FORGE_WORKERS." };
     public Option<string?> Strategy { get; } = new("--strategy") { Description = "How objects that do not fit in memory at once are written: auto, single, passes or spill; overrides run.strategy." };
@@ -37,7 +38,11 @@ internal sealed class SharedRunOptions
 
     public void AddTo(Command cmd)
     {
-        foreach (var o in new Option[] { RecipeId, Target, Prune, Shard, MaxMemory, Workers, Strategy, Scratch, Cache, Offline, Overwrite }) cmd.Options.Add(o);
+        Stage.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is { } v && v is not (1 or 2)) r.AddError($"--stage {v}: must be 1 (shards split the inputs and store pieces) or 2 (shards split the objects and assemble them)");
+        });
+        foreach (var o in new Option[] { RecipeId, Target, Prune, Shard, Stage, MaxMemory, Workers, Strategy, Scratch, Cache, Offline, Overwrite }) cmd.Options.Add(o);
     }
 
     /// <summary>The options of verbs that read a run's inputs and target but do not run it (finalize, verify): no --shard, no --overwrite.</summary>
@@ -66,6 +71,7 @@ internal sealed class SharedRunOptions
             Strategy = parse.GetValue(Strategy) is { } name ? StrategyOf(name) : null,
             Scratch = parse.GetValue(Scratch) is { } scratch ? Path.GetFullPath(scratch) : null,
             Shard = slice,
+            Stage = _writes ? parse.GetValue(Stage) : null,
             NoFsync = _fsyncOption && parse.GetValue(NoFsync),
         };
     }

@@ -28,6 +28,9 @@ internal sealed record RunOverrides(string? Target, int? Prune, long? MaxMemory,
     /// <summary>--shard K/N: this run writes only that slice of the objects (null: the whole store).</summary>
     public Forge.Core.Planning.ShardSlice? Shard { get; init; }
 
+    /// <summary>--stage 1|2 of a staged sharded run (null: one stage).</summary>
+    public int? Stage { get; init; }
+
     /// <summary>--no-fsync: a local target is not flushed to disk (overrides run.fsync).</summary>
     public bool NoFsync { get; init; }
 
@@ -68,6 +71,7 @@ internal static class RecipeMapping
         {
             Overwrite = o.Overwrite,
             Shard = o.Shard,
+            Stage = o.Stage,
             ItemsPerFile = recipe.Inputs.Concat.ItemsPerFile,
             Strategy = o.StrategySet ? o.Strategy : recipe.Run.Strategy,
             ScratchDirectory = o.Scratch ?? (recipe.Run.Scratch is { } scratch ? Path.GetFullPath(Path.Combine(recipeDir, scratch)) : null),

@@ -87,6 +87,9 @@ internal sealed class JsonProgressSink : IProgressSink
         Emit(WithEta(new JsonObject { ["event"] = "chunk", ["array"] = array, ["key"] = key, ["bytes"] = bytes }));
     }
 
+    /// <summary>A staged run's piece in the intermediate store (stage 1): <c>{"event":"piece"}</c>.</summary>
+    public void PieceWritten(string array, string id, long bytes) => Emit(new JsonObject { ["event"] = "piece", ["array"] = array, ["id"] = id, ["bytes"] = bytes });
+
     private JsonObject WithEta(JsonObject e)
     {
         if (_state.RunEta() is { } left) e["eta_seconds"] = Math.Round(left.TotalSeconds, 1);

@@ -29,6 +29,12 @@ internal sealed class LoggingProgressSink(IProgressSink inner, ILogger logger) :
         inner.ChunkWritten(array, key, bytes);
     }
 
+    public void PieceWritten(string array, string id, long bytes)
+    {
+        RunLog.Object(logger, id, bytes);
+        inner.PieceWritten(array, id, bytes);
+    }
+
     public void BytesReceived(long bytes) => inner.BytesReceived(bytes);
 
     public void Totals(ProgressTotals totals) => inner.Totals(totals);

@@ -85,4 +85,19 @@ public interface IRunLedger
     ValueTask<IReadOnlyList<Planning.ShardSlice>> FinishedShardsAsync(CancellationToken ct);
 
     ValueTask CompleteAsync(CancellationToken ct);
+
+    /// <summary>A staged run's stage 1 stored a piece in the intermediate store (its id in the intermediate grid).</summary>
+    ValueTask MarkPieceDoneAsync(string pieceId, CancellationToken ct);
+
+    /// <summary>The pieces recorded by <see cref="MarkPieceDoneAsync"/>, read with one listing.</summary>
+    ValueTask<IReadOnlySet<string>> DonePiecesAsync(CancellationToken ct);
+
+    /// <summary>Records that a stage-1 shard of a staged run stored all the pieces of its inputs.</summary>
+    ValueTask MarkStage1ShardDoneAsync(Planning.ShardSlice shard, long pieces, CancellationToken ct);
+
+    /// <summary>The stage-1 shards recorded by <see cref="MarkStage1ShardDoneAsync"/>.</summary>
+    ValueTask<IReadOnlyList<Planning.ShardSlice>> FinishedStage1ShardsAsync(CancellationToken ct);
+
+    /// <summary>Forgets the pieces and stage-1 shards (after finalize deleted the intermediate store).</summary>
+    ValueTask ForgetPiecesAsync(CancellationToken ct);
 }

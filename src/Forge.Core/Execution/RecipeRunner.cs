@@ -111,22 +111,46 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         return (recorded, appendBase, known.ToImmutableDictionary());
     }
 
-    public async Task<RunSummary> ExecuteAsync(PreparedRun run, ITargetWriter writer, IRunLedger ledger, CancellationToken ct)
+    /// <summary>
+    /// Runs the prepared plan into the target. <paramref name="beside"/> is the target's store: a staged sharded run
+    /// (<see cref="RunRequest.Stage"/>) keeps its intermediate store there, and a whole run removes one a staged run left.
+    /// </summary>
+    public async Task<RunSummary> ExecuteAsync(PreparedRun run, ITargetWriter writer, IRunLedger ledger, CancellationToken ct, Storage.IStore? beside = null)
     {
         var clock = Stopwatch.StartNew();
         var request = run.Request;
         var shard = request.Shard;
         if (!run.CanExecute) throw new InvalidOperationException("a run prepared for forge plan (HeadersByRange) cannot be executed");
+        var (staged, stageNote) = StagedMode(run);
+        if (stageNote is not null) progress.Stage("stage", stageNote);
+        if (staged && beside is null) throw new InvalidOperationException("a staged run needs the target's store for its intermediate store");
+        if (request.Stage == 1 && shard is not null && !staged)
+        {
+            return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.InputBytes, 0, 0, 0, false, clock.Elapsed)
+            {
+                Strategy = run.Plan.Schedule.Strategy,
+                Shard = shard,
+                Stage = 1,
+                StageNote = stageNote,
+                PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
+                PeakInputDiskBytes = run.Disk.PeakBytes,
+                InputDownloads = run.Disk.Downloads,
+                InputsReadByRange = run.Streamed.Count,
+            };
+        }
+
         await using var lease = await ledger.AcquireAsync($"forge run {request.RecipeId}", shard, ct);
         var identity = await RunIdentity.BuildAsync(run, writer, ct, await RecordedInputsAsync(run, ledger, ct));
         var (state, detail) = await ledger.InspectAsync(identity, ct);
         if (state == LedgerState.Complete && !request.Overwrite)
         {
             progress.Stage("done", $"{writer.Url} is up to date");
+            if (shard is null && beside is not null) await RemoveIntermediateAsync(beside, ledger, ct);
             return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.InputBytes, 0, 0, run.Plan.ObjectCount, true, clock.Elapsed)
             {
                 Strategy = run.Plan.Schedule.Strategy,
                 Shard = shard,
+                Stage = staged ? request.Stage : null,
                 PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
                 PeakInputDiskBytes = run.Disk.PeakBytes,
                 InputDownloads = run.Disk.Downloads,
@@ -178,6 +202,8 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
                 if (await ledger.IsDoneAsync(id, ct)) done.Add(id);
         }
 
+        if (staged && request.Stage == 1) return await Stage1Async(run, writer, ledger, new IntermediateStore(beside!, StagedLayout.For(plan)), clock, ct);
+
         // The shard seam: other shards' objects are skipped as if done, so the pipeline reads only the inputs this slice needs.
         var skip = done;
         long inSlice = plan.ObjectCount;
@@ -198,9 +224,18 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         var deferred = appendBase is not null && shard is null ? new DeferredObjectsWriter(writer, DeferredObjectsWriter.KeysToDefer(plan, writer)) : null;
         ITargetWriter target = deferred ?? writer;
         var pipeline = new RechunkPipeline(run, opener, target, progress, (stored, token) => deferred?.Hold(stored) == true ? ValueTask.CompletedTask : ledger.MarkDoneAsync(stored, token), fetcher);
-        await pipeline.RunAsync(skip, ct);
+        if (staged)
+        {
+            var intermediate = new IntermediateStore(beside!, StagedLayout.For(plan));
+            await CheckPiecesAsync(intermediate, skip, shard!, ledger, writer.Url, ct);
+            await pipeline.RunStage2Async(intermediate, skip, ct);
+        }
+        else
+        {
+            await pipeline.RunAsync(skip, ct);
+        }
 
-        if (shard is null) await PublishAsync(run, target, ledger, ct, deferred);
+        if (shard is null) await PublishAsync(run, target, ledger, ct, deferred, beside);
         else await ledger.MarkShardDoneAsync(shard, inSlice, ct);
         var counters = pipeline.Counters;
         return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.InputBytes, counters.BytesWritten, counters.ObjectsWritten, done.Count, false, clock.Elapsed)
@@ -211,7 +246,10 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
             Strategy = schedule.Strategy,
             Passes = schedule.Passes.Length,
             Shard = shard,
+            Stage = staged ? 2 : null,
+            StageNote = stageNote,
             ObjectsInSlice = inSlice,
+            InputsOpened = counters.InputsOpened,
             BytesDecoded = counters.BytesDecoded,
             SpillBytes = counters.SpillBytes,
             ShardScratchBytes = counters.ShardScratchBytes,
@@ -257,7 +295,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
     /// metadata (arrays, group, consolidated), then marks the store complete. Running it again is a no-op ("up to
     /// date"); with objects missing it publishes nothing and names them and their shards.
     /// </summary>
-    public async Task<RunSummary> FinalizeAsync(PreparedRun run, ITargetWriter writer, IRunLedger ledger, CancellationToken ct)
+    public async Task<RunSummary> FinalizeAsync(PreparedRun run, ITargetWriter writer, IRunLedger ledger, CancellationToken ct, Storage.IStore? beside = null)
     {
         var clock = Stopwatch.StartNew();
         var request = run.Request;
@@ -268,8 +306,10 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         switch (state)
         {
             case LedgerState.Complete:
+                // A finalize killed after the commit may have left part of a staged run's intermediate store.
+                if (beside is not null) await RemoveIntermediateAsync(beside, ledger, ct);
                 progress.Stage("done", $"{writer.Url} is complete; nothing to finalize");
-                return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, 0, 0, plan.ObjectCount, true, clock.Elapsed) { ObjectsInSlice = plan.ObjectCount };
+                return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.InputBytes, 0, 0, plan.ObjectCount, true, clock.Elapsed) { ObjectsInSlice = plan.ObjectCount };
             case LedgerState.Empty:
                 throw new TargetConflictException($"{writer.Url}: nothing to finalize: no shard of recipe {request.RecipeId} has written to it; run `forge run --shard K/N` for K = 0 … N-1 first");
             case LedgerState.Replacing:
@@ -295,8 +335,8 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
                 $"{writer.Url}: cannot finalize: {missing.Count} of {plan.ObjectCount} objects are not written (first: {string.Join(", ", missing.Take(5))}){hint}; rerun those shards (`forge run --shard K/N` resumes), then finalize again");
         }
 
-        await PublishAsync(run, writer, ledger, ct);
-        return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, 0, 0, plan.ObjectCount, false, clock.Elapsed)
+        await PublishAsync(run, writer, ledger, ct, null, beside);
+        return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.InputBytes, 0, 0, plan.ObjectCount, false, clock.Elapsed)
         {
             Strategy = plan.Schedule.Strategy,
             ObjectsInSlice = plan.ObjectCount,
@@ -304,13 +344,105 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         };
     }
 
-    /// <summary>The commit: metadata that makes the objects visible, then the ledger's completion marker.</summary>
-    private async Task PublishAsync(PreparedRun run, ITargetWriter writer, IRunLedger ledger, CancellationToken ct, DeferredObjectsWriter? deferred = null)
+    /// <summary>
+    /// The commit: metadata that makes the objects visible, then (a staged run) the intermediate store is deleted,
+    /// then the ledger's completion marker: a kill before it leaves a run that the next finalize completes.
+    /// </summary>
+    private async Task PublishAsync(PreparedRun run, ITargetWriter writer, IRunLedger ledger, CancellationToken ct, DeferredObjectsWriter? deferred = null, Storage.IStore? beside = null)
     {
         progress.Stage("publish", "writing metadata");
         await writer.PublishAsync(run.Plan, GlobalAttributes(run), ct);
         if (deferred is not null) await deferred.MarkHeldDoneAsync(ledger, ct);
+        if (beside is not null) await RemoveIntermediateAsync(beside, ledger, ct);
         await ledger.CompleteAsync(ct);
+    }
+
+    /// <summary>Deletes a staged run's intermediate store and its pieces' ledger records (nothing when there is none).</summary>
+    private async Task RemoveIntermediateAsync(Storage.IStore store, IRunLedger ledger, CancellationToken ct)
+    {
+        int removed = await IntermediateStore.DeleteAllAsync(store, ct);
+        await ledger.ForgetPiecesAsync(ct);
+        if (removed > 0) progress.Stage("cleanup", $"deleted the intermediate store ({removed} keys under {IntermediateStore.Prefix})");
+    }
+
+    /// <summary>
+    /// Whether this run is one stage of a staged sharded run (<c>--shard K/N --stage 1|2</c> of a plan that spills),
+    /// and what to say when <c>--stage</c> changes nothing or less than asked.
+    /// </summary>
+    private static (bool Staged, string? Note) StagedMode(PreparedRun run)
+    {
+        var request = run.Request;
+        if (request.Stage is not { } stage) return (false, null);
+        if (request.Shard is null)
+            return (false, $"--stage {stage} without --shard: one process runs both stages (the spill, if the plan spills, goes to local scratch as in any run)");
+        if (run.Plan.Schedule.Strategy != RechunkStrategy.Spill)
+        {
+            var strategy = run.Plan.Schedule.Strategy == RechunkStrategy.SinglePass ? "one pass" : $"{run.Plan.Schedule.Passes.Length} passes";
+            return (false, stage == 1
+                ? $"--stage 1: nothing to do: the plan does not spill ({strategy}), so there is no intermediate store; stage 2 (--shard {request.Shard} --stage 2) writes this shard's objects from the inputs"
+                : $"--stage 2: the plan does not spill ({strategy}); this shard writes its objects from the inputs, as a plain --shard run does");
+        }
+
+        return (true, null);
+    }
+
+    /// <summary>Stage 1: this shard's inputs (a contiguous run of concat keys), every piece they fill stored beside the target.</summary>
+    private async Task<RunSummary> Stage1Async(PreparedRun run, ITargetWriter writer, IRunLedger ledger, IntermediateStore intermediate, Stopwatch clock, CancellationToken ct)
+    {
+        var request = run.Request;
+        var shard = request.Shard!;
+        var layout = intermediate.Layout;
+        var (first, count) = layout.InputsOf(shard);
+        var keys = layout.ConcatKeys.Skip(first).Take(count).ToHashSet();
+        var donePieces = await ledger.DonePiecesAsync(ct);
+        var mine = layout.PiecesOf((_, _) => true).Where(p => keys.Contains(layout.ConcatKeyOf(p.Array, p.Piece))).Select(p => p.Id).ToList();
+        long already = mine.Count(donePieces.Contains);
+        var inputs = count == 0 ? "no inputs" : $"inputs {first + 1}-{first + count} of {layout.ConcatKeys.Length} along '{layout.ConcatDim}'";
+        progress.Totals(new ProgressTotals("write") { Objects = mine.Count, ObjectsDone = already, Passes = 1 });
+        progress.Stage("write", $"stage 1 of shard {shard}: {inputs} → {mine.Count} pieces ({already} already stored) in {intermediate.Url}; memory estimate {Sizes.Format(run.Plan.Schedule.MemoryEstimate)} of {Sizes.Format(run.Plan.MaxMemory)}");
+        var pipeline = new RechunkPipeline(run, opener, writer, progress, (_, _) => ValueTask.CompletedTask, fetcher);
+        long written = 0;
+        await pipeline.RunStage1Async(intermediate, keys.Contains, donePieces, async (id, token) =>
+        {
+            await ledger.MarkPieceDoneAsync(id, token);
+            Interlocked.Increment(ref written);
+        }, ct);
+        await ledger.MarkStage1ShardDoneAsync(shard, mine.Count, ct);
+        var counters = pipeline.Counters;
+        return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.InputBytes, 0, 0, 0, false, clock.Elapsed)
+        {
+            PeakInputDiskBytes = run.Disk.PeakBytes,
+            InputDownloads = run.Disk.Downloads,
+            InputsReadByRange = run.Streamed.Count,
+            Strategy = run.Plan.Schedule.Strategy,
+            Passes = 1,
+            Shard = shard,
+            Stage = 1,
+            PiecesInSlice = mine.Count,
+            PiecesWritten = written,
+            InputsOpened = counters.InputsOpened,
+            BytesDecoded = counters.BytesDecoded,
+            SpillBytes = counters.SpillBytes,
+            PeakAccountedBytes = pipeline.Account.PeakCharged,
+            PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
+        };
+    }
+
+    /// <summary>Stage 2 refuses to start (naming the pieces and the stage-1 shards) while a piece its objects need is not stored.</summary>
+    private static async Task CheckPiecesAsync(IntermediateStore intermediate, IReadOnlySet<string> skip, ShardSlice shard, IRunLedger ledger, string url, CancellationToken ct)
+    {
+        var layout = intermediate.Layout;
+        var done = await ledger.DonePiecesAsync(ct);
+        var needed = layout.PiecesOf((a, o) => !skip.Contains(a.Units.DoneId(o))).ToList();
+        var missing = needed.Where(p => !done.Contains(p.Id)).ToList();
+        if (missing.Count == 0) return;
+        var finished = await ledger.FinishedStage1ShardsAsync(ct);
+        int n = finished.Select(s => s.Count).Distinct().ToList() is [var only] ? only : shard.Count;
+        var owners = missing.Select(p => layout.Stage1ShardOf(layout.ConcatKeyOf(p.Array, p.Piece), n)).Distinct().Order().Select(k => $"{k}/{n}");
+        throw new TargetConflictException(
+            $"{url}: stage 2 of shard {shard} cannot start: {missing.Count} of the {needed.Count} pieces its objects are assembled from are not in the intermediate store " +
+            $"(first: {string.Join(", ", missing.Take(5).Select(p => p.Id))}); stage 1 has not finished for shard(s) {string.Join(", ", owners)} " +
+            $"(finished: {(finished.Count == 0 ? "none" : string.Join(", ", finished.Select(s => s.ToString())))}); run `forge run --shard K/N --stage 1` for those (it resumes), then stage 2");
     }
 
     /// <summary>The shard of an object id ("&lt;array&gt;/&lt;i.j.k&gt;") among <paramref name="count"/>.</summary>

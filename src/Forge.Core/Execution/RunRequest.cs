@@ -50,5 +50,12 @@ public sealed record RunRequest(
     /// <summary>Bytes of inputs the pipeline fetches or holds ahead of their last use, at least one input (null: 1 GiB).</summary>
     public long? InputWindowBytes { get; init; }
 
+    /// <summary>
+    /// <c>--stage 1|2</c> of a sharded run whose plan spills: stage 1 shards split the inputs and store pieces in an
+    /// intermediate store beside the target; stage 2 shards split the objects and assemble them from the pieces. Null:
+    /// one stage (a plain sharded run reads the inputs its objects need). Without <see cref="Shard"/> it changes nothing.
+    /// </summary>
+    public int? Stage { get; init; }
+
     public string ForgeVersion { get; init; } = typeof(RunRequest).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 }

@@ -25,6 +25,20 @@ public sealed record RunSummary(
 
     public int Passes { get; init; }
 
+    /// <summary>The stage of a staged sharded run (<c>--stage 1|2</c>), or null.</summary>
+    public int? Stage { get; init; }
+
+    /// <summary>Stage 1: pieces of this shard's inputs, and how many this run stored (the rest were stored before).</summary>
+    public long PiecesInSlice { get; init; }
+
+    public long PiecesWritten { get; init; }
+
+    /// <summary>Inputs opened for data by this run (once per input and pass; the schema pass is not counted).</summary>
+    public long InputsOpened { get; init; }
+
+    /// <summary>Why a requested stage did something else (a plan that does not spill, --stage without --shard), or null.</summary>
+    public string? StageNote { get; init; }
+
     /// <summary>Bytes read from the inputs' variables (source element types), over all passes.</summary>
     public long BytesDecoded { get; init; }
 

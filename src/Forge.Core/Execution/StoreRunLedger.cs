@@ -20,6 +20,8 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
     private static readonly StoreKey ReplacingKey = new(".forge/replacing");
     private static readonly StoreKey InputsKey = new(".forge/inputs.json");
     private const string ShardsPrefix = ".forge/shards/";
+    private const string PiecesPrefix = ".forge/pieces/";
+    private const string Stage1Prefix = ".forge/stage1/";
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private readonly Lock _doneGate = new();
@@ -325,12 +327,39 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
         return store.SetAsync(new StoreKey($"{ShardsPrefix}{shard.Index}-of-{shard.Count}"), Encoding.UTF8.GetBytes(doc.ToJsonString()), ct);
     }
 
-    public async ValueTask<IReadOnlyList<Planning.ShardSlice>> FinishedShardsAsync(CancellationToken ct)
+    public ValueTask<IReadOnlyList<Planning.ShardSlice>> FinishedShardsAsync(CancellationToken ct) => ShardsUnderAsync(ShardsPrefix, ct);
+
+    public ValueTask MarkPieceDoneAsync(string pieceId, CancellationToken ct) => store.SetAsync(new StoreKey(PiecesPrefix + pieceId), ReadOnlyMemory<byte>.Empty, ct);
+
+    public async ValueTask<IReadOnlySet<string>> DonePiecesAsync(CancellationToken ct)
+    {
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var key in store.ListAsync(PiecesPrefix, ct)) done.Add(key.Value[PiecesPrefix.Length..]);
+        return done;
+    }
+
+    public ValueTask MarkStage1ShardDoneAsync(Planning.ShardSlice shard, long pieces, CancellationToken ct)
+    {
+        var doc = new JsonObject { ["shard"] = shard.ToString(), ["stage"] = 1, ["pieces"] = pieces, ["finished"] = DateTimeOffset.UtcNow.ToString("O") };
+        return store.SetAsync(new StoreKey($"{Stage1Prefix}{shard.Index}-of-{shard.Count}"), Encoding.UTF8.GetBytes(doc.ToJsonString()), ct);
+    }
+
+    public ValueTask<IReadOnlyList<Planning.ShardSlice>> FinishedStage1ShardsAsync(CancellationToken ct) => ShardsUnderAsync(Stage1Prefix, ct);
+
+    public async ValueTask ForgetPiecesAsync(CancellationToken ct)
+    {
+        var keys = new List<StoreKey>();
+        await foreach (var key in store.ListAsync(PiecesPrefix, ct)) keys.Add(key);
+        await foreach (var key in store.ListAsync(Stage1Prefix, ct)) keys.Add(key);
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (key, token) => await store.DeleteAsync(key, token));
+    }
+
+    private async ValueTask<IReadOnlyList<Planning.ShardSlice>> ShardsUnderAsync(string prefix, CancellationToken ct)
     {
         var shards = new List<Planning.ShardSlice>();
-        await foreach (var key in store.ListAsync(ShardsPrefix, ct))
+        await foreach (var key in store.ListAsync(prefix, ct))
         {
-            var parts = key.Value[ShardsPrefix.Length..].Split("-of-");
+            var parts = key.Value[prefix.Length..].Split("-of-");
             if (parts.Length == 2 && Planning.ShardSlice.TryParse($"{parts[0]}/{parts[1]}", out _) is { } s) shards.Add(s);
         }
 

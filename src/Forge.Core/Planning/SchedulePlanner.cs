@@ -166,6 +166,13 @@ internal static class SchedulePlanner
         return new ExecutionSchedule(RechunkStrategy.Spill, all, shares, d, encoders, k, Open(steps), decode, intermediate, slab, steps, "");
     }
 
+    /// <summary>
+    /// Accumulator bytes a spill pass holds at once with pieces of <paramref name="steps"/> concat steps and slabs of
+    /// <paramref name="slabBytes"/> (what <see cref="SpillOption"/> fits to the budget; a staged run's stage 1 checks its pieces with it).
+    /// </summary>
+    internal static long SpillOpenBytes(TargetDataset ds, IEnumerable<ArrayPlan> streamed, long steps, long slabBytes) =>
+        streamed.Sum(a => ColumnCount(ds, a) * Touched(ds, a, Math.Min(steps, a.ObjectShape[ConcatAxis(ds, a)]), SlabSteps(ds, a, slabBytes)) * PieceBytes(ds, a, steps));
+
     /// <summary>Arrays streamed through passes: those along the concat dimension, except a concat coordinate computed in the schema pass.</summary>
     internal static bool IsStreamed(TargetDataset ds, ArrayPlan a) =>
         a.Variable.HasConcatDim && a.Variable.ConcatAxis(ds.ConcatDim) >= 0 && !IsComputedCoordinate(ds, a.Variable);

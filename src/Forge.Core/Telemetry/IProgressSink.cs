@@ -9,6 +9,9 @@ public interface IProgressSink
 
     void ChunkWritten(string array, string key, long bytes);
 
+    /// <summary>A staged run's stage 1 stored a piece (<paramref name="id"/>: its id in the intermediate array) of <paramref name="bytes"/> encoded bytes.</summary>
+    void PieceWritten(string array, string id, long bytes) { }
+
     /// <summary>Body bytes of inputs being downloaded, as they arrive (before their <see cref="InputFetched"/>); called concurrently.</summary>
     void BytesReceived(long bytes) { }
 
@@ -28,6 +31,8 @@ public sealed class NullProgressSink : IProgressSink
     public void InputFetched(string url, long bytes, bool fromCache, int retries) { }
 
     public void ChunkWritten(string array, string key, long bytes) { }
+
+    public void PieceWritten(string array, string id, long bytes) { }
 
     public void BytesReceived(long bytes) { }
 

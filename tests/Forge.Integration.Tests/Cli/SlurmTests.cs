@@ -15,7 +15,8 @@ public sealed class SlurmFactAttribute : FactAttribute
 /// <summary>
 /// Issue #9 acceptance: single-node Slurm on loopback (munged, slurmctld, slurmd) runs <c>sbatch --array=0-3</c> with
 /// <c>forge run --shard $SLURM_ARRAY_TASK_ID/4</c> and <c>forge finalize</c> as a job depending on it
-/// (<c>--dependency=afterok</c>); the store equals, file for file and byte for byte, a single-process run. Every wait
+/// (<c>--dependency=afterok</c>); the store equals, file for file and byte for byte, a single-process run. Then the
+/// two-stage form for a plan that spills: a stage-1 array (<c>--stage 1</c>), a stage-2 array after it, finalize after that. Every wait
 /// has a deadline; the daemons are stopped after.
 /// </summary>
 [Collection(ServedInputsCollection.Name)]
@@ -27,7 +28,7 @@ public sealed class SlurmTests(ServedInputs inputs) : IDisposable
     public void Dispose() => CliWork.Delete(_work);
 
     [SlurmFact]
-    public async Task A_four_task_job_array_and_a_dependent_finalize_write_the_single_process_store()
+    public async Task A_four_task_job_array_and_a_dependent_finalize_write_the_single_process_store_in_one_and_in_two_stages()
     {
         var recipe = ShardedRuns.LocalDailyRecipe(_work, inputs.Files.DailyFiles, 16, 3, id: "slurm");
         var single = Path.Combine(_work, "single.zarr");
@@ -55,17 +56,7 @@ public sealed class SlurmTests(ServedInputs inputs) : IDisposable
 
         var array = Submit(slurm, "--parsable", "--array=0-3", shards);
         var last = Submit(slurm, "--parsable", $"--dependency=afterok:{array}", finalize);
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var job = slurm.ShowJob(last).Single();
-            var state = job.GetValueOrDefault("JobState");
-            if (state == "COMPLETED") break;
-            Assert.True(state is "PENDING" or "RUNNING" or "CONFIGURING" or "COMPLETING", $"finalize job {last} is {state} ({job.GetValueOrDefault("Reason")})\n{Outputs()}\n{slurm.Logs()}");
-            Assert.True(job.GetValueOrDefault("Reason") != "DependencyNeverSatisfied", $"a shard failed, so finalize never runs\n{Outputs()}");
-            Assert.True(clock.Elapsed < Deadline, $"the jobs did not finish within {Deadline}\n{Outputs()}\n{slurm.Logs()}");
-            await Task.Delay(500);
-        }
+        await WaitForAsync(slurm, last);
 
         var tasks = slurm.ShowJob(array);
         Assert.Equal(4, tasks.Count);
@@ -74,6 +65,57 @@ public sealed class SlurmTests(ServedInputs inputs) : IDisposable
             Assert.Contains($"shard {k}/4 succeeded", File.ReadAllText(Path.Combine(_work, $"shard_{array}_{k}.txt")), StringComparison.Ordinal);
         Assert.Contains("finalized", File.ReadAllText(Path.Combine(_work, $"finalize_{last}.txt")), StringComparison.Ordinal);
         ShardedRuns.AssertSameStoreFiles(single, store);
+
+        // Two stages (a plan that spills: chunks spanning all 16 inputs, a small budget): a stage-1 array, a stage-2
+        // array after it, then finalize, each depending on the previous with afterok; the same daemons.
+        string[] budget = ["--strategy", "spill", "--max-memory", "200KiB"];
+        var stagedRecipe = ShardedRuns.LocalDailyRecipe(_work, inputs.Files.DailyFiles, 16, 3, id: "slurm-staged", chunks: "{ time: 16, lat: 18, lon: 36 }");
+        var stagedSingle = Path.Combine(_work, "staged-single.zarr");
+        var reference = await ForgeCli.RunAsync(["run", stagedRecipe, "--target", stagedSingle, "--progress", "none", .. budget]);
+        Assert.True(reference.ExitCode == 0, reference.Stderr);
+        var staged = Path.Combine(_work, "slurm-staged.zarr");
+        var stage = Script("stage.sh", $"""
+            #!/bin/bash
+            #SBATCH --job-name=forge-stage
+            #SBATCH --ntasks=1
+            #SBATCH --cpus-per-task=1
+            exec {forge} run {stagedRecipe} --target {staged} --shard $SLURM_ARRAY_TASK_ID/4 --stage $1 --workers 1 {string.Join(' ', budget)} --progress plain
+            """);
+        var stagedFinalize = Script("staged-finalize.sh", $"""
+            #!/bin/bash
+            #SBATCH --job-name=forge-staged-finalize
+            #SBATCH --output={_work}/staged-finalize_%j.txt
+            #SBATCH --ntasks=1
+            exec {forge} finalize {stagedRecipe} --target {staged} --progress plain
+            """);
+        var first = Submit(slurm, "--parsable", "--array=0-3", $"--output={_work}/stage1_%A_%a.txt", stage, "1");
+        var two = Submit(slurm, "--parsable", "--array=0-3", $"--output={_work}/stage2_%A_%a.txt", $"--dependency=afterok:{first}", stage, "2");
+        var done = Submit(slurm, "--parsable", $"--dependency=afterok:{two}", stagedFinalize);
+        await WaitForAsync(slurm, done);
+        for (int k = 0; k < 4; k++)
+        {
+            Assert.Contains($"shard {k}/4 stage 1 succeeded", File.ReadAllText(Path.Combine(_work, $"stage1_{first}_{k}.txt")), StringComparison.Ordinal);
+            Assert.Contains($"shard {k}/4 stage 2 succeeded", File.ReadAllText(Path.Combine(_work, $"stage2_{two}_{k}.txt")), StringComparison.Ordinal);
+        }
+
+        ShardedRuns.AssertSameStoreFiles(stagedSingle, staged);
+        Assert.Empty(CliWork.Files(Path.Combine(staged, ".forge", "intermediate")));
+    }
+
+    /// <summary>Waits (with a deadline) until job <paramref name="last"/> completed; fails at once when it cannot run any more.</summary>
+    private async Task WaitForAsync(SingleNodeSlurm slurm, string last)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var job = slurm.ShowJob(last).Single();
+            var state = job.GetValueOrDefault("JobState");
+            if (state == "COMPLETED") break;
+            Assert.True(state is "PENDING" or "RUNNING" or "CONFIGURING" or "COMPLETING", $"job {last} is {state} ({job.GetValueOrDefault("Reason")})\n{Outputs()}\n{slurm.Logs()}");
+            Assert.True(job.GetValueOrDefault("Reason") != "DependencyNeverSatisfied", $"a job it depends on failed, so job {last} never runs\n{Outputs()}");
+            Assert.True(clock.Elapsed < Deadline, $"the jobs did not finish within {Deadline}\n{Outputs()}\n{slurm.Logs()}");
+            await Task.Delay(500);
+        }
     }
 
     private string Script(string name, string text)

@@ -36,6 +36,18 @@ internal sealed class InputPass(
     /// <summary>Objects (or pieces) still open: zero after a pass that read every input it needed.</summary>
     public int OpenCount => _open.Count;
 
+    /// <summary>Only the inputs of these concat keys are read (a staged run's stage-1 shard); null: every input.</summary>
+    public Func<int, bool>? ConcatKeys { get; init; }
+
+    /// <summary>Concat steps per piece of an array (a staged run's piece layout); null: the schedule's spill steps.</summary>
+    public Func<ArrayPlan, long>? PieceStepsOf { get; init; }
+
+    /// <summary>
+    /// Pieces already stored (a resumed stage 1): (array, object index, the piece's first concat step). They are not
+    /// assembled again, and an input whose pieces are all done is not read.
+    /// </summary>
+    public Func<ArrayPlan, long[], long, bool>? PieceDone { get; init; }
+
     /// <summary>The inputs this pass decodes, in the order it decodes them (each once): what the input window fetches for it.</summary>
     public IReadOnlyList<(int Concat, int Merge)> Inputs => [.. Jobs.Select(j => (j.Input.ConcatIndex, j.Input.MergeIndex))];
 
@@ -48,14 +60,15 @@ internal sealed class InputPass(
             var ds = run.Dataset;
             foreach (var pa in pass.Arrays)
             {
-                var state = new ArrayState(run.Plan.GetArray(pa.Array).AssemblyUnits, ds.ConcatDim, pa.Columns, done, spill ? Math.Max(1, schedule.SpillSteps) : 0);
+                var units = run.Plan.GetArray(pa.Array).AssemblyUnits;
+                var state = new ArrayState(units, ds.ConcatDim, pa.Columns, done, spill ? Math.Max(1, PieceStepsOf?.Invoke(units) ?? schedule.SpillSteps) : 0);
                 if (state.Needed.Count > 0) _arrays.Add(state);
             }
 
             var jobs = new List<Job>();
-            foreach (var seg in ds.Segments.Where(s => s.Length > 0).OrderBy(s => s.Start))
+            foreach (var seg in ds.Segments.Where(s => s.Length > 0 && (ConcatKeys is null || ConcatKeys(s.ConcatIndex))).OrderBy(s => s.Start))
             {
-                foreach (var group in _arrays.Where(a => a.Overlaps(seg.Start, seg.Start + seg.Length)).GroupBy(a => a.Array.Variable.MergeIndex).OrderBy(g => g.Key))
+                foreach (var group in _arrays.Where(a => a.Overlaps(seg.Start, seg.Start + seg.Length) && !AllPiecesDone(a, seg)).GroupBy(a => a.Array.Variable.MergeIndex).OrderBy(g => g.Key))
                     jobs.Add(new Job(jobs.Count, seg, ds.Input(seg.ConcatIndex, group.Key), [.. group]));
             }
 
@@ -226,6 +239,7 @@ internal sealed class InputPass(
                     string key = state.PieceSteps > 0 ? $"{id}#{p}" : id;
                     if (!_open.TryGetValue(key, out var acc))
                     {
+                        if (PieceDone?.Invoke(a, index, pStart) == true) continue;
                         var shape = a.ObjectShape.ToArray();
                         if (state.PieceSteps > 0) shape[axis] = pEnd - pStart;
                         long expected = pEnd - pStart;
@@ -273,6 +287,32 @@ internal sealed class InputPass(
                 }
             }
         }
+    }
+
+    /// <summary>True when every piece of <paramref name="state"/>'s objects that <paramref name="seg"/> fills is already stored.</summary>
+    private bool AllPiecesDone(ArrayState state, ConcatSegment seg)
+    {
+        if (PieceDone is null) return false;
+        var a = state.Array;
+        long chunk = a.ObjectShape[state.Axis], s = state.PieceSteps > 0 ? state.PieceSteps : chunk;
+        long lo = seg.Start, hi = seg.Start + seg.Length;
+        foreach (var column in state.Columns)
+        {
+            for (long o = lo / chunk; o <= (hi - 1) / chunk; o++)
+            {
+                var index = (long[])column.Clone();
+                index[state.Axis] = o;
+                if (!state.Needed.Contains(a.ObjectId(index))) continue;
+                long objStart = o * chunk, objEnd = Math.Min(objStart + chunk, a.Shape[state.Axis]);
+                long from = Math.Max(lo, objStart), to = Math.Min(hi, objEnd);
+                for (long p = (from - objStart) / s; p <= (to - 1 - objStart) / s; p++)
+                {
+                    if (!PieceDone(a, index, objStart + (p * s))) return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     private sealed record Job(int Seq, ConcatSegment Segment, InputDataset Input, IReadOnlyList<ArrayState> Arrays);

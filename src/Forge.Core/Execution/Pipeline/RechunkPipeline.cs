@@ -94,6 +94,119 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
     }
 
     /// <summary>
+    /// Stage 1 of a staged sharded run: one pass over the inputs of <paramref name="concatKeys"/> only, every piece they
+    /// fill stored in the intermediate store beside the target (pieces already done are neither assembled nor
+    /// stored again; inputs whose pieces are all done are not read). No target object is written.
+    /// </summary>
+    public async Task RunStage1Async(IntermediateStore intermediate, Func<int, bool> concatKeys, IReadOnlySet<string> donePieces, Func<string, CancellationToken, ValueTask> markPiece, CancellationToken ct)
+    {
+        var plan = run.Plan;
+        var schedule = plan.Schedule;
+        var layout = intermediate.Layout;
+        var byName = layout.Arrays.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        using var blockCache = LargeBlockCache.Enable(plan.MaxMemory);
+        var accumulators = Account.CreateShare(schedule.Shares.Accumulators, "accumulator");
+        var decode = Account.CreateShare(schedule.Shares.Decode, "decode");
+        var encode = Account.CreateShare(schedule.Shares.Encode, "encode");
+        long open = SchedulePlanner.SpillOpenBytes(plan.Dataset, layout.Arrays.Select(a => a.Units), layout.Arrays.Max(a => a.PieceSteps), schedule.SlabBytes);
+        if (open > schedule.Shares.Accumulators)
+            throw new PlanException($"stage 1 keeps pieces of {string.Join(", ", layout.Arrays.Select(a => $"{a.PieceSteps} '{plan.Dataset.ConcatDim}' steps of '{a.Name}'"))} open ({Sizes.Format(open)}), " +
+                $"more than the {Sizes.Format(schedule.Shares.Accumulators)} of max_memory = {Sizes.Format(plan.MaxMemory)} left for accumulators; raise --max-memory");
+        using var failure = new PipelineFailure(ct);
+        await intermediate.CreateAsync(failure.Token).ConfigureAwait(false);
+        var pass = schedule.Passes.Single();
+        progress.Stage("stage1", $"pieces of {string.Join(", ", layout.Arrays.Select(a => $"'{a.Name}' ({a.PieceSteps} steps)"))} to {intermediate.Url}");
+        var inputPass = new InputPass(run, opener, writer, pass, schedule, new HashSet<string>(), accumulators, decode, Counters, spill: true, async (piece, token) =>
+        {
+            using (piece)
+            {
+                var (id, bytes) = await intermediate.WriteAsync(byName[piece.Array.Variable.Name], piece, encode, token).ConfigureAwait(false);
+                Counters.Spilled(bytes);
+                await markPiece(id, token).ConfigureAwait(false);
+                progress.PieceWritten(piece.Array.Variable.Name, id, bytes);
+            }
+        })
+        {
+            ConcatKeys = concatKeys,
+            PieceStepsOf = units => byName[units.Variable.Name].PieceSteps,
+            PieceDone = (units, index, start) => donePieces.Contains(byName[units.Variable.Name].PieceId(byName[units.Variable.Name].PieceAt(index, start))),
+        };
+        // Stage 0 (objects outside the passes) is empty here: stage 2 writes them.
+        IReadOnlyList<IReadOnlyList<(int, int)>> stages = [[], inputPass.Inputs];
+        await InputWindow.DeleteUnusedAsync(run, Disk, stages).ConfigureAwait(false);
+        await using var window = InputWindow.Create(run, fetcher, Disk, stages, failure.Token);
+        await inputPass.RunAsync(failure, window, 1).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stage 2 of a staged sharded run: the objects not in <paramref name="done"/> (other shards' objects are in it)
+    /// are assembled from their pieces in the intermediate store, encoded and written; arrays outside the pieces
+    /// (coordinates) are read from the inputs as in any run.
+    /// </summary>
+    public async Task RunStage2Async(IntermediateStore intermediate, IReadOnlySet<string> done, CancellationToken ct)
+    {
+        var plan = run.Plan;
+        var schedule = plan.Schedule;
+        using var blockCache = LargeBlockCache.Enable(plan.MaxMemory);
+        var accumulators = Account.CreateShare(schedule.Shares.Accumulators, "accumulator");
+        var decode = Account.CreateShare(schedule.Shares.Decode, "decode");
+        var encode = Account.CreateShare(schedule.Shares.Encode, "encode");
+        using var failure = new PipelineFailure(ct);
+        using var shards = new ShardAssembler(run.Request.ScratchDirectory ?? Path.GetTempPath(), Counters);
+        var stage = new EncodeWriteStage(writer, encode, schedule.EncodeWorkers, schedule.WritesInFlight, markDone, progress, Counters, failure, shards);
+        try
+        {
+            try
+            {
+                var staged = intermediate.Layout.Arrays.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+                var alone = plan.Arrays.Where(a => a.ObjectCount > 0 && !staged.Contains(a.Variable.Name)).ToList();
+                IReadOnlyList<IReadOnlyList<(int, int)>> stages = [StandaloneObjects.Inputs(run, alone, done)];
+                await InputWindow.DeleteUnusedAsync(run, Disk, stages).ConfigureAwait(false);
+                await using (var window = InputWindow.Create(run, fetcher, Disk, stages, failure.Token))
+                    await StandaloneObjects.RunAsync(run, opener, writer, alone, done, accumulators, decode, Counters, schedule.DecodeWorkers, stage.SubmitAsync, window, failure.Token).ConfigureAwait(false);
+                progress.Stage("stage2", $"assembling objects from the pieces in {intermediate.Url}");
+                var objects = intermediate.Layout.Arrays.SelectMany(a => a.Units.ObjectIndices().Select(ix => (Array: a, Index: ix)))
+                    .Where(o => !done.Contains(o.Array.Units.DoneId(o.Index))).ToList();
+                int assemblers = Math.Max(1, Math.Max(schedule.DecodeWorkers, schedule.EncodeWorkers));
+                await Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = assemblers, CancellationToken = failure.Token }, async (o, token) =>
+                {
+                    var a = o.Array.Units;
+                    var (start, count) = a.ObjectRegion(o.Index);
+                    var buffer = await accumulators.RentAsync(a.ObjectBytes, $"object {a.ObjectId(o.Index)}", token).ConfigureAwait(false);
+                    var acc = new ObjectAccumulator(a, o.Index, a.ObjectShape.ToArray(), start[o.Array.Axis], buffer, count.Aggregate(1L, (x, y) => x * y));
+                    try
+                    {
+                        // Zero beyond the array (edge objects), as the spill assembles them.
+                        if (!count.SequenceEqual(acc.Shape)) buffer.Span.Clear();
+                        await intermediate.AssembleAsync(o.Array, acc, decode, token).ConfigureAwait(false);
+                        acc.Add(acc.ExpectedElements);
+                    }
+                    catch
+                    {
+                        acc.Dispose();
+                        throw;
+                    }
+
+                    await stage.EncodeHereAsync(acc, token).ConfigureAwait(false);
+                }).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                failure.Fail(ex);
+                await stage.AbortAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            await stage.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested && failure.First is { } first)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Spill: one pass writes pieces to the intermediate store, then each object is assembled from its pieces and
     /// encoded by the same worker (reading pieces back is as fast as encoding: a queue of whole objects between the
     /// two would only hold more fresh memory), and written.
