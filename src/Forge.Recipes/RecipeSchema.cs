@@ -214,7 +214,7 @@ public static class RecipeSchema
       "properties": {
         "max_memory": { "description": "Hard bound for the working set of array data, e.g. 2GiB.", "$ref": "#/$defs/size", "default": "2GiB" },
         "workers": { "description": "Decode/encode parallelism: auto or a positive integer.", "oneOf": [ { "const": "auto" }, { "type": "integer", "minimum": 1, "maximum": 4096 } ], "default": "auto" },
-        "strategy": { "description": "How target objects that do not fit in memory at once are written: auto (chosen by cost), single (one pass; a plan error when it does not fit), passes (one or more passes over the inputs, never spill), spill (one pass that spills pieces to local scratch).", "enum": ["auto", "single", "passes", "spill"], "default": "auto" },
+        "strategy": { "description": "How target objects that do not fit in memory at once are written: auto (chosen by cost), single (one pass; a plan error when it does not fit), passes (one or more passes over the inputs, never spill), spill (one pass that spills pieces to local scratch), stream (one pass that encodes each object block by block as its steps arrive; blosc or no compressor, concat dimension outermost).", "enum": ["auto", "single", "passes", "spill", "stream"], "default": "auto" },
         "scratch": { "description": "Local folder for the spill store and shard assembly (relative to the recipe file); default: the system temp folder.", "type": "string", "minLength": 1 },
         "fsync": { "description": "Flush a local target's objects, ledger and metadata to disk before they are marked done and before publish (false: faster, but a machine crash may lose objects already marked done; --no-fsync).", "type": "boolean", "default": true }
       }

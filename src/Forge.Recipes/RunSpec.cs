@@ -20,6 +20,7 @@ public sealed record RunSpec(long MaxMemory, int? Workers)
         ["single"] = RechunkStrategy.SinglePass,
         ["passes"] = RechunkStrategy.MultiPass,
         ["spill"] = RechunkStrategy.Spill,
+        ["stream"] = RechunkStrategy.Stream,
     };
 
     /// <summary><c>run.strategy</c>: null = auto (the planner compares passes and spill by cost).</summary>

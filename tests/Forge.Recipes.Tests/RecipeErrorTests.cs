@@ -249,7 +249,7 @@ public sealed class RecipeErrorTests
     public void Workers_must_be_auto_or_an_integer() => Fails(Minimal + "run: { workers: many }\n", 9, 17, "'run.workers' must be 'auto' or an integer");
 
     [Fact]
-    public void Strategy_must_be_a_known_name() => Fails(Minimal + "run: { strategy: fast }\n", 9, 18, "'run.strategy' must be one of auto, single, passes, spill, found 'fast'");
+    public void Strategy_must_be_a_known_name() => Fails(Minimal + "run: { strategy: fast }\n", 9, 18, "'run.strategy' must be one of auto, single, passes, spill, stream, found 'fast'");
 
     [Fact]
     public void Scratch_must_be_local() => Fails(Minimal + "run: { scratch: s3://bucket/tmp }\n", 9, 17, "'run.scratch' must be a local folder");

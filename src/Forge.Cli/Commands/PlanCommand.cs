@@ -69,7 +69,7 @@ internal static class PlanCommand
                         doc["bytes_downloaded"] = prepared.BytesIn;
                         var keys = mode == "first" ? request.Inputs.Max(i => i.ConcatIndex) + 1 : 1;
                         var plan = keys > 1
-                            ? RechunkPlanner.Plan(Extrapolate(prepared.Dataset, keys), request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers, request.Strategy, PlanCosts.ForScratch(request.ScratchDirectory))
+                            ? RechunkPlanner.Plan(Extrapolate(prepared.Dataset, keys), request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers, request.Strategy, PlanCosts.ForScratch(request.ScratchDirectory), request.StreamMemory)
                             : prepared.Plan;
                         doc["plan"] = DescribePlan(plan, keys > 1);
                         if (request.Shard is { } shard) doc["slice"] = ShardPlan.Describe(plan, shard, request.Stage, request.Inputs);
@@ -180,6 +180,7 @@ internal static class PlanCommand
     {
         RechunkStrategy.SinglePass => "single-pass",
         RechunkStrategy.MultiPass => "multi-pass",
+        RechunkStrategy.Stream => "stream",
         _ => "spill",
     };
 

@@ -19,7 +19,7 @@ internal sealed class SharedRunOptions
     public Option<int?> Stage { get; } = new("--stage") { Description = "With --shard, for a plan that spills: 1 = the shards split the INPUTS and store pieces in an intermediate store beside the target (.forge/intermediate/); 2 = the shards split the OBJECTS and assemble them from the pieces. Run every stage-1 shard, then every stage-2 shard, then `forge finalize`. A plan that does not spill: stage 1 does nothing, stage 2 is a plain shard." };
     public Option<string?> MaxMemory { get; } = new("--max-memory") { Description = "Memory bound for array data, e.g. 512MiB or 4GiB; overrides run.max_memory. Setting: max_memory, FORGE_MAX_MEMORY." };
     public Option<string?> Workers { get; } = new("--workers") { Description = "Decode/encode parallelism; overrides run.workers. Setting: workers, FORGE_WORKERS." };
-    public Option<string?> Strategy { get; } = new("--strategy") { Description = "How objects that do not fit in memory at once are written: auto, single, passes or spill; overrides run.strategy." };
+    public Option<string?> Strategy { get; } = new("--strategy") { Description = "How objects that do not fit in memory at once are written: auto, single, passes, spill or stream; overrides run.strategy." };
     public Option<string?> Scratch { get; } = new("--scratch") { Description = "Local folder for the spill store and shard assembly; overrides run.scratch (default: the system temp folder)." };
     public Option<string?> Cache { get; } = new("--cache") { Description = "Input cache folder or s3:// URL; overrides inputs.cache. Setting: cache, FORGE_CACHE." };
     public Option<bool> Offline { get; } = new("--offline") { Description = "Fetch nothing: every remote input must come from the cache." };

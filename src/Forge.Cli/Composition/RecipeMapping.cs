@@ -74,6 +74,7 @@ internal static class RecipeMapping
             Stage = o.Stage,
             ItemsPerFile = recipe.Inputs.Concat.ItemsPerFile,
             Strategy = o.StrategySet ? o.Strategy : recipe.Run.Strategy,
+            Codecs = a => Codecs(recipe, a),
             ScratchDirectory = o.Scratch ?? (recipe.Run.Scratch is { } scratch ? Path.GetFullPath(Path.Combine(recipeDir, scratch)) : null),
         };
     }

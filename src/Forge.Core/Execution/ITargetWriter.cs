@@ -53,6 +53,28 @@ public interface ITargetWriter
     ValueTask ReadStoredAsync(ArrayPlan array, long[] start, long[] count, Memory<byte> destination, CancellationToken ct) =>
         throw new NotSupportedException($"{Url}: this target cannot read back what it stored");
 
+    /// <summary>
+    /// The encoder that streams one object of <paramref name="array"/> (C order, little-endian bytes arriving in
+    /// order) into exactly the bytes <see cref="EncodeObject"/> writes: false when the array's codecs cannot stream
+    /// (sharded, array→array codecs, byte swapping, a compressor without a streamed form, too small); true with a null
+    /// encoder when the object is stored as its raw bytes (no compressor).
+    /// </summary>
+    bool TryCreateStreamEncoder(ArrayPlan array, out Codecs.IBytesStreamEncoder? encoder)
+    {
+        encoder = null;
+        return false;
+    }
+
+    /// <summary>
+    /// A temporary file beside the object <paramref name="key"/> that <see cref="PublishObjectFile"/> renames into
+    /// place (a local target: a streamed object is written where it will be stored); null when the target is not a
+    /// local folder (the object is then written to scratch and stored with the streamed <see cref="StoreObjectAsync(string, Stream, long, CancellationToken)"/>).
+    /// </summary>
+    string? CreateObjectFile(string key) => null;
+
+    /// <summary>Makes a complete, closed file from <see cref="CreateObjectFile"/> the stored object (flushed first when the target flushes).</summary>
+    void PublishObjectFile(string path, string key) => throw new NotSupportedException($"{Url}: objects are not written in place");
+
     /// <summary>Writes array and group metadata, then consolidated metadata.</summary>
     ValueTask PublishAsync(RunPlan plan, AttributeSet globalAttributes, CancellationToken ct);
 }

@@ -57,7 +57,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
                     throw new DataException($"{dataset.Input(seg.ConcatIndex, 0).Source}: has {seg.Length} steps along '{request.ConcatDim}', but the recipe says items_per_file: {items}");
             }
 
-            var plan = RechunkPlanner.Plan(dataset, request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers, request.Strategy, PlanCosts.ForScratch(request.ScratchDirectory));
+            var plan = RechunkPlanner.Plan(dataset, request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers, request.Strategy, PlanCosts.ForScratch(request.ScratchDirectory), request.StreamMemory);
             return new PreparedRun(request, plan, files, InputsDigest(request))
             {
                 Inputs = inputs, Known = known, Recorded = recorded, Base = appendBase, ByRange = byRange,
@@ -377,7 +377,12 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
             return (false, $"--stage {stage} without --shard: one process runs both stages (the spill, if the plan spills, goes to local scratch as in any run)");
         if (run.Plan.Schedule.Strategy != RechunkStrategy.Spill)
         {
-            var strategy = run.Plan.Schedule.Strategy == RechunkStrategy.SinglePass ? "one pass" : $"{run.Plan.Schedule.Passes.Length} passes";
+            var strategy = run.Plan.Schedule.Strategy switch
+            {
+                RechunkStrategy.SinglePass => "one pass",
+                RechunkStrategy.Stream => "one pass encoding objects as their steps arrive",
+                _ => $"{run.Plan.Schedule.Passes.Length} passes",
+            };
             return (false, stage == 1
                 ? $"--stage 1: nothing to do: the plan does not spill ({strategy}), so there is no intermediate store; stage 2 (--shard {request.Shard} --stage 2) writes this shard's objects from the inputs"
                 : $"--stage 2: the plan does not spill ({strategy}); this shard writes its objects from the inputs, as a plain --shard run does");

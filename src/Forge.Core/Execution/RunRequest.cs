@@ -51,6 +51,15 @@ public sealed record RunRequest(
     public long? InputWindowBytes { get; init; }
 
     /// <summary>
+    /// The bytes→bytes codecs each array is written with (after an identity <c>bytes</c> codec): the planner asks
+    /// them whether objects can be encoded as they arrive (the stream strategy). Null: nothing streams.
+    /// </summary>
+    public Func<ArrayPlan, IReadOnlyList<Codecs.IBytesToBytesCodec>>? Codecs { get; init; }
+
+    /// <summary>The planner's question to <see cref="Codecs"/>: memory one streamed object of an array holds, null when it cannot stream.</summary>
+    public Func<ArrayPlan, (long Held, long Scratch)?>? StreamMemory => Codecs is { } codecs ? a => Core.Codecs.StreamEncoding.Memory(codecs(a), a.ObjectBytes) : null;
+
+    /// <summary>
     /// <c>--stage 1|2</c> of a sharded run whose plan spills: stage 1 shards split the inputs and store pieces in an
     /// intermediate store beside the target; stage 2 shards split the objects and assemble them from the pieces. Null:
     /// one stage (a plain sharded run reads the inputs its objects need). Without <see cref="Shard"/> it changes nothing.

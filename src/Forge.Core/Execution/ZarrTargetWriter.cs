@@ -59,6 +59,22 @@ public sealed class ZarrTargetWriter(IStore store, ZarrFormat format, Func<Array
 
     public ValueTask StoreObjectAsync(string key, Stream content, long length, CancellationToken ct) => store.SetFromStreamAsync(new StoreKey(key), content, length, ct);
 
+    public bool TryCreateStreamEncoder(ArrayPlan array, out IBytesStreamEncoder? encoder)
+    {
+        encoder = null;
+        if (array.ShardShape is not null || array.ShardOf is not null) return false;
+        var metadata = WriterOf(array).Metadata;
+        return StreamEncoding.TryCreate(metadata.CreateCodecChain(), metadata.ChunkSpec.ByteCount, out encoder);
+    }
+
+    public string? CreateObjectFile(string key) => store is LocalStore local ? local.CreateTemporaryPath(new StoreKey(key)) : null;
+
+    public void PublishObjectFile(string path, string key)
+    {
+        if (store is not LocalStore local) throw new NotSupportedException($"{store.Url}: objects are not written in place");
+        local.PublishTemporary(path, new StoreKey(key));
+    }
+
     public string ObjectKey(ArrayPlan array, ReadOnlySpan<long> objectIndex) => WriterOf(array.Stored).ChunkKey(objectIndex).Value;
 
     public IMemoryOwner<byte>? EncodeInnerChunk(ArrayPlan array, ReadOnlySpan<byte> decoded)

@@ -76,4 +76,46 @@ public static class Crc32C
 
         return table;
     }
+
+    // Reflected Castagnoli polynomial, for Combine's arithmetic modulo P(x).
+    private const uint Polynomial = 0x82F63B78u;
+
+    /// <summary>
+    /// The CRC-32C of A‖B from crc(A), crc(B) and |B| (zlib's crc32_combine, over the Castagnoli polynomial): a
+    /// streamed object whose header is written last gets its checksum without reading its body again.
+    /// </summary>
+    public static uint Combine(uint crcA, uint crcB, long lengthB) => MultiplyModP(XPow8nModP(lengthB), crcA) ^ crcB;
+
+    private static uint MultiplyModP(uint a, uint b)
+    {
+        uint m = 1u << 31, p = 0;
+        while (true)
+        {
+            if ((a & m) != 0)
+            {
+                p ^= b;
+                if ((a & (m - 1)) == 0) break;
+            }
+
+            m >>= 1;
+            b = (b & 1) != 0 ? (b >> 1) ^ Polynomial : b >> 1;
+        }
+
+        return p;
+    }
+
+    // x^(8n) mod P(x): n zero bytes appended.
+    private static uint XPow8nModP(long n)
+    {
+        uint p = 1u << 31; // x^0
+        uint square = 1u << 23; // x^8 (bit 31 - k is x^k): one byte
+        while (n > 0)
+        {
+            if ((n & 1) != 0) p = MultiplyModP(square, p);
+            square = MultiplyModP(square, square);
+            n >>= 1;
+        }
+
+        return p;
+    }
 }

@@ -13,6 +13,9 @@ public enum RechunkStrategy
 
     /// <summary>One pass writes partial objects (pieces) to an intermediate store on local scratch; objects are then assembled from their pieces.</summary>
     Spill,
+
+    /// <summary>One pass; every object is encoded block by block as its steps arrive (its bytes complete in concat order), no object held whole.</summary>
+    Stream,
 }
 
 /// <summary>

@@ -11,7 +11,7 @@ namespace Forge.Core.Planning;
 /// </summary>
 public static class RechunkPlanner
 {
-    public static RunPlan Plan(TargetDataset dataset, ChunkingPolicy policy, IReadOnlyDictionary<string, ChunkingPolicy>? perVariable, long maxMemory, int workers, RechunkStrategy? strategy = null, PlanCosts? costs = null)
+    public static RunPlan Plan(TargetDataset dataset, ChunkingPolicy policy, IReadOnlyDictionary<string, ChunkingPolicy>? perVariable, long maxMemory, int workers, RechunkStrategy? strategy = null, PlanCosts? costs = null, Func<ArrayPlan, (long Held, long Scratch)?>? streamMemory = null)
     {
         if (workers < 1) throw new PlanException("workers must be at least 1");
         var arrays = dataset.Variables
@@ -19,7 +19,7 @@ public static class RechunkPlanner
             .Select(v => PlanArray(dataset, v, perVariable is not null && perVariable.TryGetValue(v.Name, out var p) ? p : policy))
             .ToImmutableArray();
 
-        return new RunPlan(dataset, arrays, maxMemory, workers, SchedulePlanner.Plan(dataset, arrays, maxMemory, workers, strategy, costs));
+        return new RunPlan(dataset, arrays, maxMemory, workers, SchedulePlanner.Plan(dataset, arrays, maxMemory, workers, strategy, costs, streamMemory));
     }
 
     private static ArrayPlan PlanArray(TargetDataset ds, TargetVariable v, ChunkingPolicy policy)

@@ -21,7 +21,8 @@ internal static class SchedulePlanner
     // Codec buffers from this size up are exact-size native memory, not pooled arrays (Codecs/PooledBuffer).
     private const long NativeBufferBytes = 1 * MiB;
 
-    public static ExecutionSchedule Plan(TargetDataset ds, ImmutableArray<ArrayPlan> stored, long maxMemory, int workers, RechunkStrategy? forced = null, PlanCosts? costs = null)
+    /// <param name="streamMemory">Memory one streamed object of an array holds in its encoder, or null when the array's codecs cannot stream (null: nothing streams).</param>
+    public static ExecutionSchedule Plan(TargetDataset ds, ImmutableArray<ArrayPlan> stored, long maxMemory, int workers, RechunkStrategy? forced = null, PlanCosts? costs = null, Func<ArrayPlan, (long Held, long Scratch)?>? streamMemory = null)
     {
         costs ??= PlanCosts.Machine;
         // Streamed sharded arrays are assembled inner chunk by inner chunk: the planner counts inner chunks.
@@ -60,6 +61,7 @@ internal static class SchedulePlanner
             }
 
             if (SpillOption(ds, streamed, arrays, acc, shares, d, encoders, k, slab, alone, costs) is { } spill) options.Add(spill);
+            if (StreamOption(ds, streamed, arrays, acc, shares, d, encoders, k, slab, alone, streamMemory) is { } stream) options.Add(stream);
         }
 
         // run.strategy: single = one pass or a plan error; passes = never spill; spill = spill whenever there is
@@ -68,12 +70,15 @@ internal static class SchedulePlanner
         var allowed = forced switch
         {
             RechunkStrategy.SinglePass => options.Where(o => o.Strategy == RechunkStrategy.SinglePass).ToList(),
-            RechunkStrategy.MultiPass => options.Where(o => o.Strategy != RechunkStrategy.Spill).ToList(),
+            RechunkStrategy.MultiPass => options.Where(o => o.Strategy is RechunkStrategy.SinglePass or RechunkStrategy.MultiPass).ToList(),
+            RechunkStrategy.Stream => options.Where(o => o.Strategy == RechunkStrategy.Stream).ToList(),
             RechunkStrategy.Spill when options.Any(o => o.Strategy == RechunkStrategy.Spill) => options.Where(o => o.Strategy == RechunkStrategy.Spill).ToList(),
             _ => options,
         };
         if (forced == RechunkStrategy.Spill && allowed.All(o => o.Strategy != RechunkStrategy.Spill) && allowed.Count > 0)
             note = "run.strategy spill: nothing to spill (every open object fits), so one pass";
+        if (forced == RechunkStrategy.Stream && allowed.Count == 0 && options.Count > 0)
+            throw new PlanException($"run.strategy stream: {(streamed.Count == 0 ? "no array along the concat dimension" : string.Join("; ", streamed.Select(a => StreamRefusal(ds, a, streamMemory)).OfType<string>()))}; use strategy auto");
         if (allowed.Count == 0 && options.Count > 0)
         {
             string name = forced == RechunkStrategy.SinglePass ? "single" : "passes";
@@ -88,8 +93,9 @@ internal static class SchedulePlanner
         foreach (var option in allowed)
         {
             double cost = Cost(ds, arrays, option, costs).Total;
-            // A more parallel candidate wins ties; only a cheaper plan (by 5 %) replaces an earlier one.
-            if (best is null || cost < bestCost * 0.95)
+            // A more parallel candidate wins ties; only a cheaper plan (by 5 %) replaces an earlier one, except that
+            // streaming wins a tie with the plan of the same parallelism (it holds less memory for the same work).
+            if (best is null || cost < bestCost * 0.95 || (option.Strategy == RechunkStrategy.Stream && best.Strategy != RechunkStrategy.Stream && option.DecodeWorkers == best.DecodeWorkers && option.WritesInFlight == best.WritesInFlight && cost <= bestCost))
             {
                 best = option;
                 bestCost = cost;
@@ -119,7 +125,7 @@ internal static class SchedulePlanner
         var others = allowed.Where(o => o.Strategy != best.Strategy).GroupBy(o => o.Strategy)
             .Select(g => g.MinBy(o => Cost(ds, arrays, o, costs).Total)!).ToList();
         string reason = Explain(ds, arrays, best, others, minColumn, costs);
-        if (forced is { } f && note is null) reason = $"run.strategy {(f == RechunkStrategy.SinglePass ? "single" : f == RechunkStrategy.MultiPass ? "passes" : "spill")}: {reason}";
+        if (forced is { } f && note is null) reason = $"run.strategy {f switch { RechunkStrategy.SinglePass => "single", RechunkStrategy.MultiPass => "passes", RechunkStrategy.Stream => "stream", _ => "spill" }}: {reason}";
         return best with { Reason = note is null ? reason : $"{note}: {reason}" };
     }
 
@@ -165,6 +171,41 @@ internal static class SchedulePlanner
         long intermediate = streamed.Sum(a => a.Shape.Aggregate(1L, (x, y) => x * y) * a.ElementSize);
         return new ExecutionSchedule(RechunkStrategy.Spill, all, shares, d, encoders, k, Open(steps), decode, intermediate, slab, steps, "");
     }
+
+    /// <summary>
+    /// The stream plan: one pass in which every object that can stream is encoded as its steps arrive (its bytes
+    /// complete in concat order), holding only its encoder's blocks; the others (small objects, sharded arrays, codecs
+    /// without a streamed form) are assembled whole in the same pass. Null when nothing streams or the open set does not fit.
+    /// </summary>
+    private static ExecutionSchedule? StreamOption(TargetDataset ds, List<ArrayPlan> streamed, ImmutableArray<ArrayPlan> arrays, long acc, MemoryShares shares, int d, int encoders, int k, long slab, List<ArrayPlan> alone, Func<ArrayPlan, (long Held, long Scratch)?>? streamMemory)
+    {
+        if (streamMemory is null || !streamed.Any(a => StreamRefusal(ds, a, streamMemory) is null)) return null;
+        long Open(ArrayPlan a) => ColumnCount(ds, a) * Touched(ds, a, a.ObjectShape[ConcatAxis(ds, a)], SlabSteps(ds, a, slab)) *
+            (StreamRefusal(ds, a, streamMemory) is null ? streamMemory(a)!.Value.Held : a.ObjectBytes);
+        // Open encoders (or whole objects) along every column, plus one buffer for the steps of one object cut from a
+        // slab and the scratch of the encoder compressing them (scatters take turns: one at a time).
+        var streams = streamed.Where(a => StreamRefusal(ds, a, streamMemory) is null).ToList();
+        long open = streamed.Sum(Open) + streams.Max(a => Math.Min(SlabSteps(ds, a, slab), a.ObjectShape[0]) * StepBytes(a)) + streams.Max(a => streamMemory(a)!.Value.Scratch);
+        if (open > acc) return null;
+        var all = ImmutableArray.Create(new PassPlan(1, [.. streamed.Select(a => new PassArray(a.Variable.Name, Columns(ds, a)))]));
+        long decode = DecodeBytes(ds, arrays, all[0]) + alone.Sum(a => a.ObjectCount * a.ObjectBytes);
+        return new ExecutionSchedule(RechunkStrategy.Stream, all, shares, d, encoders, k, open, decode, 0, slab, 0, "");
+    }
+
+    /// <summary>True when the objects of <paramref name="a"/> (an array streamed through passes) are encoded as they arrive under the stream strategy.</summary>
+    internal static bool StreamsObjects(TargetDataset ds, ArrayPlan a, Func<ArrayPlan, (long Held, long Scratch)?>? streamMemory) => StreamRefusal(ds, a, streamMemory) is null;
+
+    /// <summary>Why the objects of <paramref name="a"/> cannot stream (null when they can): the concat dimension must be outermost, the codecs streamable.</summary>
+    private static string? StreamRefusal(TargetDataset ds, ArrayPlan a, Func<ArrayPlan, (long Held, long Scratch)?>? streamMemory)
+    {
+        if (a.ShardOf is not null || a.ShardShape is not null) return $"array '{a.Variable.Name}' is sharded (its shards are assembled inner chunk by inner chunk)";
+        if (ConcatAxis(ds, a) != 0) return $"'{ds.ConcatDim}' is not the outermost dimension of array '{a.Variable.Name}', so its objects' bytes do not complete in order";
+        if (a.Variable.DataType is Arrays.DataType.Char or Arrays.DataType.String) return $"array '{a.Variable.Name}' holds text";
+        if (streamMemory?.Invoke(a) is null) return $"the codecs of array '{a.Variable.Name}' cannot encode its objects ({Sizes.Format(a.ObjectBytes)}) as they arrive (blosc on objects of at least 2 MiB, or no compressor)";
+        return null;
+    }
+
+    private static long StepBytes(ArrayPlan a) => a.ObjectBytes / Math.Max(1, a.ObjectShape[0]);
 
     /// <summary>
     /// Accumulator bytes a spill pass holds at once with pieces of <paramref name="steps"/> concat steps and slabs of
@@ -448,6 +489,7 @@ internal static class SchedulePlanner
         {
             RechunkStrategy.SinglePass => "one pass",
             RechunkStrategy.MultiPass => $"{o.Passes.Length} passes",
+            RechunkStrategy.Stream => "streaming the encode",
             _ => $"spilling pieces of {o.SpillSteps} steps",
         };
 
@@ -456,6 +498,7 @@ internal static class SchedulePlanner
         {
             RechunkStrategy.SinglePass => $"every open object fits in {Sizes.Format(s.Shares.Accumulators)}: one pass decodes each input once",
             RechunkStrategy.MultiPass => $"the open objects ({Sizes.Format(minColumn)} per column of objects along '{ds.ConcatDim}') do not fit in one pass; {s.Passes.Length} passes re-decode the inputs they overlap ({Sizes.Format(s.DecodeBytes)} decoded)",
+            RechunkStrategy.Stream => $"the objects' bytes complete in '{ds.ConcatDim}' order, so one pass encodes each object block by block as its steps arrive ({Sizes.Format(s.OpenSetBytes)} open at once; no spill, no whole object in memory)",
             _ => $"one pass spills pieces of {s.SpillSteps} '{ds.ConcatDim}' steps ({Sizes.Format(s.IntermediateBytes)}, {Sizes.Format(s.OpenSetBytes)} of pieces open at once) to local scratch and assembles each object from them",
         };
         return $"{what} ({Estimate(s)}){against}";

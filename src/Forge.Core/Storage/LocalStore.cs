@@ -173,6 +173,42 @@ public sealed class LocalStore : IStore, IConditionalWritableStore, IStreamingWr
         }
     }
 
+    /// <summary>
+    /// A new temporary file name beside <paramref name="key"/> (its folder created), for a value written in place
+    /// and then published with <see cref="PublishTemporary"/>; a killed writer's leftovers are swept like any temp file.
+    /// </summary>
+    public string CreateTemporaryPath(StoreKey key)
+    {
+        var path = PathOf(key);
+        var directory = Path.GetDirectoryName(path)!;
+        CreateDirectory(directory);
+        return Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
+    }
+
+    /// <summary>Renames a complete temporary file (from <see cref="CreateTemporaryPath"/>, already flushed when <see cref="Fsync"/>) into place.</summary>
+    public void PublishTemporary(string temp, StoreKey key)
+    {
+        var path = PathOf(key);
+        try
+        {
+            if (_fsync)
+            {
+                // The data before the name: a crash never leaves a named, partly written object.
+                using var file = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: true); // rename(2): readers see the old file or the new one
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            throw new IOException($"cannot store '{key}' in {Url}: {e.Message}", e);
+        }
+
+        FlushDirectory(key, Path.GetDirectoryName(path)!);
+    }
+
     public async ValueTask<bool> SetIfAbsentAsync(StoreKey key, ReadOnlyMemory<byte> value, CancellationToken ct = default)
     {
         var path = PathOf(key);

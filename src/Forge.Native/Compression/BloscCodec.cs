@@ -16,7 +16,7 @@ public enum BloscShuffle
 /// The <c>blosc</c> codec over libblosc 1.x: v3 {"cname","clevel","shuffle":"shuffle","typesize","blocksize"},
 /// v2 {"id":"blosc","cname","clevel","shuffle":1,"blocksize"}. The frame format is the same in both.
 /// </summary>
-public sealed unsafe class BloscCodec : IBytesToBytesCodec
+public sealed unsafe class BloscCodec : IBytesToBytesCodec, IStreamingBytesCodec
 {
     private static readonly string[] Compressors = ["lz4", "lz4hc", "blosclz", "zstd", "zlib", "snappy"];
 
@@ -31,7 +31,10 @@ public sealed unsafe class BloscCodec : IBytesToBytesCodec
         Shuffle = shuffle;
         TypeSize = typesize;
         BlockSize = blocksize;
+        _streamLayout = new(() => BloscStreamLayout.Create(this));
     }
+
+    private readonly Lazy<BloscStreamLayout?> _streamLayout;
 
     public string Name => "blosc";
 
@@ -84,6 +87,22 @@ public sealed unsafe class BloscCodec : IBytesToBytesCodec
             throw;
         }
     }
+
+    /// <summary>A block-by-block encoder byte-identical to <see cref="Encode"/>; null for objects smaller than a few blocks (or clevel 0).</summary>
+    public IBytesStreamEncoder? CreateStreamEncoder(long decodedBytes)
+    {
+        if (decodedBytes < BloscStreamLayout.ProbeBytes(this) || decodedBytes > BloscNative.MaxBufferSize) return null;
+        if (_streamLayout.Value is not { } layout) return null;
+        long leftover = decodedBytes % layout.BlockSize;
+        if (leftover > 0 && layout.ForcedFor(layout.BlockSize + (int)leftover) <= 0) return null;
+        return new BloscStreamEncoder(this, layout, decodedBytes);
+    }
+
+    public long StreamEncoderBytes(long decodedBytes) =>
+        BloscStreamEncoder.HeldBytes(_streamLayout.Value?.BlockSize ?? (int)Math.Min(decodedBytes, 1 << 20), decodedBytes);
+
+    public long StreamScratchBytes(long decodedBytes) =>
+        BloscStreamEncoder.ScratchBytes(_streamLayout.Value?.BlockSize ?? (int)Math.Min(decodedBytes, 1 << 20));
 
     public IMemoryOwner<byte> Decode(ReadOnlySpan<byte> encoded, ChunkSpec spec)
     {

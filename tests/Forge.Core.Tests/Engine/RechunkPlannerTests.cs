@@ -244,6 +244,42 @@ public sealed class RechunkPlannerTests
     }
 
     [Fact]
+    public void ObjectsWhoseBytesCompleteInOrderAreStreamedWhenTheirCodecsCan()
+    {
+        // S2 with blosc lz4: each object's bytes complete in time order, so every budget streams the encode (a few
+        // blocks per object open) instead of holding objects (one pass) or writing pieces to scratch (spill).
+        var ds = Dataset(365, 720, 1440);
+        var chunks = Explicit(("time", 365), ("lat", 180), ("lon", 360));
+        var blosc = new Forge.Native.Compression.BloscCodec("lz4", 5, Forge.Native.Compression.BloscShuffle.Shuffle, 4);
+        Func<ArrayPlan, (long Held, long Scratch)?> held = a => Forge.Core.Codecs.StreamEncoding.Memory([blosc], a.ObjectBytes);
+        var cached = PlanCosts.Documented with { WriteBackBytes = 2L << 30 };
+        foreach (long budget in new[] { 2L << 30, 256 * MiB, 8L << 30 })
+        {
+            var s = RechunkPlanner.Plan(ds, chunks, null, budget, 2, null, cached, held).Schedule;
+            Assert.Equal(RechunkStrategy.Stream, s.Strategy);
+            Assert.Single(s.Passes);
+            Assert.Equal(0, s.IntermediateBytes);
+            Assert.True(s.OpenSetBytes <= 64 * MiB, $"open encoders {s.OpenSetBytes}");
+            Assert.True(s.MemoryEstimate <= budget);
+            Assert.Contains("block by block", s.Reason);
+            Assert.Contains("against ", s.Reason);
+            Assert.Contains(budget < (1L << 30) ? "spilling" : "one pass", s.Reason);
+        }
+
+        // Other strategies are still honoured when forced; stream is refused with the reason when it cannot be.
+        Assert.Equal(RechunkStrategy.Spill, RechunkPlanner.Plan(ds, chunks, null, 256 * MiB, 2, RechunkStrategy.Spill, cached, held).Schedule.Strategy);
+        Assert.Equal(RechunkStrategy.MultiPass, RechunkPlanner.Plan(ds, chunks, null, 256 * MiB, 2, RechunkStrategy.MultiPass, cached, held).Schedule.Strategy);
+        var gzip = Assert.Throws<PlanException>(() => RechunkPlanner.Plan(ds, chunks, null, 256 * MiB, 2, RechunkStrategy.Stream, cached, a => Forge.Core.Codecs.StreamEncoding.Memory([new Forge.Core.Codecs.GzipCodec(1)], a.ObjectBytes)));
+        Assert.StartsWith("run.strategy stream: ", gzip.Message, StringComparison.Ordinal);
+        Assert.Contains("the codecs of array 'tas' cannot encode", gzip.Message);
+        // Time not outermost: the objects' bytes do not complete in order.
+        var inner = Assert.Throws<PlanException>(() => RechunkPlanner.Plan(ds, chunks, null, 256 * MiB, 2, RechunkStrategy.Stream, cached, null));
+        Assert.Contains("run.strategy stream", inner.Message);
+        // Without the codecs' answer nothing streams: the plans are as before.
+        Assert.NotEqual(RechunkStrategy.Stream, RechunkPlanner.Plan(ds, chunks, null, 2L << 30, 2, null, cached).Schedule.Strategy);
+    }
+
+    [Fact]
     public void ASpillIsForcedOnlyWhenItMeansSomething()
     {
         var ds = Dataset(100, 30, 40);

@@ -33,6 +33,18 @@ public sealed class Crc32CTests
         Assert.Equal(Reference(data.AsSpan(5, 7000)), Crc32C.Compute(data.AsSpan(5, 7000)));
     }
 
+    [Fact]
+    public void Combine_gives_the_crc_of_the_concatenation()
+    {
+        var data = new byte[70_000];
+        new Random(3).NextBytes(data);
+        foreach (var cut in new[] { 0, 1, 16, 740, 3072, 40_000, 70_000 })
+        {
+            uint a = Crc32C.Compute(data.AsSpan(0, cut)), b = Crc32C.Compute(data.AsSpan(cut));
+            Assert.Equal(Crc32C.Compute(data), Crc32C.Combine(a, b, data.Length - cut));
+        }
+    }
+
     private static uint Reference(ReadOnlySpan<byte> data)
     {
         var crc = 0xFFFFFFFFu;

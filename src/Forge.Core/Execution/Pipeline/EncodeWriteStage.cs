@@ -53,6 +53,21 @@ internal sealed class EncodeWriteStage
         }
     }
 
+    /// <summary>Hands over a streamed object whose encoding is complete (the stage owns it from now on): the writers store it.</summary>
+    public async ValueTask SubmitStreamedAsync(StreamedObject encoded, CancellationToken ct)
+    {
+        try
+        {
+            _counters.Encoded();
+            await _encoded.Writer.WriteAsync(new Encoded(encoded.Id, encoded.Array.Variable.Name, encoded.Key, null, null, null, encoded), ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            encoded.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>No more objects: waits until everything submitted is stored (or rethrows the first failure).</summary>
     public async Task CompleteAsync()
     {
@@ -203,7 +218,11 @@ internal sealed class EncodeWriteStage
             {
                 long stored = 0;
                 uint? crc = null;
-                if (item.Shard is { } shard)
+                if (item.Streamed is { } streamedObject)
+                {
+                    (stored, crc) = await streamedObject.StoreAsync(ct).ConfigureAwait(false);
+                }
+                else if (item.Shard is { } shard)
                 {
                     (stored, crc) = await StoreShardAsync(item.Key, shard, ct).ConfigureAwait(false);
                 }
@@ -221,13 +240,14 @@ internal sealed class EncodeWriteStage
         }
     }
 
-    private sealed record Encoded(string Id, string Array, string Key, IMemoryOwner<byte>? Bytes, MemoryCharge? Charge, CompletedShard? Shard = null) : IDisposable
+    private sealed record Encoded(string Id, string Array, string Key, IMemoryOwner<byte>? Bytes, MemoryCharge? Charge, CompletedShard? Shard = null, StreamedObject? Streamed = null) : IDisposable
     {
         public void Dispose()
         {
             Bytes?.Dispose();
             Charge?.Dispose();
             Shard?.Dispose();
+            Streamed?.Dispose();
         }
     }
 }

@@ -24,17 +24,22 @@ internal sealed class InputPass(
     MemoryAccount decode,
     PipelineCounters counters,
     bool spill,
-    Func<ObjectAccumulator, CancellationToken, ValueTask> complete)
+    Func<ObjectAccumulator, CancellationToken, ValueTask> complete,
+    Func<StreamedObject, CancellationToken, ValueTask>? streamed = null,
+    Lazy<string>? streamFolder = null)
 {
     private readonly List<ArrayState> _arrays = [];
     private readonly Dictionary<string, ObjectAccumulator> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StreamedObject> _streams = new(StringComparer.Ordinal);
     private ReadAhead? _readAhead;
     private List<Job>? _jobs;
     private InputWindow? _window;
     private int _stage;
+    private AccountedBuffer? _steps; // the steps of one object cut from a slab (stream strategy)
+    private MemoryCharge? _encoderScratch; // what the encoder compressing a block uses (pooled arrays; one encoder at a time)
 
     /// <summary>Objects (or pieces) still open: zero after a pass that read every input it needed.</summary>
-    public int OpenCount => _open.Count;
+    public int OpenCount => _open.Count + _streams.Count;
 
     /// <summary>Only the inputs of these concat keys are read (a staged run's stage-1 shard); null: every input.</summary>
     public Func<int, bool>? ConcatKeys { get; init; }
@@ -62,6 +67,8 @@ internal sealed class InputPass(
             {
                 var units = run.Plan.GetArray(pa.Array).AssemblyUnits;
                 var state = new ArrayState(units, ds.ConcatDim, pa.Columns, done, spill ? Math.Max(1, PieceStepsOf?.Invoke(units) ?? schedule.SpillSteps) : 0);
+                // Stream strategy: objects that cannot stream (small ones, sharded arrays) are assembled whole in the same pass.
+                state.Streams = streamed is not null && SchedulePlanner.StreamsObjects(ds, state.Array, run.Request.StreamMemory);
                 if (state.Needed.Count > 0) _arrays.Add(state);
             }
 
@@ -116,11 +123,18 @@ internal sealed class InputPass(
             {
                 foreach (var a in _open.Values) a.Dispose();
                 _open.Clear();
+                foreach (var o in _streams.Values) o.Dispose(); // their files are deleted: nothing half-written is published
+                _streams.Clear();
             }
+
+            ((IDisposable?)_steps)?.Dispose();
+            _steps = null;
+            _encoderScratch?.Dispose();
+            _encoderScratch = null;
         }
 
-        if (_open.Count > 0)
-            throw new InvalidOperationException($"pass {pass.Number} ended with {_open.Count} incomplete objects (first: {_open.Keys.First()})");
+        if (OpenCount > 0)
+            throw new InvalidOperationException($"pass {pass.Number} ended with {OpenCount} incomplete objects (first: {_open.Keys.Concat(_streams.Keys).First()})");
     }
 
     private async Task RunJobAsync(Job job, ScatterTurns turns, CancellationToken ct)
@@ -194,7 +208,8 @@ internal sealed class InputPass(
                         }
 
                         count[state.Axis] = n;
-                        await ScatterAsync(state, slab, count, job.Segment.Start + t0, ct).ConfigureAwait(false);
+                        if (streamed is not null && state.Streams) await ScatterStreamedAsync(state, slab, count, job.Segment.Start + t0, ct).ConfigureAwait(false);
+                        else await ScatterAsync(state, slab, count, job.Segment.Start + t0, ct).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -289,6 +304,142 @@ internal sealed class InputPass(
         }
     }
 
+    /// <summary>
+    /// The stream strategy: the slab's steps of every object it overlaps go to that object's encoder, in concat
+    /// order (the concat dimension is the objects' outermost, so they are the object's next bytes). A slab whose
+    /// extent is the object's is passed as it is; otherwise the object's part is copied out first (zero where an
+    /// edge object is padded).
+    /// </summary>
+    private async ValueTask ScatterStreamedAsync(ArrayState state, AccountedBuffer slab, long[] slabShape, long g0, CancellationToken ct)
+    {
+        var a = state.Array;
+        int axis = state.Axis, rank = a.Rank, elem = a.ElementSize;
+        if (axis != 0) throw new InvalidOperationException($"array '{a.Variable.Name}' cannot stream: '{run.Dataset.ConcatDim}' is not its outermost dimension");
+        long n = slabShape[axis], chunk = a.ObjectShape[axis];
+        var srcStart = new long[rank];
+        var dstStart = new long[rank];
+        var count = new long[rank];
+        foreach (var column in state.Columns)
+        {
+            for (long o = g0 / chunk; o <= (g0 + n - 1) / chunk; o++)
+            {
+                var index = (long[])column.Clone();
+                index[axis] = o;
+                var id = a.ObjectId(index);
+                if (!state.Needed.Contains(id)) continue;
+                var (objStart, objCount) = a.ObjectRegion(index);
+                long x0 = Math.Max(g0, objStart[axis]), x1 = Math.Min(g0 + n, objStart[axis] + objCount[axis]);
+                if (!_streams.TryGetValue(id, out var target))
+                {
+                    target = await OpenStreamAsync(a, index, id, ct).ConfigureAwait(false);
+                    _streams[id] = target;
+                }
+
+                long steps = x1 - x0, elements = steps;
+                bool whole = true, padded = false;
+                for (int d = 1; d < rank; d++)
+                {
+                    whole &= objStart[d] == state.Lo[d] && objCount[d] == state.Hi[d] - state.Lo[d];
+                    padded |= objCount[d] != a.ObjectShape[d];
+                    elements *= objCount[d];
+                }
+
+                long bytes = steps * target.StepBytes;
+                if (whole && !padded)
+                {
+                    target.Append(slab.Span.Slice(checked((int)((x0 - g0) * state.StepElements * elem)), checked((int)bytes)), steps);
+                }
+                else
+                {
+                    var buffer = await StepBufferAsync(bytes, ct).ConfigureAwait(false);
+                    var dst = buffer.Span[..checked((int)bytes)];
+                    if (padded) dst.Clear(); // edge objects are stored at full size, zero beyond the array
+                    var dstShape = a.ObjectShape.ToArray();
+                    dstShape[axis] = steps;
+                    for (int d = 0; d < rank; d++)
+                    {
+                        srcStart[d] = d == axis ? x0 - g0 : objStart[d] - state.Lo[d];
+                        dstStart[d] = 0;
+                        count[d] = d == axis ? steps : objCount[d];
+                    }
+
+                    BlockCopy.Copy(slab.Span, slabShape, srcStart, dst, dstShape, dstStart, count, elem);
+                    target.Append(dst, steps);
+                }
+
+                counters.Assembled(elements * elem);
+                if (target.IsComplete)
+                {
+                    _streams.Remove(id);
+                    try
+                    {
+                        target.Finish();
+                    }
+                    catch
+                    {
+                        target.Dispose();
+                        throw;
+                    }
+
+                    await streamed!(target, ct).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Starts a streamed object: its encoder (its blocks charged to the accumulator share) and its file (in place for a local target, else on scratch).</summary>
+    private async ValueTask<StreamedObject> OpenStreamAsync(ArrayPlan a, long[] index, string id, CancellationToken ct)
+    {
+        if (!writer.TryCreateStreamEncoder(a, out var encoder))
+            throw new InvalidOperationException($"object {id}: the plan streams it, but its codecs cannot encode it as it arrives");
+        MemoryCharge? charge = null;
+        StreamedObjectFile? file = null;
+        try
+        {
+            var memory = encoder is null ? null : run.Request.StreamMemory?.Invoke(a);
+            if (memory is { Scratch: > 0 } && _encoderScratch is null)
+                _encoderScratch = await accumulators.ChargeAsync(run.Plan.Arrays.Select(x => x.AssemblyUnits).Where(x => SchedulePlanner.StreamsObjects(run.Dataset, x, run.Request.StreamMemory)).Max(x => run.Request.StreamMemory!(x)!.Value.Scratch), "the scratch of the streaming encoder", ct).ConfigureAwait(false);
+            charge = await accumulators.ChargeAsync(memory?.Held ?? 0, $"streaming object {id}", ct).ConfigureAwait(false);
+            string key = writer.ObjectKey(a, index);
+            if (writer.CreateObjectFile(key) is { } path)
+            {
+                file = new StreamedObjectFile(path, (f, _) =>
+                {
+                    writer.PublishObjectFile(f.Path, key);
+                    return ValueTask.CompletedTask;
+                });
+            }
+            else
+            {
+                var folder = (streamFolder ?? throw new InvalidOperationException("no scratch folder for streamed objects")).Value;
+                file = new StreamedObjectFile(Path.Combine(folder, id.Replace('/', '_')), async (f, token) =>
+                {
+                    await using (var content = f.OpenRead()) await writer.StoreObjectAsync(key, content, f.Length, token).ConfigureAwait(false);
+                    File.Delete(f.Path);
+                });
+            }
+
+            return new StreamedObject(a, index, key, encoder, file, charge);
+        }
+        catch
+        {
+            encoder?.Dispose();
+            charge?.Dispose();
+            file?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One buffer for the steps of one object cut from a slab, kept for the pass (scatters take turns).</summary>
+    private async ValueTask<AccountedBuffer> StepBufferAsync(long bytes, CancellationToken ct)
+    {
+        if (_steps is not null && _steps.Length >= bytes) return _steps;
+        ((IDisposable?)_steps)?.Dispose();
+        _steps = null;
+        _steps = await accumulators.RentAsync(bytes, "the steps of one streamed object", ct).ConfigureAwait(false);
+        return _steps;
+    }
+
     /// <summary>True when every piece of <paramref name="state"/>'s objects that <paramref name="seg"/> fills is already stored.</summary>
     private bool AllPiecesDone(ArrayState state, ConcatSegment seg)
     {
@@ -356,6 +507,9 @@ internal sealed class InputPass(
         public int Axis { get; }
 
         public long[][] Columns { get; }
+
+        /// <summary>True when the pass encodes this array's objects as their steps arrive (stream strategy).</summary>
+        public bool Streams { get; set; }
 
         /// <summary>Concat steps per spill piece; 0 when accumulators are whole objects.</summary>
         public long PieceSteps { get; }

@@ -38,6 +38,8 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
         ValueTask Submit(ObjectAccumulator acc, CancellationToken token) => stage.SubmitAsync(acc, token);
         SpillStore? spill = null;
         InputWindow? window = null;
+        // Streamed objects of a target that is not a local folder are written here, then uploaded (named for this process: ProcessFolders).
+        var streamFolder = new Lazy<string>(() => ProcessFolders.Create(scratch, "stream"));
         try
         {
             try
@@ -52,6 +54,8 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
                     {
                         using (piece) await spill!.AppendAsync(piece, token).ConfigureAwait(false);
                     })]
+                    : schedule.Strategy == RechunkStrategy.Stream
+                    ? [new InputPass(run, opener, writer, schedule.Passes.Single(), schedule, done, accumulators, decode, Counters, spill: false, Submit, stage.SubmitStreamedAsync, streamFolder)]
                     : schedule.Passes.Select(pass => new InputPass(run, opener, writer, pass, schedule, done, accumulators, decode, Counters, spill: false, Submit)).ToList();
                 IReadOnlyList<IReadOnlyList<(int, int)>> stages = [StandaloneObjects.Inputs(run, alone, done), .. passes.Select(p => p.Inputs)];
                 await InputWindow.DeleteUnusedAsync(run, Disk, stages).ConfigureAwait(false);
@@ -60,6 +64,11 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
                 if (isSpill)
                 {
                     await SpillAsync(schedule, done, accumulators, decode, spill!, passes[0], window, stage.EncodeHereAsync, failure).ConfigureAwait(false);
+                }
+                else if (schedule.Strategy == RechunkStrategy.Stream)
+                {
+                    progress.Stage("pass", $"one pass over the inputs, every object encoded block by block as its '{plan.Dataset.ConcatDim}' steps arrive");
+                    await passes[0].RunAsync(failure, window, 1).ConfigureAwait(false);
                 }
                 else
                 {
@@ -90,6 +99,7 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
         {
             if (window is not null) await window.DisposeAsync().ConfigureAwait(false);
             spill?.Dispose();
+            if (streamFolder.IsValueCreated) ProcessFolders.Delete(streamFolder.Value);
         }
     }
 
