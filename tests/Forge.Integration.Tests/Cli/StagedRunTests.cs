@@ -128,6 +128,25 @@ public sealed class StagedRunTests(ServedInputs inputs) : IDisposable
     }
 
     [Fact]
+    public async Task A_piece_the_ledger_says_is_stored_but_is_missing_is_an_error_never_the_fill_value()
+    {
+        var recipe = Recipe();
+        var store = Path.Combine(_work, "lost.zarr");
+        foreach (var k in new[] { 0, 1 })
+        {
+            var s1 = await ForgeCli.RunAsync(["run", recipe, "--target", store, "--shard", $"{k}/2", "--stage", "1", "--progress", "none", .. Budget]);
+            Assert.True(s1.ExitCode == 0, s1.Stderr);
+        }
+
+        // As if a crash lost the first piece of sst/0.0.0 after the ledger recorded it.
+        File.Delete(Path.Combine(store, ".forge", "intermediate", "sst", "0.0.0"));
+        var s2 = await ForgeCli.RunAsync(["run", recipe, "--target", store, "--shard", "0/2", "--stage", "2", "--progress", "none", .. Budget]);
+        Assert.True(s2.ExitCode == 1, $"exit {s2.ExitCode}\n{s2.Stderr}");
+        Assert.Contains("piece sst/0.0.0 is marked stored in the ledger but '.forge/intermediate/sst/0.0.0' is missing", s2.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(store, "sst", "0.0.0")), "no object is written from a lost piece");
+    }
+
+    [Fact]
     public async Task Stage_on_a_plan_that_does_not_spill_says_so_and_stage_without_shard_is_a_plain_run()
     {
         var recipe = Recipe();

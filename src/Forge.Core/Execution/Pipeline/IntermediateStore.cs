@@ -26,12 +26,18 @@ internal sealed class IntermediateStore
     private readonly IStore _store;
     private readonly Dictionary<string, ZarrArrayWriter> _writers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ZarrArrayReader> _readers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CodecChain> _chains = new(StringComparer.Ordinal);
 
     public IntermediateStore(IStore store, StagedLayout layout)
     {
         _store = store;
         Layout = layout;
-        foreach (var a in layout.Arrays) _writers[a.Name] = new ZarrArrayWriter(store, PathOf(a), MetadataFor(a));
+        foreach (var a in layout.Arrays)
+        {
+            var writer = new ZarrArrayWriter(store, PathOf(a), MetadataFor(a));
+            _writers[a.Name] = writer;
+            _chains[a.Name] = writer.Metadata.CreateCodecChain();
+        }
     }
 
     public StagedLayout Layout { get; }
@@ -81,7 +87,9 @@ internal sealed class IntermediateStore
     /// <summary>Stage 2: reads every piece of an object into its (full-size) buffer; the rest of the buffer is left as is (the caller zeroes edge objects).</summary>
     public async ValueTask<long> AssembleAsync(StagedArray array, ObjectAccumulator target, MemoryAccount scratch, CancellationToken ct)
     {
-        var reader = await ReaderAsync(array, ct).ConfigureAwait(false);
+        await ReaderAsync(array, ct).ConfigureAwait(false); // checks the stored layout is this plan's
+        var writer = _writers[array.Name];
+        var chain = _chains[array.Name];
         int rank = target.Shape.Length;
         int elem = array.Units.ElementSize;
         var shape = array.PieceShape.ToArray();
@@ -89,7 +97,12 @@ internal sealed class IntermediateStore
         foreach (var piece in array.PiecesOf(target.Index))
         {
             using var charge = await scratch.ChargeAsync(array.PieceBytes, $"reading piece {array.PieceId(piece)}", ct).ConfigureAwait(false);
-            using var decoded = await reader.ReadChunkAsync(piece, ct).ConfigureAwait(false);
+            var key = writer.ChunkKey(piece);
+            // A missing piece is an error, never the fill value: the ledger said it was stored (a crash may have lost it).
+            using var encoded = await _store.GetAsync(key, null, ct).ConfigureAwait(false)
+                ?? throw new TargetConflictException($"{_store.Url}: piece {array.PieceId(piece)} is marked stored in the ledger but '{key}' is missing from the intermediate store; " +
+                    $"delete .forge/pieces/{array.PieceId(piece)} and rerun stage 1 of the shard that reads its input (forge run --shard K/N --stage 1), then stage 2");
+            using var decoded = chain.Decode(encoded.Memory.Span, writer.Metadata.ChunkSpec);
             var dst = new long[rank];
             dst[array.Axis] = (piece[array.Axis] * array.PieceSteps) - target.ConcatStart;
             BlockCopy.Copy(decoded.Memory.Span, shape, new long[rank], target.Buffer.Span, target.Shape, dst, shape, elem);
