@@ -26,12 +26,14 @@ public sealed class StaticServer : IAsyncDisposable
     public static async Task<StaticServer> StartAsync(string root, bool honourRanges = true)
     {
         var requests = new System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path)>();
+        var ranges = new System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path, string Range)>();
         var served = new StrongBox<long>();
         var web = await LoopbackWebServer.StartAsync(app =>
         {
             app.Use(async (context, next) =>
             {
                 requests.Enqueue((context.Request.Method, context.Request.Path.Value ?? ""));
+                ranges.Enqueue((context.Request.Method, context.Request.Path.Value ?? "", context.Request.Headers.Range.ToString()));
                 if (!honourRanges)
                 {
                     context.Request.Headers.Remove("Range");
@@ -47,10 +49,15 @@ public sealed class StaticServer : IAsyncDisposable
             });
             app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(root), ServeUnknownFileTypes = true });
         });
-        return new StaticServer(web, requests) { _served = served };
+        return new StaticServer(web, requests) { _served = served, _ranges = ranges };
     }
 
     private StrongBox<long> _served = new();
+
+    private System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path, string Range)> _ranges = new();
+
+    /// <summary>Every request served so far with its Range header ("" without one), in arrival order: a download is a GET without a range.</summary>
+    public IReadOnlyList<(string Method, string Path, string Range)> RequestsWithRanges => [.. _ranges];
 
     /// <summary>Response body bytes sent so far.</summary>
     public long BytesServed => Interlocked.Read(ref _served.Value);
