@@ -24,16 +24,8 @@ done
 forge="$root/src/Forge.Cli/bin/Release/net10.0/forge.dll"
 [ -f "$forge" ] || forge="$root/src/Forge.Cli/bin/Debug/net10.0/forge.dll"
 [ -f "$forge" ] || { echo "fsync-bench.sh: build Forge.Cli first (dotnet build src/Forge.Cli -c Release)" >&2; exit 2; }
-gen="$root/eng/bench/peers/gen_inputs.py"
-key="$(sha256sum < "$gen" | cut -c1-12)-d$DAYS"
-cache="${FORGE_BENCH_CACHE:-$HOME/.cache/forge-bench}/inputs-$key"
-if [ ! -f "$cache/expected.json" ]; then
-  echo "fsync-bench.sh: generating $DAYS input files in $cache" >&2
-  rm -rf "$cache.tmp" && mkdir -p "$(dirname "$cache")"
-  /usr/bin/python3 "$gen" "$cache.tmp" --days "$DAYS"
-  rm -rf "$cache" && mv "$cache.tmp" "$cache"
-fi
-end_day=$(date -u -d "1981-09-01 + $((DAYS - 1)) days" +%Y-%m-%d)
+source "$root/eng/bench/peers/inputs.sh"
+peer_inputs "$DAYS"
 work="$(mktemp -d "${TMPDIR:-/tmp}/forge-fsync.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
@@ -47,13 +39,7 @@ recipe() {
   cat > "$work/$1.yaml" <<YAML
 forge: 1
 id: fsync-$(echo "$1" | tr "A-Z" "a-z")
-inputs:
-  url: "$cache/oisst_{time:%Y%m%d}.nc"
-  concat:
-    dim: time
-    keys:
-      range: { start: 1981-09-01, end: $end_day, step: 1 day }
-  format: netcdf4
+$(peer_inputs_yaml)
 target:
   zarr_format: 2
   chunks: $chunks

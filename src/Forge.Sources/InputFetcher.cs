@@ -22,6 +22,7 @@ public sealed partial class InputFetcher : IInputFetcher, IDisposable
     private readonly ResiliencePipeline _pipeline;
     private readonly HostLimiter _hosts;
     private readonly KeyedLock _urlLocks = new();
+    private readonly ConcurrentDictionary<string, bool> _noRangeHosts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<IInputSource>> _sources = new(StringComparer.Ordinal);
     private readonly IReadOnlyCollection<string> _secretParameters;
 
@@ -148,7 +149,8 @@ public sealed partial class InputFetcher : IInputFetcher, IDisposable
         {
             var input = await RangeReadInput.OpenAsync(redacted, (offset, destination, expected, token) => RangeWithRetriesAsync(source, request, offset, destination, expected, token),
                 _options.RangeCacheBytes, ct).ConfigureAwait(false);
-            if (input is null) Log.RangesNotHonoured(_logger, redacted);
+            // Once per host: a run over thousands of files from a server without ranges says it once, not per file.
+            if (input is null && _noRangeHosts.TryAdd($"{uri.Scheme}://{uri.Authority}", true)) Log.RangesNotHonoured(_logger, redacted);
             return input;
         }
         catch (FetchException e)
@@ -220,7 +222,12 @@ public sealed partial class InputFetcher : IInputFetcher, IDisposable
             if (hit is not null)
             {
                 Log.CacheHit(_logger, redacted);
-                return new FetchedInput(redacted, hit.LocalPath, hit.Size, FromCache: true, Retries: 0) { IsTemporary = hit.IsTemporary };
+                // The sidecar's validators let a run check that the entry is the object whose header it read by range.
+                return new FetchedInput(redacted, hit.LocalPath, hit.Size, FromCache: true, Retries: 0)
+                {
+                    IsTemporary = hit.IsTemporary,
+                    Validators = hit.Sidecar is { } sc ? new InputValidators(sc.Size, sc.ETag, sc.LastModified) : null,
+                };
             }
         }
 

@@ -20,6 +20,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "fetch of {Url} failed: {Reason}")]
     public static partial void Failed(ILogger logger, string url, string reason);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "{Url}: the server does not honour range requests (it answered with the whole file or an encoded body); downloading the whole file")]
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "{Url}: the server does not honour range requests (it answered with the whole file or an encoded body); downloading the whole file (said once per host)")]
     public static partial void RangesNotHonoured(ILogger logger, string url);
 }

@@ -49,18 +49,11 @@ free_kib=$(df -Pk "$work" | awk 'NR==2 {print $4}')
 [ "$free_kib" -gt $((4 * 1024 * 1024)) ] || { echo "run.sh: less than 4 GiB free under $work" >&2; exit 2; }
 
 # Inputs, cached by generator hash + parameters.
-key="$(cat "$here/gen_inputs.py" | sha256sum | cut -c1-12)-d$DAYS"
-cache="${FORGE_BENCH_CACHE:-$HOME/.cache/forge-bench}/inputs-$key"
-if [ ! -f "$cache/expected.json" ]; then
-  echo "run.sh: generating $DAYS input files in $cache" >&2
-  rm -rf "$cache.tmp" && mkdir -p "$(dirname "$cache")"
-  $PY "$here/gen_inputs.py" "$cache.tmp" --days "$DAYS" || exit 1
-  rm -rf "$cache" && mv "$cache.tmp" "$cache"
-fi
+source "$here/inputs.sh"
+peer_inputs "$DAYS" || exit 1
 expected="$cache/expected.json"
 mapfile -t inputs < <(ls "$cache"/oisst_*.nc | sort)
 [ "${#inputs[@]}" -eq "$DAYS" ] || { echo "run.sh: $cache holds ${#inputs[@]} files, expected $DAYS" >&2; exit 1; }
-end_day="$(date -u -d "1981-09-01 + $((DAYS - 1)) days" +%Y-%m-%d)"
 
 # Forge: the binary users install (eng/install.sh: self-contained single file, ReadyToRun, so no JIT at start and
 # less tiered recompilation during the run); --forge-build jit times a plain Release build instead.
@@ -113,13 +106,7 @@ recipe() {
   cat > "$f" <<YAML
 forge: 1
 id: bench-oisst-$(echo "$case" | tr "A-Z" "a-z")-$codec
-inputs:
-  url: "$cache/oisst_{time:%Y%m%d}.nc"
-  concat:
-    dim: time
-    keys:
-      range: { start: 1981-09-01, end: $end_day, step: 1 day }
-  format: netcdf4
+$(peer_inputs_yaml)
 target:
   zarr_format: $fmt
   chunks: $chunks

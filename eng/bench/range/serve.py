@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A loopback HTTP server with single Range support that logs every request's body bytes, for the header-read
-figures in docs/cli.md and docs/engine.md: serve.py DIR PORT [--no-ranges]. Each request prints
+figures in docs/cli.md and docs/engine.md: serve.py DIR PORT [--no-ranges]. Answers carry an ETag and Last-Modified
+from the file's modification time. Each request prints
 "<path> <range or -> <bytes sent> total=<bytes so far>" on stderr."""
 import http.server, os, re, sys
 
@@ -44,6 +45,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Accept-Ranges", "bytes")
         if status == 206:
             self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        # Validators, as static file servers send them: forge run reads a header by range only when it can check
+        # later that the download is the same object.
+        st = os.stat(path)
+        self.send_header("ETag", f'"{st.st_mtime_ns:x}-{size:x}"')
+        self.send_header("Last-Modified", self.date_time_string(int(st.st_mtime)))
         self.send_header("Content-Length", str(end - start + 1))
         self.end_headers()
         if not body:

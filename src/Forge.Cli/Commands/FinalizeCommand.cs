@@ -61,7 +61,8 @@ internal static class FinalizeCommand
             await using var lease = await ledger.AcquireAsync($"forge finalize {recipe.Id}", null, ct);
             using var fetcher = FetcherFactory.Create(recipe, overrides, ctx.Loggers.CreateLogger("forge.sources"), temp.Path);
             var log = ctx.Loggers.CreateLogger("forge.finalize");
-            var runner = new RecipeRunner(fetcher, Readers.CreateOpener(request.MaxMemory), new LoggingProgressSink(sink, log));
+            // Headers by range where possible: finalize publishes metadata and downloads no input it can avoid.
+            var runner = new RecipeRunner(fetcher, Readers.CreateOpener(request.MaxMemory, (url, why) => Inspection.InspectLog.NotByRange(log, url, why)), new LoggingProgressSink(sink, log)) { StreamInputs = true };
             sink.Stage("recipe", $"{recipe.Id}: finalize {store.Url}");
             await using var prepared = await RecipeNameCheck.PrepareAsync(runner, recipe, request, ct);
             var format = recipe.Target.ZarrFormat == 2 ? ZarrFormat.V2 : ZarrFormat.V3;

@@ -72,7 +72,9 @@ internal static class RunCommand
             var log = ctx.Loggers.CreateLogger("forge.run");
             foreach (var (key, source) in ctx.Settings.Sources.Where(kv => kv.Value != "default"))
                 RunLog.Setting(log, key, SettingText(ctx.Settings, key), source);
-            var runner = new RecipeRunner(fetcher, Readers.CreateOpener(request.MaxMemory), new LoggingProgressSink(sink, log));
+            // Remote headers by range where possible: nothing is downloaded before the write begins (docs/engine.md).
+            var opener = Readers.CreateOpener(request.MaxMemory, (url, why) => Inspection.InspectLog.NotByRange(log, url, why));
+            var runner = new RecipeRunner(fetcher, opener, new LoggingProgressSink(sink, log)) { StreamInputs = true };
             if (sink is TerminalProgressSink live) live.MemoryBudget = request.MaxMemory;
             sink.Stage("recipe", $"{recipe.Id}: {request.Inputs.Length} inputs → {store.Url}");
             await using var prepared = await RecipeNameCheck.PrepareAsync(runner, recipe, request, ct, ledger);
@@ -166,6 +168,9 @@ internal static class RunCommand
             doc["shard_scratch_bytes"] = summary.ShardScratchBytes;
             doc["peak_accounted_bytes"] = summary.PeakAccountedBytes;
             doc["peak_rss_bytes"] = summary.PeakResidentBytes;
+            doc["inputs_read_by_range"] = summary.InputsReadByRange;
+            doc["input_downloads"] = summary.InputDownloads;
+            doc["peak_input_disk_bytes"] = summary.PeakInputDiskBytes;
         }
 
         json.Emit(doc);

@@ -28,7 +28,7 @@ public static class AppendCompatibility
             }
 
             if (old != cur)
-                problems.Add($"input {old.Url} changed since it was written (size {old.Size} → {cur.Size} bytes, sha256 {old.Sha256[..12]}… → {cur.Sha256[..12]}…)");
+                problems.Add($"input {old.Url} changed since it was written (size {old.Size} → {cur.Size} bytes, sha256 {RunIdentity.Short(old.Sha256)} → {RunIdentity.Short(cur.Sha256)})");
         }
 
         if (now.Inputs.Length <= recorded.Inputs.Length) problems.Add("no input was added");

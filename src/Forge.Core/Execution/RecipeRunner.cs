@@ -27,6 +27,14 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
     public bool HeadersByRange { get; init; }
 
     /// <summary>
+    /// <c>forge run</c> and <c>forge finalize</c>: the schema pass reads remote inputs' headers by range requests where
+    /// the server, the format and the source's validators (ETag or Last-Modified) allow it, so nothing is downloaded
+    /// before the write begins; the pipeline then fetches each input when it decodes it (a bounded window, each file
+    /// deleted after its last use) and refuses one that changed at the source meanwhile.
+    /// </summary>
+    public bool StreamInputs { get; init; }
+
+    /// <summary>
     /// Fetches and inspects every input, combines and plans. The caller disposes the result. With the target's
     /// <paramref name="ledger"/>, inputs of the store's finished part whose source still reports the recorded size
     /// and ETag/Last-Modified are not downloaded: the ledger's record of them stands in (a rerun or an append
@@ -38,7 +46,8 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         // Inputs unchanged since the last run are not fetched: the totals count those that are.
         progress.Totals(new ProgressTotals("fetch") { Inputs = request.Inputs.Length - known.Count, InputBytes = known.Count == 0 ? LocalInputBytes(request) : null });
         progress.Stage("schema", known.Count == 0 ? $"inspecting {request.Inputs.Length} inputs" : $"inspecting {request.Inputs.Length - known.Count} inputs ({known.Count} unchanged since the last run, not fetched)");
-        var (inputs, files, byRange) = await SchemaPass.RunAsync(request, fetcher, opener, progress, ct, known, HeadersByRange);
+        var disk = new InputDisk();
+        var (inputs, files, byRange, streamed) = await SchemaPass.RunAsync(request, fetcher, opener, progress, ct, known, HeadersByRange || StreamInputs, requireValidators: !HeadersByRange, disk);
         try
         {
             var dataset = DatasetCombiner.Combine(request.ConcatDim, inputs);
@@ -49,11 +58,20 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
             }
 
             var plan = RechunkPlanner.Plan(dataset, request.Chunking, request.PerVariableChunking, request.MaxMemory, request.Workers, request.Strategy, PlanCosts.ForScratch(request.ScratchDirectory), request.StreamMemory);
-            return new PreparedRun(request, plan, files, InputsDigest(request)) { Inputs = inputs, Known = known, Recorded = recorded, Base = appendBase, ByRange = byRange };
+            return new PreparedRun(request, plan, files, InputsDigest(request))
+            {
+                Inputs = inputs, Known = known, Recorded = recorded, Base = appendBase, ByRange = byRange,
+                Streamed = streamed, CanExecute = !HeadersByRange, Disk = disk,
+            };
         }
         catch
         {
-            foreach (var f in files.Values) await f.DisposeAsync();
+            foreach (var f in files.Values)
+            {
+                await f.DisposeAsync();
+                disk.Deleted(f);
+            }
+
             throw;
         }
     }
@@ -102,35 +120,41 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         var clock = Stopwatch.StartNew();
         var request = run.Request;
         var shard = request.Shard;
+        if (!run.CanExecute) throw new InvalidOperationException("a run prepared for forge plan (HeadersByRange) cannot be executed");
         var (staged, stageNote) = StagedMode(run);
         if (stageNote is not null) progress.Stage("stage", stageNote);
         if (staged && beside is null) throw new InvalidOperationException("a staged run needs the target's store for its intermediate store");
         if (request.Stage == 1 && shard is not null && !staged)
         {
-            return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, 0, 0, 0, false, clock.Elapsed)
+            return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.InputBytes, 0, 0, 0, false, clock.Elapsed)
             {
                 Strategy = run.Plan.Schedule.Strategy,
                 Shard = shard,
                 Stage = 1,
                 StageNote = stageNote,
                 PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
+                PeakInputDiskBytes = run.Disk.PeakBytes,
+                InputDownloads = run.Disk.Downloads,
+                InputsReadByRange = run.Streamed.Count,
             };
         }
 
-        if (run.ByRange.Inputs > 0) throw new InvalidOperationException("a run prepared from headers read by range (HeadersByRange) has no local inputs to execute");
         await using var lease = await ledger.AcquireAsync($"forge run {request.RecipeId}", shard, ct);
-        var identity = await RunIdentity.BuildAsync(run, writer, ct);
+        var identity = await RunIdentity.BuildAsync(run, writer, ct, await RecordedInputsAsync(run, ledger, ct));
         var (state, detail) = await ledger.InspectAsync(identity, ct);
         if (state == LedgerState.Complete && !request.Overwrite)
         {
             progress.Stage("done", $"{writer.Url} is up to date");
             if (shard is null && beside is not null) await RemoveIntermediateAsync(beside, ledger, ct);
-            return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, 0, 0, run.Plan.ObjectCount, true, clock.Elapsed)
+            return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.InputBytes, 0, 0, run.Plan.ObjectCount, true, clock.Elapsed)
             {
                 Strategy = run.Plan.Schedule.Strategy,
                 Shard = shard,
                 Stage = staged ? request.Stage : null,
                 PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
+                PeakInputDiskBytes = run.Disk.PeakBytes,
+                InputDownloads = run.Disk.Downloads,
+                InputsReadByRange = run.Streamed.Count,
             };
         }
 
@@ -199,7 +223,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         // the previous version stays readable during the whole data pass (DeferredObjectsWriter).
         var deferred = appendBase is not null && shard is null ? new DeferredObjectsWriter(writer, DeferredObjectsWriter.KeysToDefer(plan, writer)) : null;
         ITargetWriter target = deferred ?? writer;
-        var pipeline = new RechunkPipeline(run, opener, target, progress, (stored, token) => deferred?.Hold(stored) == true ? ValueTask.CompletedTask : ledger.MarkDoneAsync(stored, token));
+        var pipeline = new RechunkPipeline(run, opener, target, progress, (stored, token) => deferred?.Hold(stored) == true ? ValueTask.CompletedTask : ledger.MarkDoneAsync(stored, token), fetcher);
         if (staged)
         {
             var intermediate = new IntermediateStore(beside!, StagedLayout.For(plan));
@@ -214,8 +238,11 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         if (shard is null) await PublishAsync(run, target, ledger, ct, deferred, beside);
         else await ledger.MarkShardDoneAsync(shard, inSlice, ct);
         var counters = pipeline.Counters;
-        return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, counters.BytesWritten, counters.ObjectsWritten, done.Count, false, clock.Elapsed)
+        return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.InputBytes, counters.BytesWritten, counters.ObjectsWritten, done.Count, false, clock.Elapsed)
         {
+            PeakInputDiskBytes = run.Disk.PeakBytes,
+            InputDownloads = run.Disk.Downloads,
+            InputsReadByRange = run.Streamed.Count,
             Strategy = schedule.Strategy,
             Passes = schedule.Passes.Length,
             Shard = shard,
@@ -230,6 +257,10 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
             PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
         };
     }
+
+    /// <summary>The ledger's input records: an input read by range (or recorded that way) keeps its recorded identity while its validators match.</summary>
+    private static async Task<IReadOnlyList<InputRecord>?> RecordedInputsAsync(PreparedRun run, IRunLedger ledger, CancellationToken ct) =>
+        run.Streamed.Count == 0 && run.Files.Count == 0 ? null : await ledger.ReadInputsAsync(ct);
 
     /// <summary>The inputs' total size when every input is a local file (remote sizes are known only once fetched).</summary>
     private static long? LocalInputBytes(RunRequest request)
@@ -255,7 +286,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         {
             var key = (d.ConcatIndex, d.MergeIndex);
             if (run.Known.TryGetValue(key, out var known)) return known;
-            return new InputRecord(byUrl[urls[key]], run.Files[key].Validators, d);
+            return new InputRecord(byUrl[urls[key]], run.Streamed.TryGetValue(key, out var streamed) ? streamed.Validators : run.Files[key].Validators, d);
         })];
     }
 
@@ -269,7 +300,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         var clock = Stopwatch.StartNew();
         var request = run.Request;
         await using var lease = await ledger.AcquireAsync($"forge finalize {request.RecipeId}", null, ct);
-        var identity = await RunIdentity.BuildAsync(run, writer, ct);
+        var identity = await RunIdentity.BuildAsync(run, writer, ct, await RecordedInputsAsync(run, ledger, ct));
         var (state, detail) = await ledger.InspectAsync(identity, ct);
         var plan = run.Plan;
         switch (state)
@@ -278,7 +309,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
                 // A finalize killed after the commit may have left part of a staged run's intermediate store.
                 if (beside is not null) await RemoveIntermediateAsync(beside, ledger, ct);
                 progress.Stage("done", $"{writer.Url} is complete; nothing to finalize");
-                return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, 0, 0, plan.ObjectCount, true, clock.Elapsed) { ObjectsInSlice = plan.ObjectCount };
+                return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.InputBytes, 0, 0, plan.ObjectCount, true, clock.Elapsed) { ObjectsInSlice = plan.ObjectCount };
             case LedgerState.Empty:
                 throw new TargetConflictException($"{writer.Url}: nothing to finalize: no shard of recipe {request.RecipeId} has written to it; run `forge run --shard K/N` for K = 0 … N-1 first");
             case LedgerState.Replacing:
@@ -305,7 +336,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         }
 
         await PublishAsync(run, writer, ledger, ct, null, beside);
-        return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, 0, 0, plan.ObjectCount, false, clock.Elapsed)
+        return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.InputBytes, 0, 0, plan.ObjectCount, false, clock.Elapsed)
         {
             Strategy = plan.Schedule.Strategy,
             ObjectsInSlice = plan.ObjectCount,
@@ -374,7 +405,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         var inputs = count == 0 ? "no inputs" : $"inputs {first + 1}-{first + count} of {layout.ConcatKeys.Length} along '{layout.ConcatDim}'";
         progress.Totals(new ProgressTotals("write") { Objects = mine.Count, ObjectsDone = already, Passes = 1 });
         progress.Stage("write", $"stage 1 of shard {shard}: {inputs} → {mine.Count} pieces ({already} already stored) in {intermediate.Url}; memory estimate {Sizes.Format(run.Plan.Schedule.MemoryEstimate)} of {Sizes.Format(run.Plan.MaxMemory)}");
-        var pipeline = new RechunkPipeline(run, opener, writer, progress, (_, _) => ValueTask.CompletedTask);
+        var pipeline = new RechunkPipeline(run, opener, writer, progress, (_, _) => ValueTask.CompletedTask, fetcher);
         long written = 0;
         await pipeline.RunStage1Async(intermediate, keys.Contains, donePieces, async (id, token) =>
         {
@@ -383,8 +414,11 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         }, ct);
         await ledger.MarkStage1ShardDoneAsync(shard, mine.Count, ct);
         var counters = pipeline.Counters;
-        return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.BytesIn, 0, 0, 0, false, clock.Elapsed)
+        return new RunSummary(request.RecipeId, writer.Url, request.Inputs.Length, run.InputBytes, 0, 0, 0, false, clock.Elapsed)
         {
+            PeakInputDiskBytes = run.Disk.PeakBytes,
+            InputDownloads = run.Disk.Downloads,
+            InputsReadByRange = run.Streamed.Count,
             Strategy = run.Plan.Schedule.Strategy,
             Passes = 1,
             Shard = shard,

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Forge.Core.Sources;
 using Forge.Core.Zarr;
 
 namespace Forge.Core.Execution;
@@ -31,9 +32,19 @@ public sealed record RunIdentity(
     /// <summary>SHA-256 of the canonical JSON (sorted keys, no whitespace).</summary>
     public string Fingerprint => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical(ToJson())))).ToLowerInvariant();
 
-    /// <summary>Builds the identity of a prepared run: hashes every fetched input (the schema pass made local copies).</summary>
-    public static async Task<RunIdentity> BuildAsync(PreparedRun run, ITargetWriter writer, CancellationToken ct)
+    /// <summary>Prefix of an input's identity taken from the source's validators instead of a hash of its bytes.</summary>
+    public const string ValidatorsPrefix = "validators:";
+
+    /// <summary>
+    /// Builds the identity of a prepared run: hashes every input the schema pass downloaded. An input read by range
+    /// (not downloaded) is identified by its size and validators instead (<see cref="ValidatorsPrefix"/>): the
+    /// ledger's recorded identity when the source still reports the recorded validators, else one made from them;
+    /// a downloaded input recorded that way keeps it while its validators match.
+    /// </summary>
+    /// <param name="recorded">The inputs the target's ledger recorded (null: none, or not consulted).</param>
+    public static async Task<RunIdentity> BuildAsync(PreparedRun run, ITargetWriter writer, CancellationToken ct, IReadOnlyList<InputRecord>? recorded = null)
     {
+        var records = (recorded ?? []).GroupBy(r => r.Identity.Url, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var arrays = run.Plan.Arrays.ToImmutableSortedDictionary(a => a.Variable.Name, writer.DescribeArray, StringComparer.Ordinal);
         var attributes = ZarrAttributeEncoder.ToJson(RecipeRunner.GlobalAttributes(run));
         foreach (var key in Provenance) attributes.Remove(key);
@@ -47,7 +58,21 @@ public sealed record RunIdentity(
                 return;
             }
 
+            var url = ordered[i].Url;
+            records.TryGetValue(url, out var previous);
+            if (run.Streamed.TryGetValue((ordered[i].ConcatIndex, ordered[i].MergeIndex), out var streamed))
+            {
+                inputs[i] = previous is not null && streamed.Validators.Matches(previous.Validators) ? previous.Identity : FromValidators(url, streamed.Validators);
+                return;
+            }
+
             var file = run.Files[(ordered[i].ConcatIndex, ordered[i].MergeIndex)];
+            if (previous is not null && previous.Identity.Sha256.StartsWith(ValidatorsPrefix, StringComparison.Ordinal) && file.Validators is { } now && now.Matches(previous.Validators))
+            {
+                inputs[i] = previous.Identity; // read by range when recorded, downloaded (or from the cache) now: the same object
+                return;
+            }
+
             if (file.Sha256 is { } known)
             {
                 inputs[i] = new InputIdentity(ordered[i].Url, file.Bytes, known);
@@ -61,6 +86,16 @@ public sealed record RunIdentity(
         var format = arrays.Values.Select(a => a["zarr_format"]?.ToJsonString()).FirstOrDefault() is { } v ? "zarr-v" + v : "";
         return new RunIdentity(run.Request.RecipeId, format, arrays, attributes, [.. inputs]);
     }
+
+    /// <summary>An input's identity from its size and validators (ETag, else Last-Modified), for an input not downloaded.</summary>
+    internal static InputIdentity FromValidators(string url, InputValidators validators)
+    {
+        var tag = validators.ETag is { } etag ? "etag=" + etag : "last-modified=" + validators.LastModified!.Value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+        return new InputIdentity(url, validators.Size, ValidatorsPrefix + tag);
+    }
+
+    /// <summary>An input identity's content tag for messages: 12 hex digits of a hash, or the validators in full.</summary>
+    internal static string Short(string tag) => tag.StartsWith(ValidatorsPrefix, StringComparison.Ordinal) || tag.Length <= 12 ? tag : tag[..12] + "…";
 
     public JsonObject ToJson()
     {
@@ -106,7 +141,7 @@ public sealed record RunIdentity(
         foreach (var old in recorded.Inputs)
         {
             if (now.TryGetValue(old.Url, out var cur) && cur != old)
-                diffs.Add($"input {old.Url} changed since it was written (size {old.Size} → {cur.Size} bytes, sha256 {old.Sha256[..12]}… → {cur.Sha256[..12]}…)");
+                diffs.Add($"input {old.Url} changed since it was written (size {old.Size} → {cur.Size} bytes, sha256 {Short(old.Sha256)} → {Short(cur.Sha256)})");
         }
 
         if (RecipeId != recorded.RecipeId) diffs.Add($"recipe id '{recorded.RecipeId}' recorded, '{RecipeId}' now");

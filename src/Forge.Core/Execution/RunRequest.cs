@@ -42,6 +42,15 @@ public sealed record RunRequest(
     public ShardSlice? Shard { get; init; }
 
     /// <summary>
+    /// Inputs the pipeline fetches or holds ahead of their last use (null: two per concurrent fetch). With
+    /// <see cref="InputWindowBytes"/> it bounds the local disk remote inputs take during a run.
+    /// </summary>
+    public int? InputWindowInputs { get; init; }
+
+    /// <summary>Bytes of inputs the pipeline fetches or holds ahead of their last use, at least one input (null: 1 GiB).</summary>
+    public long? InputWindowBytes { get; init; }
+
+    /// <summary>
     /// The bytes→bytes codecs each array is written with (after an identity <c>bytes</c> codec): the planner asks
     /// them whether objects can be encoded as they arrive (the stream strategy). Null: nothing streams.
     /// </summary>

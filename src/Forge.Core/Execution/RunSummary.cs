@@ -51,6 +51,15 @@ public sealed record RunSummary(
     /// <summary>Most bytes the memory account held at once.</summary>
     public long PeakAccountedBytes { get; init; }
 
+    /// <summary>Most bytes of downloaded (temporary) input files on local disk at once, schema pass and pipeline together.</summary>
+    public long PeakInputDiskBytes { get; init; }
+
+    /// <summary>Remote inputs downloaded in full (not from the cache), schema pass and pipeline together.</summary>
+    public long InputDownloads { get; init; }
+
+    /// <summary>Inputs whose header the schema pass read by range requests instead of downloading them.</summary>
+    public int InputsReadByRange { get; init; }
+
     /// <summary>The process's peak resident memory (VmHWM from /proc/self/status), or null where /proc is not available.</summary>
     public long? PeakResidentBytes { get; init; }
 }

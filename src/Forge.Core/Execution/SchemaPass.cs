@@ -14,18 +14,20 @@ namespace Forge.Core.Execution;
 /// <summary>
 /// Opens every input once (headers, the concat coordinate, digests of static variables), in parallel up to the
 /// fetch concurrency. Like pangeo-forge's DetermineSchema, this is a barrier: nothing is written before it ends.
-/// With <c>headersByRange</c> (forge plan), a remote input whose server honours ranges and whose format's header can
-/// be read that way (classic netCDF) is not downloaded: its header, concat coordinate and static variables are read
-/// by range requests, and it has no local file in the result.
+/// With <c>headersByRange</c> (forge plan, forge run, forge finalize), a remote input whose server honours ranges and
+/// whose format's header can be read that way (classic netCDF, NetCDF-4/HDF5) is not downloaded: its header, concat
+/// coordinate and static variables are read by range requests, and it has no local file in the result. With
+/// <c>requireValidators</c> (a run, which fetches the input later) only an input whose source reports an ETag or a
+/// Last-Modified time is read that way, so the later download can be checked to be the same object.
 /// </summary>
 internal static class SchemaPass
 {
-    public static async Task<(List<InputDataset> Inputs, ImmutableDictionary<(int, int), FetchedInput> Files, RangeReads ByRange)> RunAsync(
+    public static async Task<SchemaPassResult> RunAsync(
         RunRequest request, IInputFetcher fetcher, IDatasetOpener opener, IProgressSink progress, CancellationToken ct,
-        IReadOnlyDictionary<(int, int), InputRecord>? known = null, bool headersByRange = false)
+        IReadOnlyDictionary<(int, int), InputRecord>? known = null, bool headersByRange = false, bool requireValidators = false, InputDisk? disk = null)
     {
         var results = new ConcurrentDictionary<(int, int), (InputDataset, FetchedInput)>();
-        var byRange = new ConcurrentDictionary<(int, int), (InputDataset Dataset, long Bytes, long Length)>();
+        var byRange = new ConcurrentDictionary<(int, int), (InputDataset Dataset, long Bytes, long Length, StreamedInput Streamed)>();
         known ??= ImmutableDictionary<(int, int), InputRecord>.Empty;
         try
         {
@@ -33,7 +35,7 @@ internal static class SchemaPass
             // schema pass result recorded with them is what this pass would find.
             await Parallel.ForEachAsync(request.Inputs.Where(i => !known.ContainsKey((i.ConcatIndex, i.MergeIndex))), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, request.FetchConcurrency), CancellationToken = ct }, async (input, token) =>
             {
-                if (headersByRange && await InspectByRangeAsync(request, fetcher, opener, input, progress, token) is { } ranged)
+                if (headersByRange && await InspectByRangeAsync(request, fetcher, opener, input, progress, requireValidators, token) is { } ranged)
                 {
                     byRange[(input.ConcatIndex, input.MergeIndex)] = ranged;
                     return;
@@ -41,6 +43,7 @@ internal static class SchemaPass
 
                 var file = await fetcher.FetchAsync(input.Url, token);
                 results[(input.ConcatIndex, input.MergeIndex)] = (null!, file); // registered first so it is cleaned up on failure
+                disk?.Fetched(input.Url, file);
                 progress.InputFetched(file.Url, file.Bytes, file.FromCache, file.Retries);
                 var dataset = await InspectAsync(request, opener, input, file, token);
                 results[(input.ConcatIndex, input.MergeIndex)] = (dataset, file);
@@ -48,24 +51,33 @@ internal static class SchemaPass
         }
         catch
         {
-            foreach (var (_, f) in results.Values) await f.DisposeAsync();
+            foreach (var (_, f) in results.Values)
+            {
+                await f.DisposeAsync();
+                disk?.Deleted(f);
+            }
+
             throw;
         }
 
         var inputs = results.Values.Select(r => r.Item1).Concat(byRange.Values.Select(r => r.Dataset)).Concat(known.Values.Select(k => k.Dataset))
             .OrderBy(i => i.ConcatIndex).ThenBy(i => i.MergeIndex).ToList();
         var ranges = new RangeReads(byRange.Count, byRange.Values.Sum(r => r.Bytes), byRange.Values.Sum(r => r.Length));
-        return (inputs, results.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.Item2), ranges);
+        return new SchemaPassResult(inputs, results.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.Item2), ranges,
+            byRange.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.Streamed));
     }
 
     /// <summary>The input's schema-pass result from range reads, or null when it must be downloaded (not remote, no ranges, a format read only from local files).</summary>
-    private static async Task<(InputDataset Dataset, long Bytes, long Length)?> InspectByRangeAsync(
-        RunRequest request, IInputFetcher fetcher, IDatasetOpener opener, RunInput input, IProgressSink progress, CancellationToken ct)
+    private static async Task<(InputDataset Dataset, long Bytes, long Length, StreamedInput Streamed)?> InspectByRangeAsync(
+        RunRequest request, IInputFetcher fetcher, IDatasetOpener opener, RunInput input, IProgressSink progress, bool requireValidators, CancellationToken ct)
     {
         var remote = await fetcher.OpenRandomAccessAsync(input.Url, ct);
         if (remote is null) return null;
         await using (remote)
         {
+            // Without an ETag or Last-Modified the later download could not be told from another object: download now.
+            if (requireValidators && !remote.Validators.CanValidate) return null;
+
             IDatasetReader? reader;
             try
             {
@@ -81,7 +93,7 @@ internal static class SchemaPass
             {
                 var dataset = await InspectReaderAsync(request, reader, input, remote.Url, remote.Url, ct);
                 progress.InputFetched(remote.Url, remote.BytesFetched, false, 0);
-                return (dataset, remote.BytesFetched, remote.Length);
+                return (dataset, remote.BytesFetched, remote.Length, new StreamedInput(input.Url, remote.Url, remote.Validators));
             }
         }
     }
@@ -165,6 +177,13 @@ internal static class SchemaPass
         return result;
     }
 }
+
+/// <summary>The schema pass's result: every input's dataset, the local copies it made, and the inputs it read by range instead.</summary>
+internal sealed record SchemaPassResult(
+    List<InputDataset> Inputs,
+    ImmutableDictionary<(int, int), FetchedInput> Files,
+    RangeReads ByRange,
+    ImmutableDictionary<(int, int), StreamedInput> Streamed);
 
 /// <summary>What the schema pass read by range requests instead of downloading: inputs, bytes transferred, the inputs' total size.</summary>
 public sealed record RangeReads(int Inputs, long BytesFetched, long InputBytes);

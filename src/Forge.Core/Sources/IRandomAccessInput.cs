@@ -2,7 +2,8 @@ namespace Forge.Core.Sources;
 
 /// <summary>
 /// Random access to a remote input's bytes without downloading it whole (HTTP range requests through a small block
-/// cache). Header readers use it for <c>forge inspect URL</c> and <c>forge plan</c>; a run still downloads inputs.
+/// cache). Header readers use it for <c>forge inspect URL</c>, <c>forge plan</c> and the schema pass of <c>forge run</c>;
+/// a run downloads each input when it decodes it.
 /// </summary>
 public interface IRandomAccessInput : IAsyncDisposable
 {

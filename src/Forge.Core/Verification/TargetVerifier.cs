@@ -31,7 +31,9 @@ public sealed class TargetVerifier(IStore store)
         if (run is not null && writer is not null && opener is not null && group is not null)
         {
             var inputs = new InputSampleCheck(run, opener, group, findings);
-            inputs.CompareIdentity(await RunIdentity.BuildAsync(run, writer, ct).ConfigureAwait(false), record?.Identity);
+            // Inputs the run read by range are recorded by their validators: the ledger's records let a download match them.
+            var recorded = await new StoreRunLedger(store).ReadInputsAsync(ct).ConfigureAwait(false);
+            inputs.CompareIdentity(await RunIdentity.BuildAsync(run, writer, ct, recorded).ConfigureAwait(false), record?.Identity);
             sampled = await inputs.RunAsync(sample, ct).ConfigureAwait(false);
             values = inputs.ValuesCompared;
         }

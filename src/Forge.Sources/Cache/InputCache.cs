@@ -83,7 +83,7 @@ public sealed class InputCache
                 return null;
             }
 
-            return new CacheLookup(dataPath, sidecar!.Size, IsTemporary: false);
+            return new CacheLookup(dataPath, sidecar!.Size, IsTemporary: false) { Sidecar = sidecar };
         }
 
         using var sidecarBytes = await _store!.GetAsync(sidecarKey, null, ct).ConfigureAwait(false);
@@ -111,7 +111,7 @@ public sealed class InputCache
         Directory.CreateDirectory(tempDirectory);
         var local = Path.Combine(tempDirectory, $"{Guid.NewGuid():N}-{SanitizedName(redactedUrl)}");
         await File.WriteAllBytesAsync(local, data!.Memory, ct).ConfigureAwait(false);
-        return new CacheLookup(local, entry!.Size, IsTemporary: true);
+        return new CacheLookup(local, entry!.Size, IsTemporary: true) { Sidecar = entry };
     }
 
     /// <summary>Stores a complete, verified download; returns the local path to use (the entry itself for a local cache).</summary>

@@ -16,8 +16,9 @@ public sealed class AppendTests(ServedInputs inputs) : IDisposable
 
     public void Dispose() => CliWork.Delete(_work);
 
+    // A download is a GET without a Range header: forge run reads headers by range first (shown as "GET range").
     private List<(string Method, string Path)> RequestsSince(int mark, string folder) =>
-        [.. inputs.Server.Requests.Skip(mark).Where(r => r.Path.StartsWith($"/{folder}/", StringComparison.Ordinal))];
+        [.. inputs.Server.RequestsWithRanges.Skip(mark).Where(r => r.Path.StartsWith($"/{folder}/", StringComparison.Ordinal)).Select(r => (r.Range.Length > 0 ? r.Method + " range" : r.Method, r.Path))];
 
     private static string Day(DateOnly d) => $"oisst-avhrr-v02r01.{d:yyyyMMdd}.nc";
 

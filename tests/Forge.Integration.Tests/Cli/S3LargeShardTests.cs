@@ -1,10 +1,7 @@
 using System.Globalization;
-using Amazon.Runtime;
-using Amazon.S3;
 using Forge.Core.Storage;
 using Forge.Integration.Tests.Hostile;
 using Forge.Integration.Tests.Infrastructure;
-using Forge.Storage.S3;
 using Forge.Testing.Peers;
 using Xunit.Abstractions;
 
@@ -40,11 +37,8 @@ public sealed class S3LargeShardTests(MotoServerFixture moto, ITestOutputHelper 
         long shardBytes = (long)days * nlat * nlon * 4;
         Assert.True(shardBytes > Budget + StatedOverhead, "holding the shard whole must break the bound");
 
-        var credentials = new BasicAWSCredentials(MotoServerFixture.AccessKey, MotoServerFixture.SecretKey);
-        var bucket = "forge-bigshard-" + Guid.NewGuid().ToString("N")[..12];
-        using (var client = new AmazonS3Client(credentials, new AmazonS3Config { ServiceURL = moto.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = MotoServerFixture.Region }))
-            await client.PutBucketAsync(bucket);
-        var s3Url = $"s3://{bucket}/big.zarr";
+        var bucket = await MotoBucket.CreateAsync(moto, "forge-bigshard-");
+        var s3Url = bucket.Url("big.zarr");
         // Inner chunks of one day (8 MB, complete after one input), one shard of all days.
         var recipe = RecipeFiles.Write(_work, "s3-big-shard", $$"""
             forge: 1
@@ -61,16 +55,14 @@ public sealed class S3LargeShardTests(MotoServerFixture moto, ITestOutputHelper 
               chunks: { time: 1, lat: {{nlat}}, lon: {{nlon}} }
               shards: { time: {{days}} }
               codec: none
-              s3: { endpoint: "{{moto.Endpoint.ToString().TrimEnd('/')}}", region: us-east-1 }
+              s3: {{bucket.TargetS3}}
             run:
               workers: 2
             """);
 
-        var env = new Dictionary<string, string>
+        var env = new Dictionary<string, string>(MotoBucket.CredentialVariables)
         {
             ["TMPDIR"] = _work, // scratch (the shard being assembled) in the test's folder
-            ["AWS_ACCESS_KEY_ID"] = MotoServerFixture.AccessKey,
-            ["AWS_SECRET_ACCESS_KEY"] = MotoServerFixture.SecretKey,
         };
         var toS3 = await MeasuredForge.RunAsync(["run", recipe, "--max-memory", "80MiB", "--progress", "json"], env, TimeSpan.FromMinutes(10));
         Assert.True(toS3.ExitCode == 0, $"{toS3.Stderr}\n{moto.Log}");
@@ -86,7 +78,7 @@ public sealed class S3LargeShardTests(MotoServerFixture moto, ITestOutputHelper 
         Assert.True(toLocal.ExitCode == 0, toLocal.Stderr);
         output.WriteLine($"the same run to a local folder: peak resident memory {toLocal.PeakRssMiB} MiB");
 
-        var s3 = StoreLocator.Open(s3Url, new S3StoreOptions { Bucket = bucket, Prefix = "big.zarr", Endpoint = moto.Endpoint, Credentials = credentials });
+        var s3 = bucket.Open("big.zarr");
         var keys = (await StoreComparison.KeysAsync(s3)).Where(k => !k.StartsWith(".forge/", StringComparison.Ordinal)).ToArray();
         Assert.Equal(CliWork.Files(local).Where(k => !k.StartsWith(".forge/", StringComparison.Ordinal)), keys);
         Assert.Contains("sst/c/0/0/0", keys);
@@ -97,10 +89,10 @@ public sealed class S3LargeShardTests(MotoServerFixture moto, ITestOutputHelper 
         }
 
         Assert.Equal(shardBytes + (days * 16) + 4, new FileInfo(Path.Combine(local, "sst", "c", "0", "0", "0")).Length); // inner chunks, then the index and its CRC-32C
-        using (var client = new AmazonS3Client(credentials, new AmazonS3Config { ServiceURL = moto.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = MotoServerFixture.Region }))
+        using (var client = bucket.Client())
         {
-            Assert.Contains('-', (await client.GetObjectMetadataAsync(bucket, "big.zarr/sst/c/0/0/0")).ETag); // a multipart upload
-            Assert.Empty((await client.ListMultipartUploadsAsync(bucket)).MultipartUploads ?? []);
+            Assert.Contains('-', (await client.GetObjectMetadataAsync(bucket.Name, "big.zarr/sst/c/0/0/0")).ETag); // a multipart upload
+            Assert.Empty((await client.ListMultipartUploadsAsync(bucket.Name)).MultipartUploads ?? []);
         }
 
         var expected = Path.Combine(_work, "expected");

@@ -1,8 +1,5 @@
-using Amazon.Runtime;
-using Amazon.S3;
 using Forge.Core.Storage;
 using Forge.Integration.Tests.Infrastructure;
-using Forge.Storage.S3;
 using Forge.Testing.Peers;
 
 namespace Forge.Integration.Tests.Cli;
@@ -22,14 +19,9 @@ public sealed class S3ShardedRunTests(MotoServerFixture moto) : IDisposable
     [Fact]
     public async Task Four_shards_and_finalize_on_s3_equal_a_local_single_run_and_verify_names_a_deleted_chunk()
     {
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", MotoServerFixture.AccessKey);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", MotoServerFixture.SecretKey);
-        var bucket = "forge-shard-" + Guid.NewGuid().ToString("N")[..12];
-        using (var client = new AmazonS3Client(new BasicAWSCredentials(MotoServerFixture.AccessKey, MotoServerFixture.SecretKey),
-                   new AmazonS3Config { ServiceURL = moto.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = MotoServerFixture.Region }))
-            await client.PutBucketAsync(bucket);
-
-        var s3Url = $"s3://{bucket}/sharded.zarr";
+        MotoBucket.ExportCredentials();
+        var bucket = await MotoBucket.CreateAsync(moto, "forge-shard-");
+        var s3Url = bucket.Url("sharded.zarr");
         var data = Repo.PathOf("recipes", "quickstart", "data");
         var recipe = RecipeFiles.Write(_work, "s3-sharded", $$"""
             forge: 1
@@ -47,7 +39,7 @@ public sealed class S3ShardedRunTests(MotoServerFixture moto) : IDisposable
               zarr_format: 3
               chunks: { time: 2, lat: 90, lon: 180 }
               codec: { zstd: { level: 1 } }
-              s3: { endpoint: "{{moto.Endpoint.ToString().TrimEnd('/')}}", region: us-east-1 }
+              s3: {{bucket.TargetS3}}
             """);
 
         for (int k = 0; k < 4; k++)
@@ -62,13 +54,7 @@ public sealed class S3ShardedRunTests(MotoServerFixture moto) : IDisposable
         var single = await ForgeCli.RunAsync("run", recipe, "--target", local, "--progress", "none");
         Assert.True(single.ExitCode == 0, single.Stderr);
 
-        var s3 = StoreLocator.Open(s3Url, new S3StoreOptions
-        {
-            Bucket = bucket,
-            Prefix = "sharded.zarr",
-            Endpoint = moto.Endpoint,
-            Credentials = new BasicAWSCredentials(MotoServerFixture.AccessKey, MotoServerFixture.SecretKey),
-        });
+        var s3 = bucket.Open("sharded.zarr");
         var keys = (await StoreComparison.KeysAsync(s3)).Where(k => !k.StartsWith(".forge/", StringComparison.Ordinal)).ToArray();
         Assert.Equal(CliWork.Files(local).Where(k => !k.StartsWith(".forge/", StringComparison.Ordinal)), keys);
         foreach (var key in keys)

@@ -1,5 +1,3 @@
-using Amazon.Runtime;
-using Amazon.S3;
 using Forge.Core.Storage;
 using Forge.Integration.Tests.Infrastructure;
 using Forge.Storage.S3;
@@ -24,14 +22,10 @@ public sealed class S3TargetTests(MotoServerFixture moto) : IDisposable
     [InlineData(3)]
     public async Task S3_target_equals_the_local_target(int zarrFormat)
     {
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", MotoServerFixture.AccessKey);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", MotoServerFixture.SecretKey);
-        var bucket = "forge-cli-" + Guid.NewGuid().ToString("N")[..12];
-        using (var client = new AmazonS3Client(new BasicAWSCredentials(MotoServerFixture.AccessKey, MotoServerFixture.SecretKey),
-                   new AmazonS3Config { ServiceURL = moto.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = MotoServerFixture.Region }))
-            await client.PutBucketAsync(bucket);
-
-        var s3Url = $"s3://{bucket}/stores/quick-v{zarrFormat}.zarr";
+        MotoBucket.ExportCredentials();
+        var bucket = await MotoBucket.CreateAsync(moto, "forge-cli-");
+        var prefix = $"stores/quick-v{zarrFormat}.zarr";
+        var s3Url = bucket.Url(prefix);
         var endpoint = moto.Endpoint.ToString().TrimEnd('/');
         var data = Repo.PathOf("recipes", "quickstart", "data");
         var recipe = RecipeFiles.Write(_work, $"quick-s3-v{zarrFormat}", $$"""
@@ -50,7 +44,7 @@ public sealed class S3TargetTests(MotoServerFixture moto) : IDisposable
               zarr_format: {{zarrFormat}}
               chunks: { time: 4, lat: 90, lon: 180 }
               codec: { zstd: { level: 1 } }
-              s3: { endpoint: "{{endpoint}}", region: us-east-1 }
+              s3: {{bucket.TargetS3}}
             """);
 
         var toS3 = await ForgeCli.RunAsync("run", recipe, "--progress", "json");
@@ -60,13 +54,7 @@ public sealed class S3TargetTests(MotoServerFixture moto) : IDisposable
         var toLocal = await ForgeCli.RunAsync("run", recipe, "--target", local, "--progress", "none");
         Assert.True(toLocal.ExitCode == 0, toLocal.Stderr);
 
-        var s3 = StoreLocator.Open(s3Url, new S3StoreOptions
-        {
-            Bucket = bucket,
-            Prefix = $"stores/quick-v{zarrFormat}.zarr",
-            Endpoint = moto.Endpoint,
-            Credentials = new BasicAWSCredentials(MotoServerFixture.AccessKey, MotoServerFixture.SecretKey),
-        });
+        var s3 = bucket.Open(prefix);
         var localStore = StoreLocator.Open(local);
         await StoreComparison.AssertSameArraysAsync(localStore, s3);
 
@@ -98,8 +86,7 @@ public sealed class S3TargetTests(MotoServerFixture moto) : IDisposable
     [Fact]
     public async Task Missing_bucket_is_exit_1_naming_the_bucket()
     {
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", MotoServerFixture.AccessKey);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", MotoServerFixture.SecretKey);
+        MotoBucket.ExportCredentials();
         var bucket = "forge-nobucket-" + Guid.NewGuid().ToString("N")[..8];
         var (code, _, stderr) = await ForgeCli.RunAsync("run", Repo.PathOf("recipes", "quickstart"), "--target", $"s3://{bucket}/x.zarr", "--progress", "none");
         Assert.True(code == 1, $"exit {code}\n{stderr}");

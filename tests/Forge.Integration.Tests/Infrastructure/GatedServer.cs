@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using Forge.Testing.Servers;
 
 namespace Forge.Integration.Tests.Infrastructure;
 
@@ -13,25 +10,19 @@ namespace Forge.Integration.Tests.Infrastructure;
 /// </summary>
 public sealed class GatedServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackWebServer? _web;
     private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _waiting;
 
-    private GatedServer(WebApplication app) => _app = app;
-
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => _web!.BaseUrl;
 
     /// <summary>Requests that reached the gate (waiting or served).</summary>
     public int Requests => Volatile.Read(ref _waiting);
 
     public static async Task<GatedServer> StartAsync(string root)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var server = new GatedServer(app);
-        app.Run(async http =>
+        var server = new GatedServer();
+        server._web = await LoopbackWebServer.StartAsync(app => app.Run(async http =>
         {
             Interlocked.Increment(ref server._waiting);
             await server._gate.Task.WaitAsync(http.RequestAborted);
@@ -41,9 +32,7 @@ public sealed class GatedServer : IAsyncDisposable
             http.Response.ContentLength = bytes.Length;
             http.Response.ContentType = "application/octet-stream";
             if (!HttpMethods.IsHead(http.Request.Method)) await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
-        });
-        await app.StartAsync();
-        server.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        }));
         return server;
     }
 
@@ -52,7 +41,6 @@ public sealed class GatedServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Open();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_web is not null) await _web.DisposeAsync();
     }
 }

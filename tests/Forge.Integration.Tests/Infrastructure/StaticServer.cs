@@ -1,63 +1,63 @@
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Logging;
+using Forge.Testing.Servers;
 
 namespace Forge.Integration.Tests.Infrastructure;
 
 /// <summary>An in-process Kestrel server on a free loopback port serving a folder, with Range support (or, with <c>honourRanges: false</c>, a server that ignores Range headers and answers 200 with the whole file).</summary>
 public sealed class StaticServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly LoopbackWebServer _web;
 
-    private StaticServer(WebApplication app, string baseUrl, System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path)> requests)
+    private StaticServer(LoopbackWebServer web, System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path)> requests)
     {
-        _app = app;
-        BaseUrl = baseUrl;
+        _web = web;
         _requests = requests;
     }
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path)> _requests;
 
-    public string BaseUrl { get; }
+    public string BaseUrl => _web.BaseUrl;
 
     /// <summary>Every request served so far (method, path), in arrival order: tests count downloads with it.</summary>
     public IReadOnlyList<(string Method, string Path)> Requests => [.. _requests];
 
     public static async Task<StaticServer> StartAsync(string root, bool honourRanges = true)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         var requests = new System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path)>();
+        var ranges = new System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path, string Range)>();
         var served = new StrongBox<long>();
-        app.Use(async (context, next) =>
+        var web = await LoopbackWebServer.StartAsync(app =>
         {
-            requests.Enqueue((context.Request.Method, context.Request.Path.Value ?? ""));
-            if (!honourRanges)
+            app.Use(async (context, next) =>
             {
-                context.Request.Headers.Remove("Range");
-                context.Request.Headers.Remove("If-Range");
-            }
+                requests.Enqueue((context.Request.Method, context.Request.Path.Value ?? ""));
+                ranges.Enqueue((context.Request.Method, context.Request.Path.Value ?? "", context.Request.Headers.Range.ToString()));
+                if (!honourRanges)
+                {
+                    context.Request.Headers.Remove("Range");
+                    context.Request.Headers.Remove("If-Range");
+                }
 
-            // Counts the body bytes sent, so tests can show how much a verb downloaded.
-            var body = context.Response.Body;
-            await using var counting = new CountingStream(body, n => Interlocked.Add(ref served.Value, n));
-            context.Response.Body = counting;
-            try { await next(context); }
-            finally { context.Response.Body = body; }
+                // Counts the body bytes sent, so tests can show how much a verb downloaded.
+                var body = context.Response.Body;
+                await using var counting = new CountingStream(body, n => Interlocked.Add(ref served.Value, n));
+                context.Response.Body = counting;
+                try { await next(context); }
+                finally { context.Response.Body = body; }
+            });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(root), ServeUnknownFileTypes = true });
         });
-        app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(root), ServeUnknownFileTypes = true });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new StaticServer(app, address.TrimEnd('/'), requests) { _served = served };
+        return new StaticServer(web, requests) { _served = served, _ranges = ranges };
     }
 
     private StrongBox<long> _served = new();
+
+    private System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path, string Range)> _ranges = new();
+
+    /// <summary>Every request served so far with its Range header ("" without one), in arrival order: a download is a GET without a range.</summary>
+    public IReadOnlyList<(string Method, string Path, string Range)> RequestsWithRanges => [.. _ranges];
 
     /// <summary>Response body bytes sent so far.</summary>
     public long BytesServed => Interlocked.Read(ref _served.Value);
@@ -104,8 +104,7 @@ public sealed class StaticServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _web.DisposeAsync();
     }
 }
 

@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using Forge.Testing.Servers;
 
 namespace Forge.Integration.Tests.Infrastructure;
 
@@ -14,30 +11,20 @@ namespace Forge.Integration.Tests.Infrastructure;
 /// </summary>
 public sealed class ThrottledServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackWebServer? _web;
     private readonly Lock _gate = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly double _bytesPerSecond;
     private double _nextFree;
 
-    private ThrottledServer(WebApplication app, double bytesPerSecond)
-    {
-        _app = app;
-        _bytesPerSecond = bytesPerSecond;
-    }
+    private ThrottledServer(double bytesPerSecond) => _bytesPerSecond = bytesPerSecond;
 
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => _web!.BaseUrl;
 
     public static async Task<ThrottledServer> StartAsync(string root, double bytesPerSecond)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var server = new ThrottledServer(app, bytesPerSecond);
-        app.Run(server.ServeAsync(root));
-        await app.StartAsync();
-        server.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        var server = new ThrottledServer(bytesPerSecond);
+        server._web = await LoopbackWebServer.StartAsync(app => app.Run(server.ServeAsync(root)));
         return server;
     }
 
@@ -75,7 +62,6 @@ public sealed class ThrottledServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_web is not null) await _web.DisposeAsync();
     }
 }

@@ -2,12 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Forge.Testing.Servers;
 
 namespace Forge.Sources.Tests.Infrastructure;
 
@@ -32,19 +28,15 @@ public sealed record RequestRecord(string Name, int Attempt, long RangeStart, in
 /// </summary>
 public sealed class FaultServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly LoopbackWebServer _web;
     private readonly ConcurrentDictionary<string, int> _attempts = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _retryAfterIssued = new();
     private int _inFlight;
     private int _maxInFlight;
 
-    private FaultServer(WebApplication app, string baseUrl)
-    {
-        _app = app;
-        BaseUrl = baseUrl;
-    }
+    private FaultServer(LoopbackWebServer web) => _web = web;
 
-    public string BaseUrl { get; }
+    public string BaseUrl => _web.BaseUrl;
 
     public ConcurrentDictionary<string, byte[]> Files { get; } = new();
 
@@ -72,15 +64,9 @@ public sealed class FaultServer : IAsyncDisposable
 
     public static async Task<FaultServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
         FaultServer? server = null;
-        app.Run(ctx => server!.HandleAsync(ctx));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server = new FaultServer(app, address.TrimEnd('/'));
+        var web = await LoopbackWebServer.StartAsync(app => app.Run(ctx => server!.HandleAsync(ctx)));
+        server = new FaultServer(web);
         return server;
     }
 
@@ -104,8 +90,7 @@ public sealed class FaultServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _web.DisposeAsync();
     }
 
     private async Task HandleAsync(HttpContext ctx)

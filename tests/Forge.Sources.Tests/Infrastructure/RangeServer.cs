@@ -3,12 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Forge.Testing.Servers;
 
 namespace Forge.Sources.Tests.Infrastructure;
 
@@ -19,17 +15,13 @@ namespace Forge.Sources.Tests.Infrastructure;
 /// </summary>
 public sealed partial class RangeServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly LoopbackWebServer _web;
     private int _requests;
     private long _bytesSent;
 
-    private RangeServer(WebApplication app, string baseUrl)
-    {
-        _app = app;
-        BaseUrl = baseUrl;
-    }
+    private RangeServer(LoopbackWebServer web) => _web = web;
 
-    public string BaseUrl { get; }
+    public string BaseUrl => _web.BaseUrl;
 
     public string Url => $"{BaseUrl}/file";
 
@@ -55,15 +47,9 @@ public sealed partial class RangeServer : IAsyncDisposable
 
     public static async Task<RangeServer> StartAsync(byte[] data)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
         RangeServer? server = null;
-        app.Run(ctx => server!.ServeAsync(ctx));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server = new RangeServer(app, address.TrimEnd('/')) { Data = data };
+        var web = await LoopbackWebServer.StartAsync(app => app.Run(ctx => server!.ServeAsync(ctx)));
+        server = new RangeServer(web) { Data = data };
         return server;
     }
 
@@ -124,7 +110,6 @@ public sealed partial class RangeServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _web.DisposeAsync();
     }
 }

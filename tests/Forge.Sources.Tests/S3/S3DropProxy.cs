@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Forge.Testing.Servers;
 
 namespace Forge.Sources.Tests.S3;
 
@@ -18,35 +14,26 @@ public sealed class S3DropProxy : IAsyncDisposable
         "Connection", "Transfer-Encoding", "Keep-Alive", "Upgrade", "Proxy-Connection", "Host", "Content-Length",
     };
 
-    private readonly WebApplication _app;
+    private LoopbackWebServer? _web;
     private readonly HttpClient _upstream = new(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None });
     private int _gets;
 
-    private S3DropProxy(WebApplication app) => _app = app;
-
-    public string Endpoint { get; private set; } = "";
+    public string Endpoint => _web!.BaseUrl;
 
     /// <summary>Range header of each object GET, in order ("" when none).</summary>
     public ConcurrentQueue<string> GetRanges { get; } = new();
 
     public static async Task<S3DropProxy> StartAsync(string upstream)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var proxy = new S3DropProxy(app);
-        app.Run(ctx => proxy.ForwardAsync(ctx, upstream));
-        await app.StartAsync();
-        proxy.Endpoint = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        var proxy = new S3DropProxy();
+        proxy._web = await LoopbackWebServer.StartAsync(app => app.Run(ctx => proxy.ForwardAsync(ctx, upstream)));
         return proxy;
     }
 
     public async ValueTask DisposeAsync()
     {
         _upstream.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_web is not null) await _web.DisposeAsync();
     }
 
     private async Task ForwardAsync(HttpContext ctx, string upstream)

@@ -32,6 +32,9 @@ internal sealed class InputPass(
     private readonly Dictionary<string, ObjectAccumulator> _open = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StreamedObject> _streams = new(StringComparer.Ordinal);
     private ReadAhead? _readAhead;
+    private List<Job>? _jobs;
+    private InputWindow? _window;
+    private int _stage;
     private AccountedBuffer? _steps; // the steps of one object cut from a slab (stream strategy)
     private MemoryCharge? _encoderScratch; // what the encoder compressing a block uses (pooled arrays; one encoder at a time)
 
@@ -50,32 +53,51 @@ internal sealed class InputPass(
     /// </summary>
     public Func<ArrayPlan, long[], long, bool>? PieceDone { get; init; }
 
-    public async Task RunAsync(PipelineFailure failure)
+    /// <summary>The inputs this pass decodes, in the order it decodes them (each once): what the input window fetches for it.</summary>
+    public IReadOnlyList<(int Concat, int Merge)> Inputs => [.. Jobs.Select(j => (j.Input.ConcatIndex, j.Input.MergeIndex))];
+
+    /// <summary>One job per input the pass needs (objects still to write overlap its steps), in concat order.</summary>
+    private List<Job> Jobs
     {
-        var ds = run.Dataset;
-        foreach (var pa in pass.Arrays)
+        get
         {
-            var units = run.Plan.GetArray(pa.Array).AssemblyUnits;
-            var state = new ArrayState(units, ds.ConcatDim, pa.Columns, done, spill ? Math.Max(1, PieceStepsOf?.Invoke(units) ?? schedule.SpillSteps) : 0);
-            // Stream strategy: objects that cannot stream (small ones, sharded arrays) are assembled whole in the same pass.
-            state.Streams = streamed is not null && SchedulePlanner.StreamsObjects(ds, state.Array, run.Request.StreamMemory);
-            if (state.Needed.Count > 0) _arrays.Add(state);
-        }
+            if (_jobs is not null) return _jobs;
+            var ds = run.Dataset;
+            foreach (var pa in pass.Arrays)
+            {
+                var units = run.Plan.GetArray(pa.Array).AssemblyUnits;
+                var state = new ArrayState(units, ds.ConcatDim, pa.Columns, done, spill ? Math.Max(1, PieceStepsOf?.Invoke(units) ?? schedule.SpillSteps) : 0);
+                // Stream strategy: objects that cannot stream (small ones, sharded arrays) are assembled whole in the same pass.
+                state.Streams = streamed is not null && SchedulePlanner.StreamsObjects(ds, state.Array, run.Request.StreamMemory);
+                if (state.Needed.Count > 0) _arrays.Add(state);
+            }
 
-        var jobs = new List<Job>();
-        foreach (var seg in ds.Segments.Where(s => s.Length > 0 && (ConcatKeys is null || ConcatKeys(s.ConcatIndex))).OrderBy(s => s.Start))
-        {
-            foreach (var group in _arrays.Where(a => a.Overlaps(seg.Start, seg.Start + seg.Length) && !AllPiecesDone(a, seg)).GroupBy(a => a.Array.Variable.MergeIndex).OrderBy(g => g.Key))
-                jobs.Add(new Job(jobs.Count, seg, ds.Input(seg.ConcatIndex, group.Key), [.. group]));
-        }
+            var jobs = new List<Job>();
+            foreach (var seg in ds.Segments.Where(s => s.Length > 0 && (ConcatKeys is null || ConcatKeys(s.ConcatIndex))).OrderBy(s => s.Start))
+            {
+                foreach (var group in _arrays.Where(a => a.Overlaps(seg.Start, seg.Start + seg.Length) && !AllPiecesDone(a, seg)).GroupBy(a => a.Array.Variable.MergeIndex).OrderBy(g => g.Key))
+                    jobs.Add(new Job(jobs.Count, seg, ds.Input(seg.ConcatIndex, group.Key), [.. group]));
+            }
 
+            return _jobs = jobs;
+        }
+    }
+
+    /// <param name="window">Fetches this pass's inputs ahead of the decoders and deletes each after its use.</param>
+    /// <param name="stage">This pass's stage number in <paramref name="window"/>.</param>
+    public async Task RunAsync(PipelineFailure failure, InputWindow window, int stage)
+    {
+        _window = window;
+        _stage = stage;
+        var jobs = Jobs;
         var queue = Channel.CreateUnbounded<Job>();
         foreach (var j in jobs) queue.Writer.TryWrite(j);
         queue.Writer.Complete();
         var turns = new ScatterTurns(jobs.Count);
         var ct = failure.Token;
-        // Cold page cache: the next inputs are read by the kernel while the current ones are decoded.
-        var readAhead = new ReadAhead([.. jobs.Select(j => run.Files.TryGetValue((j.Input.ConcatIndex, j.Input.MergeIndex), out var f) ? f.LocalPath : null)]);
+        // Cold page cache: the next local inputs are read by the kernel while the current ones are decoded (inputs the
+        // window fetches arrive through the page cache already).
+        var readAhead = new ReadAhead([.. jobs.Select(j => run.Files.TryGetValue((j.Input.ConcatIndex, j.Input.MergeIndex), out var f) && !f.IsTemporary ? f.LocalPath : null)]);
         readAhead.Started(-1);
         _readAhead = readAhead;
         var workers = Enumerable.Range(0, Math.Max(1, Math.Min(schedule.DecodeWorkers, jobs.Count))).Select(_ => Task.Run(async () =>
@@ -119,27 +141,29 @@ internal sealed class InputPass(
     {
         _readAhead?.Started(job.Seq);
         // An input of the store's finished part that was not fetched (an append): its steps are read back from the store.
-        var stored = !run.Files.TryGetValue((job.Input.ConcatIndex, job.Input.MergeIndex), out var file);
+        var key = (job.Input.ConcatIndex, job.Input.MergeIndex);
+        var stored = !run.Files.ContainsKey(key) && !run.Streamed.ContainsKey(key);
         if (stored && (run.Base is not { } b || job.Segment.Start + job.Segment.Length > b.ConcatLength))
             throw new InvalidOperationException($"{job.Input.Source} was not fetched, but its steps are not in the store's finished part");
         IDatasetReader? reader = null;
-        if (!stored)
-        {
-            try
-            {
-                reader = await opener.OpenAsync(file!.LocalPath, run.Request.Format, run.Request.FormatOptions, ct).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException and not DataException)
-            {
-                throw new DataException($"{job.Input.Source}: {ex.Message}", ex);
-            }
-
-            counters.InputOpened();
-        }
-
         bool myTurn = false;
         try
         {
+            if (!stored)
+            {
+                var file = await _window!.AcquireAsync(_stage, key, ct).ConfigureAwait(false);
+                try
+                {
+                    reader = await opener.OpenAsync(file.LocalPath, run.Request.Format, run.Request.FormatOptions, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException and not DataException)
+                {
+                    throw new DataException($"{job.Input.Source}: {ex.Message}", ex);
+                }
+
+                counters.InputOpened();
+            }
+
             foreach (var state in job.Arrays)
             {
                 var v = state.Array.Variable;
@@ -197,6 +221,7 @@ internal sealed class InputPass(
         finally
         {
             if (reader is not null) await reader.DisposeAsync().ConfigureAwait(false);
+            if (!stored) await _window!.ReleaseAsync(_stage, key).ConfigureAwait(false);
         }
 
         if (!myTurn) await turns.WaitAsync(job.Seq, ct).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using Forge.Core.Datasets;
 using Forge.Core.Execution.Memory;
 using Forge.Core.Planning;
+using Forge.Core.Sources;
 using Forge.Core.Telemetry;
 
 namespace Forge.Core.Execution.Pipeline;
@@ -11,9 +12,12 @@ namespace Forge.Core.Execution.Pipeline;
 /// overlapping, every large buffer charged to one <see cref="MemoryAccount"/>. Objects already done (the ledger's
 /// object ids) are skipped; each stored object is marked done.
 /// </summary>
-internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, ITargetWriter writer, IProgressSink progress, Func<StoredObject, CancellationToken, ValueTask> markDone)
+internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, ITargetWriter writer, IProgressSink progress, Func<StoredObject, CancellationToken, ValueTask> markDone, IInputFetcher fetcher)
 {
     public PipelineCounters Counters { get; } = new();
+
+    /// <summary>The local disk the run's inputs hold and the downloads it made (shared with the schema pass).</summary>
+    public InputDisk Disk { get; } = run.Disk;
 
     /// <summary>The run's memory account (limit = run.max_memory).</summary>
     public MemoryAccount Account { get; } = new(run.Plan.MaxMemory, "max_memory");
@@ -33,6 +37,7 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
         var stage = new EncodeWriteStage(writer, encode, schedule.EncodeWorkers, schedule.WritesInFlight, markDone, progress, Counters, failure, shards);
         ValueTask Submit(ObjectAccumulator acc, CancellationToken token) => stage.SubmitAsync(acc, token);
         SpillStore? spill = null;
+        InputWindow? window = null;
         // Streamed objects of a target that is not a local folder are written here, then uploaded (named for this process: ProcessFolders).
         var streamFolder = new Lazy<string>(() => ProcessFolders.Create(scratch, "stream"));
         try
@@ -40,23 +45,38 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
             try
             {
                 var alone = plan.Arrays.Where(a => a.ObjectCount > 0 && !SchedulePlanner.IsStreamed(plan.Dataset, a)).ToList();
-                await StandaloneObjects.RunAsync(run, opener, writer, alone, done, accumulators, decode, Counters, schedule.DecodeWorkers, Submit, failure.Token).ConfigureAwait(false);
-                if (schedule.Strategy == RechunkStrategy.Spill)
+                // Every pass is laid out first: the input window fetches ahead in the order the stages decode (stage 0:
+                // the objects outside the passes, then each pass) and knows each input's last use.
+                var isSpill = schedule.Strategy == RechunkStrategy.Spill;
+                if (isSpill) spill = new SpillStore(scratch, Counters);
+                var passes = isSpill
+                    ? [new InputPass(run, opener, writer, schedule.Passes.Single(), schedule, done, accumulators, decode, Counters, spill: true, async (piece, token) =>
+                    {
+                        using (piece) await spill!.AppendAsync(piece, token).ConfigureAwait(false);
+                    })]
+                    : schedule.Strategy == RechunkStrategy.Stream
+                    ? [new InputPass(run, opener, writer, schedule.Passes.Single(), schedule, done, accumulators, decode, Counters, spill: false, Submit, stage.SubmitStreamedAsync, streamFolder)]
+                    : schedule.Passes.Select(pass => new InputPass(run, opener, writer, pass, schedule, done, accumulators, decode, Counters, spill: false, Submit)).ToList();
+                IReadOnlyList<IReadOnlyList<(int, int)>> stages = [StandaloneObjects.Inputs(run, alone, done), .. passes.Select(p => p.Inputs)];
+                await InputWindow.DeleteUnusedAsync(run, Disk, stages).ConfigureAwait(false);
+                window = InputWindow.Create(run, fetcher, Disk, stages, failure.Token);
+                await StandaloneObjects.RunAsync(run, opener, writer, alone, done, accumulators, decode, Counters, schedule.DecodeWorkers, Submit, window, failure.Token).ConfigureAwait(false);
+                if (isSpill)
                 {
-                    spill = new SpillStore(scratch, Counters);
-                    await SpillAsync(schedule, done, accumulators, decode, spill, stage.EncodeHereAsync, failure).ConfigureAwait(false);
+                    await SpillAsync(schedule, done, accumulators, decode, spill!, passes[0], window, stage.EncodeHereAsync, failure).ConfigureAwait(false);
                 }
                 else if (schedule.Strategy == RechunkStrategy.Stream)
                 {
                     progress.Stage("pass", $"one pass over the inputs, every object encoded block by block as its '{plan.Dataset.ConcatDim}' steps arrive");
-                    await new InputPass(run, opener, writer, schedule.Passes.Single(), schedule, done, accumulators, decode, Counters, spill: false, Submit, stage.SubmitStreamedAsync, streamFolder).RunAsync(failure).ConfigureAwait(false);
+                    await passes[0].RunAsync(failure, window, 1).ConfigureAwait(false);
                 }
                 else
                 {
-                    foreach (var pass in schedule.Passes)
+                    for (int i = 0; i < passes.Count; i++)
                     {
+                        var pass = schedule.Passes[i];
                         progress.Stage("pass", $"pass {pass.Number} of {schedule.Passes.Length}: {pass.Arrays.Sum(p => p.Columns.Length)} columns of objects");
-                        await new InputPass(run, opener, writer, pass, schedule, done, accumulators, decode, Counters, spill: false, Submit).RunAsync(failure).ConfigureAwait(false);
+                        await passes[i].RunAsync(failure, window, i + 1).ConfigureAwait(false);
                     }
                 }
             }
@@ -77,6 +97,7 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
         }
         finally
         {
+            if (window is not null) await window.DisposeAsync().ConfigureAwait(false);
             spill?.Dispose();
             if (streamFolder.IsValueCreated) ProcessFolders.Delete(streamFolder.Value);
         }
@@ -120,7 +141,11 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
             PieceStepsOf = units => byName[units.Variable.Name].PieceSteps,
             PieceDone = (units, index, start) => donePieces.Contains(byName[units.Variable.Name].PieceId(byName[units.Variable.Name].PieceAt(index, start))),
         };
-        await inputPass.RunAsync(failure).ConfigureAwait(false);
+        // Stage 0 (objects outside the passes) is empty here: stage 2 writes them.
+        IReadOnlyList<IReadOnlyList<(int, int)>> stages = [[], inputPass.Inputs];
+        await InputWindow.DeleteUnusedAsync(run, Disk, stages).ConfigureAwait(false);
+        await using var window = InputWindow.Create(run, fetcher, Disk, stages, failure.Token);
+        await inputPass.RunAsync(failure, window, 1).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -145,7 +170,10 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
             {
                 var staged = intermediate.Layout.Arrays.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
                 var alone = plan.Arrays.Where(a => a.ObjectCount > 0 && !staged.Contains(a.Variable.Name)).ToList();
-                await StandaloneObjects.RunAsync(run, opener, writer, alone, done, accumulators, decode, Counters, schedule.DecodeWorkers, stage.SubmitAsync, failure.Token).ConfigureAwait(false);
+                IReadOnlyList<IReadOnlyList<(int, int)>> stages = [StandaloneObjects.Inputs(run, alone, done)];
+                await InputWindow.DeleteUnusedAsync(run, Disk, stages).ConfigureAwait(false);
+                await using (var window = InputWindow.Create(run, fetcher, Disk, stages, failure.Token))
+                    await StandaloneObjects.RunAsync(run, opener, writer, alone, done, accumulators, decode, Counters, schedule.DecodeWorkers, stage.SubmitAsync, window, failure.Token).ConfigureAwait(false);
                 progress.Stage("stage2", $"assembling objects from the pieces in {intermediate.Url}");
                 var objects = intermediate.Layout.Arrays.SelectMany(a => a.Units.ObjectIndices().Select(ix => (Array: a, Index: ix)))
                     .Where(o => !done.Contains(o.Array.Units.DoneId(o.Index))).ToList();
@@ -193,15 +221,12 @@ internal sealed class RechunkPipeline(PreparedRun run, IDatasetOpener opener, IT
     /// encoded by the same worker (reading pieces back is as fast as encoding: a queue of whole objects between the
     /// two would only hold more fresh memory), and written.
     /// </summary>
-    private async Task SpillAsync(ExecutionSchedule schedule, IReadOnlySet<string> done, MemoryAccount accumulators, MemoryAccount decode, SpillStore spill, Func<ObjectAccumulator, CancellationToken, ValueTask> encodeHere, PipelineFailure failure)
+    private async Task SpillAsync(ExecutionSchedule schedule, IReadOnlySet<string> done, MemoryAccount accumulators, MemoryAccount decode, SpillStore spill, InputPass inputs, InputWindow window, Func<ObjectAccumulator, CancellationToken, ValueTask> encodeHere, PipelineFailure failure)
     {
         var plan = run.Plan;
         var pass = schedule.Passes.Single();
         progress.Stage("spill", $"one pass over the inputs, pieces of {schedule.SpillSteps} '{plan.Dataset.ConcatDim}' steps to {spill.Folder}");
-        await new InputPass(run, opener, writer, pass, schedule, done, accumulators, decode, Counters, spill: true, async (piece, token) =>
-        {
-            using (piece) await spill.AppendAsync(piece, token).ConfigureAwait(false);
-        }).RunAsync(failure).ConfigureAwait(false);
+        await inputs.RunAsync(failure, window, 1).ConfigureAwait(false);
 
         progress.Stage("assemble", "assembling objects from their pieces");
         var objects = pass.Arrays.SelectMany(pa =>

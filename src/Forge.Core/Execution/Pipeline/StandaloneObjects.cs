@@ -13,17 +13,28 @@ namespace Forge.Core.Execution.Pipeline;
 /// </summary>
 internal static class StandaloneObjects
 {
-    public static async Task RunAsync(PreparedRun run, IDatasetOpener opener, ITargetWriter writer, IEnumerable<ArrayPlan> arrays, IReadOnlySet<string> done, MemoryAccount accumulators, MemoryAccount decode, PipelineCounters counters, int workers, Func<ObjectAccumulator, CancellationToken, ValueTask> complete, CancellationToken ct)
+    /// <summary>The input each object still to write reads (one entry per object; the window stage of these objects).</summary>
+    public static IReadOnlyList<(int Concat, int Merge)> Inputs(PreparedRun run, IEnumerable<ArrayPlan> arrays, IReadOnlySet<string> done) =>
+        [.. Objects(arrays, done).Where(o => !SchedulePlanner.IsComputedCoordinate(run.Dataset, o.Array.Variable)).Select(o => (0, o.Array.Variable.MergeIndex))];
+
+    // Grouped by the input they read, in the window's order: a worker never waits for an input the window cannot
+    // admit while objects of an earlier one are still to start.
+    private static List<(ArrayPlan Array, long[] Index)> Objects(IEnumerable<ArrayPlan> arrays, IReadOnlySet<string> done) =>
+        arrays.SelectMany(a => a.ObjectIndices().Select(ix => (Array: a, Index: ix))).Where(o => !done.Contains(o.Array.ObjectId(o.Index)))
+            .OrderBy(o => o.Array.Variable.MergeIndex).ToList();
+
+    /// <param name="window">Serves the inputs (stage 0) and deletes each after its last use.</param>
+    public static async Task RunAsync(PreparedRun run, IDatasetOpener opener, ITargetWriter writer, IEnumerable<ArrayPlan> arrays, IReadOnlySet<string> done, MemoryAccount accumulators, MemoryAccount decode, PipelineCounters counters, int workers, Func<ObjectAccumulator, CancellationToken, ValueTask> complete, InputWindow window, CancellationToken ct)
     {
-        var objects = arrays.SelectMany(a => a.ObjectIndices().Select(ix => (Array: a, Index: ix))).Where(o => !done.Contains(o.Array.ObjectId(o.Index))).ToList();
+        var objects = Objects(arrays, done);
         await Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = ct }, async (o, token) =>
         {
-            var acc = await FillAsync(run, opener, writer, o.Array, o.Index, accumulators, decode, counters, token).ConfigureAwait(false);
+            var acc = await FillAsync(run, opener, writer, o.Array, o.Index, accumulators, decode, counters, window, token).ConfigureAwait(false);
             await complete(acc, token).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 
-    private static async Task<ObjectAccumulator> FillAsync(PreparedRun run, IDatasetOpener opener, ITargetWriter writer, ArrayPlan a, long[] index, MemoryAccount accumulators, MemoryAccount decode, PipelineCounters counters, CancellationToken ct)
+    private static async Task<ObjectAccumulator> FillAsync(PreparedRun run, IDatasetOpener opener, ITargetWriter writer, ArrayPlan a, long[] index, MemoryAccount accumulators, MemoryAccount decode, PipelineCounters counters, InputWindow window, CancellationToken ct)
     {
         var ds = run.Dataset;
         var v = a.Variable;
@@ -40,7 +51,7 @@ internal static class StandaloneObjects
                 var values = ds.ConcatCoordinate.AsSpan().Slice((int)start[0], (int)count[0]);
                 new ElementConversion(DataType.Float64, v.DataType, null).Apply(MemoryMarshal.AsBytes(values), buffer.Span[..(int)(count[0] * a.ElementSize)]);
             }
-            else if (!run.Files.ContainsKey((0, v.MergeIndex)))
+            else if (!run.Files.ContainsKey((0, v.MergeIndex)) && !run.Streamed.ContainsKey((0, v.MergeIndex)))
             {
                 // Not fetched (an append): the store already holds this array, read it back.
                 using var stored = await decode.RentAsync(elements * a.ElementSize, $"'{v.Name}' from {writer.Url}", ct).ConfigureAwait(false);
@@ -50,21 +61,29 @@ internal static class StandaloneObjects
             else
             {
                 var input = ds.Input(0, v.MergeIndex);
-                var file = run.Files[(input.ConcatIndex, input.MergeIndex)];
-                var conversion = InputConversion.For(input, v);
-                await using var reader = await opener.OpenAsync(file.LocalPath, run.Request.Format, run.Request.FormatOptions, ct).ConfigureAwait(false);
-                using var raw = await decode.RentAsync(elements * InputConversion.SourceElementSize(input, v.Name), $"'{v.Name}' from {input.Source}", ct).ConfigureAwait(false);
-                await InputReading.ReadAsync(reader, input, v.Name, start, count, raw.Memory, ct).ConfigureAwait(false);
-                counters.Decoded(raw.Length);
-                if (conversion.IsCopy)
+                var key = (input.ConcatIndex, input.MergeIndex);
+                try
                 {
-                    BlockCopy.Copy(raw.Span, count, new long[count.Length], buffer.Span, shape, new long[count.Length], count, a.ElementSize);
+                    var file = await window.AcquireAsync(0, key, ct).ConfigureAwait(false);
+                    var conversion = InputConversion.For(input, v);
+                    await using var reader = await opener.OpenAsync(file.LocalPath, run.Request.Format, run.Request.FormatOptions, ct).ConfigureAwait(false);
+                    using var raw = await decode.RentAsync(elements * InputConversion.SourceElementSize(input, v.Name), $"'{v.Name}' from {input.Source}", ct).ConfigureAwait(false);
+                    await InputReading.ReadAsync(reader, input, v.Name, start, count, raw.Memory, ct).ConfigureAwait(false);
+                    counters.Decoded(raw.Length);
+                    if (conversion.IsCopy)
+                    {
+                        BlockCopy.Copy(raw.Span, count, new long[count.Length], buffer.Span, shape, new long[count.Length], count, a.ElementSize);
+                    }
+                    else
+                    {
+                        using var converted = await decode.RentAsync(elements * a.ElementSize, $"converting '{v.Name}' from {input.Source}", ct).ConfigureAwait(false);
+                        conversion.Apply(raw.Span, converted.Span);
+                        BlockCopy.Copy(converted.Span, count, new long[count.Length], buffer.Span, shape, new long[count.Length], count, a.ElementSize);
+                    }
                 }
-                else
+                finally
                 {
-                    using var converted = await decode.RentAsync(elements * a.ElementSize, $"converting '{v.Name}' from {input.Source}", ct).ConfigureAwait(false);
-                    conversion.Apply(raw.Span, converted.Span);
-                    BlockCopy.Copy(converted.Span, count, new long[count.Length], buffer.Span, shape, new long[count.Length], count, a.ElementSize);
+                    await window.ReleaseAsync(0, key).ConfigureAwait(false);
                 }
             }
 
