@@ -214,20 +214,21 @@ public sealed class LocalStore : IStore, IConditionalWritableStore, IStreamingWr
         var path = PathOf(key);
         if (File.Exists(path)) return false;
         var temp = await WriteTempAsync(key, path, value, ct);
+        bool created;
         try
         {
-            // Without overwrite .NET links the temp file to the target (link(2) fails atomically with EEXIST).
-            File.Move(temp, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            TryDelete(temp);
-            return false;
+            created = NoReplaceRename.TryMove(temp, path);
         }
         catch (Exception e)
         {
             TryDelete(temp);
             throw new IOException($"cannot create '{key}' in {Url}: {e.Message}", e);
+        }
+
+        if (!created)
+        {
+            TryDelete(temp);
+            return false;
         }
 
         FlushDirectory(key, Path.GetDirectoryName(path)!);

@@ -92,6 +92,22 @@ public sealed partial class FsyncOrderTests : IDisposable
             """);
     }
 
+    [Fact]
+    public void The_lease_and_the_run_record_are_created_by_a_rename_that_never_replaces()
+    {
+        // Two runs racing for one target: the loser's create must fail, not replace the winner's lease. .NET's
+        // File.Move(overwrite: false) checked the name and then called rename(2), which replaces.
+        var store = Path.Combine(_work, "lease.zarr");
+        var trace = Traced(store);
+        foreach (var name in new[] { "lease", "run.json" })
+        {
+            var path = Path.Combine(store, ".forge", name);
+            var created = trace.NoReplaceRenames.Where(r => r.To == path).Select(r => r.Start).DefaultIfEmpty(int.MaxValue).Min();
+            Assert.True(created != int.MaxValue, $"{name} was never created with renameat2(RENAME_NOREPLACE)");
+            Assert.DoesNotContain(trace.Renames, r => r.To == path && r.Start < created);
+        }
+    }
+
     private static bool IsUnder(string path, string dir) => path.StartsWith(dir + "/", StringComparison.Ordinal);
 
     /// <summary>The ledger id of a v3 chunk path: "&lt;store&gt;/sst/c/0/1/1" → "sst/0.1.1", "lat/c/0" → "lat/0".</summary>
@@ -106,7 +122,7 @@ public sealed partial class FsyncOrderTests : IDisposable
     private Trace Traced(string store, string? recipe = null, IEnumerable<string>? extra = null)
     {
         var log = Path.Combine(_work, $"strace-{Guid.NewGuid():N}.txt");
-        string[] args = ["-f", "-qq", "-y", "-e", "trace=fsync,rename", "-o", log, "dotnet", ForgeProcess.ProgramPath,
+        string[] args = ["-f", "-qq", "-y", "-e", "trace=fsync,rename,renameat2", "-o", log, "dotnet", ForgeProcess.ProgramPath,
             "run", recipe ?? Quickstart, "--target", store, "--prune", "4", "--progress", "none", .. extra ?? []];
         var (code, stdout, stderr) = Processes.Run("strace", args, timeout: TimeSpan.FromMinutes(5));
         Assert.True(code == 0, $"forge under strace: exit {code}\n{stdout}\n{stderr}");
@@ -119,12 +135,13 @@ public sealed partial class FsyncOrderTests : IDisposable
     /// fsync and rename calls of every thread in the order strace printed them. A call split by another thread's
     /// (<c>&lt;unfinished ...&gt;</c> … <c>&lt;... resumed&gt;</c>) starts at its first line and ends at its last.
     /// </summary>
-    private sealed record Trace(List<Call> Fsyncs, List<Call> Renames)
+    private sealed record Trace(List<Call> Fsyncs, List<Call> Renames, List<Call> NoReplaceRenames)
     {
         public static Trace Parse(string[] lines)
         {
             var fsyncs = new List<Call>();
             var renames = new List<Call>();
+            var noReplace = new List<Call>();
             var pending = new Dictionary<string, (int Line, string Text)>();
             for (int i = 0; i < lines.Length; i++)
             {
@@ -153,9 +170,10 @@ public sealed partial class FsyncOrderTests : IDisposable
                 if (!text.Contains("= 0", StringComparison.Ordinal)) continue; // failed calls prove nothing
                 if (FsyncRegex().Match(text) is { Success: true } f) fsyncs.Add(new Call(start, i, f.Groups[1].Value));
                 else if (RenameRegex().Match(text) is { Success: true } r) renames.Add(new Call(start, i, r.Groups[2].Value, r.Groups[1].Value, r.Groups[2].Value));
+                else if (NoReplaceRegex().Match(text) is { Success: true } n) noReplace.Add(new Call(start, i, n.Groups[2].Value, n.Groups[1].Value, n.Groups[2].Value));
             }
 
-            return new Trace(fsyncs, renames);
+            return new Trace(fsyncs, renames, noReplace);
         }
     }
 
@@ -167,4 +185,7 @@ public sealed partial class FsyncOrderTests : IDisposable
 
     [GeneratedRegex(@"^rename\(""([^""]*)"", ""([^""]*)""")]
     private static partial Regex RenameRegex();
+
+    [GeneratedRegex(@"^renameat2\(AT_FDCWD[^,]*, ""([^""]*)"", AT_FDCWD[^,]*, ""([^""]*)"", RENAME_NOREPLACE\)")]
+    private static partial Regex NoReplaceRegex();
 }
