@@ -237,68 +237,59 @@ internal sealed class InputPass(
         var srcStart = new long[rank];
         var dstStart = new long[rank];
         var count = new long[rank];
-        foreach (var column in state.Columns)
+        foreach (var (index, id, objStart, objCount, ov0, ov1) in OverlappedObjects(state, g0, n))
         {
-            for (long o = g0 / chunk; o <= (g0 + n - 1) / chunk; o++)
+            long s = state.PieceSteps > 0 ? state.PieceSteps : chunk;
+            for (long p = (ov0 - objStart[axis]) / s; p <= (ov1 - 1 - objStart[axis]) / s; p++)
             {
-                var index = (long[])column.Clone();
-                index[axis] = o;
-                var id = a.ObjectId(index);
-                if (!state.Needed.Contains(id)) continue;
-                var (objStart, objCount) = a.ObjectRegion(index);
-                long ov0 = Math.Max(g0, objStart[axis]), ov1 = Math.Min(g0 + n, objStart[axis] + objCount[axis]);
-                long s = state.PieceSteps > 0 ? state.PieceSteps : chunk;
-                for (long p = (ov0 - objStart[axis]) / s; p <= (ov1 - 1 - objStart[axis]) / s; p++)
+                long pStart = objStart[axis] + (p * s), pEnd = Math.Min(objStart[axis] + ((p + 1) * s), objStart[axis] + objCount[axis]);
+                string key = state.PieceSteps > 0 ? $"{id}#{p}" : id;
+                if (!_open.TryGetValue(key, out var acc))
                 {
-                    long pStart = objStart[axis] + (p * s), pEnd = Math.Min(objStart[axis] + ((p + 1) * s), objStart[axis] + objCount[axis]);
-                    string key = state.PieceSteps > 0 ? $"{id}#{p}" : id;
-                    if (!_open.TryGetValue(key, out var acc))
-                    {
-                        if (PieceDone?.Invoke(a, index, pStart) == true) continue;
-                        var shape = a.ObjectShape.ToArray();
-                        if (state.PieceSteps > 0) shape[axis] = pEnd - pStart;
-                        long expected = pEnd - pStart;
-                        bool padded = shape[axis] != pEnd - pStart;
-                        for (int d = 0; d < rank; d++)
-                        {
-                            if (d == axis) continue;
-                            expected *= objCount[d];
-                            padded |= objCount[d] != shape[d];
-                        }
-
-                        long bytes = shape.Aggregate((long)elem, (x, y) => x * y);
-                        var buffer = await accumulators.RentAsync(bytes, $"object {id}", ct).ConfigureAwait(false);
-                        if (padded) buffer.Span.Clear(); // edge objects are stored at full size, zero beyond the array
-                        acc = new ObjectAccumulator(a, index, shape, pStart, buffer, expected);
-                        _open[key] = acc;
-                    }
-
-                    long x0 = Math.Max(ov0, pStart), x1 = Math.Min(ov1, pEnd);
-                    long elements = x1 - x0;
+                    if (PieceDone?.Invoke(a, index, pStart) == true) continue;
+                    var shape = a.ObjectShape.ToArray();
+                    if (state.PieceSteps > 0) shape[axis] = pEnd - pStart;
+                    long expected = pEnd - pStart;
+                    bool padded = shape[axis] != pEnd - pStart;
                     for (int d = 0; d < rank; d++)
                     {
-                        if (d == axis)
-                        {
-                            srcStart[d] = x0 - g0;
-                            dstStart[d] = x0 - pStart;
-                            count[d] = x1 - x0;
-                        }
-                        else
-                        {
-                            srcStart[d] = objStart[d] - state.Lo[d];
-                            dstStart[d] = 0;
-                            count[d] = objCount[d];
-                            elements *= objCount[d];
-                        }
+                        if (d == axis) continue;
+                        expected *= objCount[d];
+                        padded |= objCount[d] != shape[d];
                     }
 
-                    BlockCopy.Copy(slab.Span, slabShape, srcStart, acc.Buffer.Span, acc.Shape, dstStart, count, elem);
-                    counters.Assembled(elements * elem);
-                    if (acc.Add(elements))
+                    long bytes = shape.Aggregate((long)elem, (x, y) => x * y);
+                    var buffer = await accumulators.RentAsync(bytes, $"object {id}", ct).ConfigureAwait(false);
+                    if (padded) buffer.Span.Clear(); // edge objects are stored at full size, zero beyond the array
+                    acc = new ObjectAccumulator(a, index, shape, pStart, buffer, expected);
+                    _open[key] = acc;
+                }
+
+                long x0 = Math.Max(ov0, pStart), x1 = Math.Min(ov1, pEnd);
+                long elements = x1 - x0;
+                for (int d = 0; d < rank; d++)
+                {
+                    if (d == axis)
                     {
-                        _open.Remove(key);
-                        await complete(acc, ct).ConfigureAwait(false);
+                        srcStart[d] = x0 - g0;
+                        dstStart[d] = x0 - pStart;
+                        count[d] = x1 - x0;
                     }
+                    else
+                    {
+                        srcStart[d] = objStart[d] - state.Lo[d];
+                        dstStart[d] = 0;
+                        count[d] = objCount[d];
+                        elements *= objCount[d];
+                    }
+                }
+
+                BlockCopy.Copy(slab.Span, slabShape, srcStart, acc.Buffer.Span, acc.Shape, dstStart, count, elem);
+                counters.Assembled(elements * elem);
+                if (acc.Add(elements))
+                {
+                    _open.Remove(key);
+                    await complete(acc, ct).ConfigureAwait(false);
                 }
             }
         }
@@ -315,74 +306,65 @@ internal sealed class InputPass(
         var a = state.Array;
         int axis = state.Axis, rank = a.Rank, elem = a.ElementSize;
         if (axis != 0) throw new InvalidOperationException($"array '{a.Variable.Name}' cannot stream: '{run.Dataset.ConcatDim}' is not its outermost dimension");
-        long n = slabShape[axis], chunk = a.ObjectShape[axis];
+        long n = slabShape[axis];
         var srcStart = new long[rank];
         var dstStart = new long[rank];
         var count = new long[rank];
-        foreach (var column in state.Columns)
+        foreach (var (index, id, objStart, objCount, x0, x1) in OverlappedObjects(state, g0, n))
         {
-            for (long o = g0 / chunk; o <= (g0 + n - 1) / chunk; o++)
+            if (!_streams.TryGetValue(id, out var target))
             {
-                var index = (long[])column.Clone();
-                index[axis] = o;
-                var id = a.ObjectId(index);
-                if (!state.Needed.Contains(id)) continue;
-                var (objStart, objCount) = a.ObjectRegion(index);
-                long x0 = Math.Max(g0, objStart[axis]), x1 = Math.Min(g0 + n, objStart[axis] + objCount[axis]);
-                if (!_streams.TryGetValue(id, out var target))
+                target = await OpenStreamAsync(a, index, id, ct).ConfigureAwait(false);
+                _streams[id] = target;
+            }
+
+            long steps = x1 - x0, elements = steps;
+            bool whole = true, padded = false;
+            for (int d = 1; d < rank; d++)
+            {
+                whole &= objStart[d] == state.Lo[d] && objCount[d] == state.Hi[d] - state.Lo[d];
+                padded |= objCount[d] != a.ObjectShape[d];
+                elements *= objCount[d];
+            }
+
+            long bytes = steps * target.StepBytes;
+            if (whole && !padded)
+            {
+                target.Append(slab.Span.Slice(checked((int)((x0 - g0) * state.StepElements * elem)), checked((int)bytes)), steps);
+            }
+            else
+            {
+                var buffer = await StepBufferAsync(bytes, ct).ConfigureAwait(false);
+                var dst = buffer.Span[..checked((int)bytes)];
+                if (padded) dst.Clear(); // edge objects are stored at full size, zero beyond the array
+                var dstShape = a.ObjectShape.ToArray();
+                dstShape[axis] = steps;
+                for (int d = 0; d < rank; d++)
                 {
-                    target = await OpenStreamAsync(a, index, id, ct).ConfigureAwait(false);
-                    _streams[id] = target;
+                    srcStart[d] = d == axis ? x0 - g0 : objStart[d] - state.Lo[d];
+                    dstStart[d] = 0;
+                    count[d] = d == axis ? steps : objCount[d];
                 }
 
-                long steps = x1 - x0, elements = steps;
-                bool whole = true, padded = false;
-                for (int d = 1; d < rank; d++)
+                BlockCopy.Copy(slab.Span, slabShape, srcStart, dst, dstShape, dstStart, count, elem);
+                target.Append(dst, steps);
+            }
+
+            counters.Assembled(elements * elem);
+            if (target.IsComplete)
+            {
+                _streams.Remove(id);
+                try
                 {
-                    whole &= objStart[d] == state.Lo[d] && objCount[d] == state.Hi[d] - state.Lo[d];
-                    padded |= objCount[d] != a.ObjectShape[d];
-                    elements *= objCount[d];
+                    target.Finish();
+                }
+                catch
+                {
+                    target.Dispose();
+                    throw;
                 }
 
-                long bytes = steps * target.StepBytes;
-                if (whole && !padded)
-                {
-                    target.Append(slab.Span.Slice(checked((int)((x0 - g0) * state.StepElements * elem)), checked((int)bytes)), steps);
-                }
-                else
-                {
-                    var buffer = await StepBufferAsync(bytes, ct).ConfigureAwait(false);
-                    var dst = buffer.Span[..checked((int)bytes)];
-                    if (padded) dst.Clear(); // edge objects are stored at full size, zero beyond the array
-                    var dstShape = a.ObjectShape.ToArray();
-                    dstShape[axis] = steps;
-                    for (int d = 0; d < rank; d++)
-                    {
-                        srcStart[d] = d == axis ? x0 - g0 : objStart[d] - state.Lo[d];
-                        dstStart[d] = 0;
-                        count[d] = d == axis ? steps : objCount[d];
-                    }
-
-                    BlockCopy.Copy(slab.Span, slabShape, srcStart, dst, dstShape, dstStart, count, elem);
-                    target.Append(dst, steps);
-                }
-
-                counters.Assembled(elements * elem);
-                if (target.IsComplete)
-                {
-                    _streams.Remove(id);
-                    try
-                    {
-                        target.Finish();
-                    }
-                    catch
-                    {
-                        target.Dispose();
-                        throw;
-                    }
-
-                    await streamed!(target, ct).ConfigureAwait(false);
-                }
+                await streamed!(target, ct).ConfigureAwait(false);
             }
         }
     }
@@ -440,6 +422,29 @@ internal sealed class InputPass(
         return _steps;
     }
 
+    /// <summary>
+    /// The pass's objects of <paramref name="state"/> that steps [<paramref name="g0"/>, g0 + <paramref name="n"/>)
+    /// along concat overlap: index, id, region in the array, and the overlap [From, To) along concat.
+    /// </summary>
+    private static IEnumerable<(long[] Index, string Id, long[] Start, long[] Count, long From, long To)> OverlappedObjects(ArrayState state, long g0, long n)
+    {
+        var a = state.Array;
+        int axis = state.Axis;
+        long chunk = a.ObjectShape[axis];
+        foreach (var column in state.Columns)
+        {
+            for (long o = g0 / chunk; o <= (g0 + n - 1) / chunk; o++)
+            {
+                var index = (long[])column.Clone();
+                index[axis] = o;
+                var id = a.ObjectId(index);
+                if (!state.Needed.Contains(id)) continue;
+                var (start, count) = a.ObjectRegion(index);
+                yield return (index, id, start, count, Math.Max(g0, start[axis]), Math.Min(g0 + n, start[axis] + count[axis]));
+            }
+        }
+    }
+
     /// <summary>True when every piece of <paramref name="state"/>'s objects that <paramref name="seg"/> fills is already stored.</summary>
     private bool AllPiecesDone(ArrayState state, ConcatSegment seg)
     {
@@ -447,19 +452,12 @@ internal sealed class InputPass(
         var a = state.Array;
         long chunk = a.ObjectShape[state.Axis], s = state.PieceSteps > 0 ? state.PieceSteps : chunk;
         long lo = seg.Start, hi = seg.Start + seg.Length;
-        foreach (var column in state.Columns)
+        foreach (var (index, _, region, _, from, to) in OverlappedObjects(state, lo, hi - lo))
         {
-            for (long o = lo / chunk; o <= (hi - 1) / chunk; o++)
+            long objStart = region[state.Axis];
+            for (long p = (from - objStart) / s; p <= (to - 1 - objStart) / s; p++)
             {
-                var index = (long[])column.Clone();
-                index[state.Axis] = o;
-                if (!state.Needed.Contains(a.ObjectId(index))) continue;
-                long objStart = o * chunk, objEnd = Math.Min(objStart + chunk, a.Shape[state.Axis]);
-                long from = Math.Max(lo, objStart), to = Math.Min(hi, objEnd);
-                for (long p = (from - objStart) / s; p <= (to - 1 - objStart) / s; p++)
-                {
-                    if (!PieceDone(a, index, objStart + (p * s))) return false;
-                }
+                if (!PieceDone(a, index, objStart + (p * s))) return false;
             }
         }
 
