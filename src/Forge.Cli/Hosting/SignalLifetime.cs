@@ -32,8 +32,10 @@ internal sealed partial class SignalLifetime(IHostApplicationLifetime applicatio
         context.Cancel = true;
         var first = Received is null;
         Received ??= context.Signal;
-        application.StopApplication();
+        // Acknowledge before stopping: StopApplication runs the cancellation callbacks synchronously, and one that
+        // waits (on a full stdout pipe, say) would hold the acknowledgement back until the run wound down.
         if (first) StopRequested(_logger, context.Signal.ToString());
+        application.StopApplication();
     }
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "{Signal} received: stopping; finished work is kept and a rerun resumes (a second Ctrl-C kills)")]
