@@ -43,7 +43,7 @@ public sealed class LiveProgressTests(ServedInputs inputs) : IDisposable
     [InlineData(120)]
     public async Task The_live_view_fits_the_terminal_with_stages_totals_eta_and_log_lines_above(int columns)
     {
-        await using var server = await ThrottledServer.StartAsync(inputs.Files.Root, Rate(8));
+        await using var server = await ThrottledServer.StartAsync(inputs.Files.Root, Rate(16));
         var recipe = Recipe(server.BaseUrl, $"live{columns}");
         var socket = $"forge-test-{Guid.NewGuid():N}";
         var script = Path.Combine(_work, "run.sh");
