@@ -54,8 +54,11 @@ internal static class GribSteps
         }
 
         // The coded unit first: ecCodes converts nothing. When the statistical period is coded in a finer unit than
-        // the forecast time (end not whole in the forecast time's unit), seconds.
-        var (start, end, used) = TryReadIn(m, unit) ?? TryReadIn(m, Seconds)
+        // the forecast time (end not whole in the forecast time's unit), the period's unit, then seconds.
+        var rangeUnit = m.TryGetLong("edition") == 2 ? TryLong(m, "indicatorOfUnitForTimeRange") : null;
+        var (start, end, used) = TryReadIn(m, unit)
+            ?? (rangeUnit is { } r && r != unit && Length(r) is not null ? TryReadIn(m, r) : null)
+            ?? TryReadIn(m, Seconds)
             ?? throw new DataException($"{where}: ecCodes cannot give its forecast step (startStep/endStep) in {UnitNames[unit]} or in seconds");
         var length = Length(used) ?? throw new DataException($"{where}: ecCodes gave its forecast step in stepUnits {used}, which is not seconds to days");
         var startSeconds = checked(start * length);
@@ -106,6 +109,20 @@ internal static class GribSteps
             >= 0 and <= 12 => coded,
             _ => null,
         };
+    }
+
+    /// <summary>A key that may be absent or repeated (one per time range): its first value, or null.</summary>
+    private static long? TryLong(EcCodesMessage m, string key)
+    {
+        try
+        {
+            if (m.TryGetSize(key) is not { } size || size < 1) return null;
+            return size == 1 ? m.TryGetLong(key) : m.GetLongArray(key)[0];
+        }
+        catch (EcCodesException)
+        {
+            return null;
+        }
     }
 
     /// <summary>(startStep, endStep, the unit ecCodes says they are in) with stepUnits set to <paramref name="unit"/>, or null when ecCodes cannot express them in it.</summary>

@@ -53,6 +53,7 @@ public sealed class GribRealFileTests(GribFixtures fixtures)
     [InlineData("steps_15min_code14.grib2", 2700, 2700, 14)]
     [InlineData("minutes_0_30.grib2", 0, 1800, 0)]
     [InlineData("eccodes_grib2_minutes.grib2", 1800, 3600, 0)]
+    [InlineData("steps_1h_plus_30min.grib2", 3600, 5400, 0)]
     [InlineData("sample_GRIB1.grib", 0, 0, 1)]
     [InlineData("cdo_grib2_simple.grib2", 0, 0, 1)]
     public void Step_does_not_depend_on_which_keys_were_read_before(string file, long startSeconds, long endSeconds, long units)
@@ -87,6 +88,16 @@ public sealed class GribRealFileTests(GribFixtures fixtures)
 
     private static IEnumerable<string[]> Permutations(string[] items) =>
         items.Length <= 1 ? [items] : items.SelectMany((x, i) => Permutations([.. items[..i], .. items[(i + 1)..]]).Select(rest => (string[])[x, .. rest]));
+
+    [Fact]
+    public async Task Accumulation_in_minutes_after_a_start_in_hours_ends_where_ecCodes_says_in_minutes()
+    {
+        var path = fixtures.PathOf("steps_1h_plus_30min.grib2");
+        Assert.Equal([90.0], EcCodesEndStepMinutes(path));
+        await using var reader = await GribDatasetReader.OpenAsync(path, null, CancellationToken.None);
+        Assert.Equal(new[] { 1.5 }, await GribTestData.ReadAllAsync(reader, "step"));
+        Assert.Equal(0L, reader.Schema.GetVariable("tp").Attributes["GRIB_stepUnits"]!.AsScalar());
+    }
 
     /// <summary>15, 30, 45 and 60 minutes in one file: cfgrib refuses it (stepUnits 0 and 1); Forge reads one step dimension in hours, each step as ecCodes gives it in minutes.</summary>
     [Fact]

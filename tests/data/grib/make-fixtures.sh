@@ -90,6 +90,9 @@ grib_set -s indicatorOfUnitOfTimeRange=0,forecastTime=30 "$samples/GRIB2.tmpl" s
 grib_set -s indicatorOfUnitOfTimeRange=13,forecastTime=90 "$samples/GRIB2.tmpl" steps_90s.grib2
 grib_set -s indicatorOfUnitOfTimeRange=13,P1=3 "$samples/GRIB1.tmpl" steps_15min_grib1.grib
 grib_set -s indicatorOfUnitOfTimeRange=14,forecastTime=3 "$samples/GRIB2.tmpl" steps_15min_code14.grib2
+# A 30-minute accumulation after a forecast time in hours (1 h + 30 min: the period in a finer unit than the start).
+grib_set -s shortName=tp,indicatorOfUnitOfTimeRange=1,forecastTime=1,indicatorOfUnitForTimeRange=0,lengthOfTimeRange=30 \
+  "$tmp/pdt8.grib2" steps_1h_plus_30min.grib2
 # Sub-hourly output (as HRRR's wrfsubh files): 15, 30, 45 and 60 minutes in one file. cfgrib refuses it
 # ("multiple values for key 'stepUnits'": 0 for the first three, 1 for the last); Forge reads one step dimension.
 : >steps_subhourly.grib2
