@@ -98,6 +98,14 @@ public static class RecipeSchema
             }
           }
         },
+        "netcdf": {
+          "description": "NetCDF/HDF5 reader options (not for grib inputs).",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "sub_groups": { "description": "Variables in NetCDF-4 sub-groups: reject fails naming the file and group; ignore converts the root group only, as xarray.open_dataset does.", "enum": ["reject", "ignore"], "default": "reject" }
+          }
+        },
         "fetch": {
           "description": "How inputs are downloaded.",
           "type": "object",

@@ -132,7 +132,7 @@ public sealed partial class InputFetcher : IInputFetcher, IDisposable
     /// Random access by HTTP range requests or S3 ranged GETs (<see cref="RangeReadInput"/>: 4 KiB blocks after a first
     /// 64 KiB, at most <see cref="FetchOptions.RangeCacheBytes"/> cached) with this fetcher's retries, host limits,
     /// credentials, deadlines and scrubbing. Null for local files, inputs already in a local cache, offline runs, ftp
-    /// URLs and servers that do not honour ranges (logged): the caller then downloads the input with <see cref="FetchAsync"/>.
+    /// URLs and servers that do not honour ranges (logged once per host; the host is not asked again by this fetcher): the caller then downloads the input with <see cref="FetchAsync"/>.
     /// </summary>
     public async ValueTask<IRandomAccessInput?> OpenRandomAccessAsync(string url, CancellationToken ct = default)
     {
@@ -145,13 +145,20 @@ public sealed partial class InputFetcher : IInputFetcher, IDisposable
         var source = (IRangeReadSource)SourceFor(uri, redacted);
         var requestUrl = uri.Scheme is "http" or "https" ? _credentials.AppendQuerySecrets(redacted, StripUserInfo(url, uri)) : url;
         var request = new InputRequest(uri, redacted, _credentials.Resolve(redacted, uri.Host), requestUrl);
+        // A host that ignored a range request once is not asked again: each probe of such a server starts sending the
+        // whole file, which costs a second download per input.
+        var hostKey = $"{uri.Scheme}://{uri.Authority}";
+        if (_noRangeHosts.ContainsKey(hostKey)) return null;
         try
         {
-            var input = await RangeReadInput.OpenAsync(redacted, (offset, destination, expected, token) => RangeWithRetriesAsync(source, request, offset, destination, expected, token),
-                _options.RangeCacheBytes, ct).ConfigureAwait(false);
-            // Once per host: a run over thousands of files from a server without ranges says it once, not per file.
-            if (input is null && _noRangeHosts.TryAdd($"{uri.Scheme}://{uri.Authority}", true)) Log.RangesNotHonoured(_logger, redacted);
-            return input;
+            return await RangeReadInput.OpenAsync(redacted, (offset, destination, expected, token) => RangeWithRetriesAsync(source, request, offset, destination, expected, token),
+                _options.RangeCacheBytes,
+                () =>
+                {
+                    // Once per host: a run over thousands of files from a server without ranges says it once, not per file.
+                    if (_noRangeHosts.TryAdd(hostKey, true)) Log.RangesNotHonoured(_logger, redacted);
+                },
+                ct).ConfigureAwait(false);
         }
         catch (FetchException e)
         {

@@ -64,4 +64,15 @@ public sealed class HeaderCheckWorkerTests(NetCdfFixtures fixtures)
         Assert.Contains(missing, lines[1], StringComparison.Ordinal);
         Assert.Equal("ok", lines[2]);
     }
+
+    [Fact]
+    public void The_server_loop_leaves_the_sub_group_policy_to_the_parent()
+    {
+        // The child only checks that the header opens; a recipe with `inputs.netcdf.sub_groups: ignore` must not be
+        // refused there, and with the default the parent's own open refuses naming the group.
+        var groups = Path.Combine(fixtures.Directory, "groups.nc");
+        var output = new StringWriter();
+        Assert.Equal(0, HeaderCheckServer.Serve(new StringReader($"{groups}\n"), output));
+        Assert.Equal("ok", output.ToString().TrimEnd('\n'));
+    }
 }

@@ -230,6 +230,24 @@ public sealed class RecipeErrorTests
         Fails(Minimal + "  format: netcdf3\n  grib: { filter: { shortName: 2t } }\n", 10, 3, "'inputs.grib' applies only to grib inputs");
 
     [Fact]
+    public void Netcdf_sub_groups_ignore_and_reject_are_read()
+    {
+        Assert.Equal(SubGroups.Ignore, RecipeLoader.ParseRecipe("r.yaml", Minimal + "  netcdf: { sub_groups: ignore }\n").Inputs.NetCdf.SubGroups);
+        Assert.Equal(SubGroups.Reject, RecipeLoader.ParseRecipe("r.yaml", Minimal + "  format: netcdf4\n  netcdf:\n    sub_groups: reject\n").Inputs.NetCdf.SubGroups);
+    }
+
+    [Fact]
+    public void Netcdf_sub_groups_takes_only_reject_or_ignore() =>
+        Fails(Minimal + "  netcdf: { sub_groups: flatten }\n", 9, 25, "'inputs.netcdf.sub_groups' must be one of reject, ignore, found 'flatten'");
+
+    [Fact]
+    public void Netcdf_options_with_a_grib_format() =>
+        Fails(Minimal + "  format: grib\n  netcdf: { sub_groups: ignore }\n", 10, 3, "'inputs.netcdf' applies only to NetCDF/HDF5 inputs");
+
+    [Fact]
+    public void Unknown_netcdf_option() => Fails(Minimal + "  netcdf: { groups: ignore }\n", 9, 13, "unknown key 'groups'");
+
+    [Fact]
     public void Unknown_input_format() => Fails(Minimal + "  format: zarr\n", 9, 11, "unknown input format 'zarr'; allowed: auto, netcdf3, netcdf4, hdf5, grib");
 
     [Fact]

@@ -115,6 +115,7 @@ public sealed class RecipeParsingTests : IDisposable
         Assert.Null(recipe.Inputs.Concat.ItemsPerFile);
         Assert.Equal(InputFormat.Auto, recipe.Inputs.Format);
         Assert.Null(recipe.Inputs.Grib);
+        Assert.Equal(SubGroups.Reject, recipe.Inputs.NetCdf.SubGroups);
         Assert.Equal(4, recipe.Inputs.Fetch.Concurrency);
         Assert.Equal(5, recipe.Inputs.Fetch.Retries);
         Assert.Equal(TimeSpan.FromSeconds(120), recipe.Inputs.Fetch.Timeout);

@@ -44,6 +44,8 @@ public sealed class RecipeSchemaTests
         Assert.Equal(["start", "end", "step"], Keys(At("properties", "inputs", "properties", "concat", "properties", "keys", "properties", "range")));
         Assert.Equal(RecipeParser.MergeKeys, Keys(At("properties", "inputs", "properties", "merge")));
         Assert.Equal(RecipeParser.GribKeys, Keys(At("properties", "inputs", "properties", "grib")));
+        Assert.Equal(RecipeParser.NetCdfKeys, Keys(At("properties", "inputs", "properties", "netcdf")));
+        Assert.Equal(NetCdfOptions.SubGroupNames.Keys, At("properties", "inputs", "properties", "netcdf", "properties", "sub_groups", "enum").EnumerateArray().Select(e => e.GetString()!));
         Assert.Equal(RecipeParser.FetchKeys, Keys(At("properties", "inputs", "properties", "fetch")));
         Assert.Equal(RecipeParser.AuthKeys, Keys(At("properties", "inputs", "properties", "fetch", "properties", "auth")));
         Assert.Equal(RecipeParser.BasicKeys, Keys(At("properties", "inputs", "properties", "fetch", "properties", "auth", "properties", "basic")));

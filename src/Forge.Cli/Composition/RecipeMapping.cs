@@ -113,11 +113,19 @@ internal static class RecipeMapping
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 
-    private static IReadOnlyDictionary<string, object?>? FormatOptions(Recipe recipe)
+    /// <summary>The reader options the recipe sets: the GRIB filter (<c>inputs.grib</c>), the NetCDF sub-group policy (<c>inputs.netcdf</c>).</summary>
+    internal static IReadOnlyDictionary<string, object?>? FormatOptions(Recipe recipe)
     {
-        if (recipe.Inputs.Grib is not { } grib) return null;
-        var filter = grib.Filter.ToDictionary(kv => kv.Key, kv => kv.Value.Length == 1 ? (object?)kv.Value[0] : kv.Value.ToList());
-        return new Dictionary<string, object?> { ["filter"] = (IReadOnlyDictionary<string, object?>)filter };
+        var options = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (recipe.Inputs.Grib is { } grib)
+        {
+            var filter = grib.Filter.ToDictionary(kv => kv.Key, kv => kv.Value.Length == 1 ? (object?)kv.Value[0] : kv.Value.ToList());
+            options["filter"] = (IReadOnlyDictionary<string, object?>)filter;
+        }
+
+        if (recipe.Inputs.NetCdf.SubGroups != SubGroups.Reject)
+            options["sub_groups"] = NetCdfOptions.SubGroupNames.Single(kv => kv.Value == recipe.Inputs.NetCdf.SubGroups).Key;
+        return options.Count == 0 ? null : options;
     }
 
     private static DatasetTransform ToTransform(TransformSpec t) => t switch

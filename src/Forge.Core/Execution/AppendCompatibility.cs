@@ -40,8 +40,8 @@ public static class AppendCompatibility
         {
             if (!recorded.Arrays.TryGetValue(name, out var old)) continue;
             int axis = ConcatAxis(plan, name);
-            var (oldLength, curLength) = (Shape(old)[Math.Max(axis, 0)], Shape(doc)[Math.Max(axis, 0)]);
-            if (axis >= 0 && curLength < oldLength) problems.Add($"array '{name}' would shrink from {oldLength} to {curLength} along '{plan.Dataset.ConcatDim}'");
+            // Arrays without the concat dim may be 0-d (a grid-mapping variable such as `char crs`): no length to compare.
+            if (axis >= 0 && Shape(doc)[axis] is var curLength && Shape(old)[axis] is var oldLength && curLength < oldLength) problems.Add($"array '{name}' would shrink from {oldLength} to {curLength} along '{plan.Dataset.ConcatDim}'");
             var (x, y) = Normalized((JsonObject)RunIdentity.Strict(old)!, (JsonObject)RunIdentity.Strict(doc)!, axis);
             if (!JsonNode.DeepEquals(x, y)) problems.Add($"array '{name}' is encoded differently ({string.Join("; ", Fields(x, y))})");
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Forge.Core.Arrays;
@@ -29,6 +30,7 @@ internal static class SchemaPass
     {
         var results = new ConcurrentDictionary<(int, int), (InputDataset, FetchedInput)>();
         var byRange = new ConcurrentDictionary<(int, int), (InputDataset Dataset, long Bytes, long Length, StreamedInput Streamed)>();
+        var failures = new ConcurrentDictionary<(int, int), Exception>();
         known ??= ImmutableDictionary<(int, int), InputRecord>.Empty;
         try
         {
@@ -36,21 +38,18 @@ internal static class SchemaPass
             // schema pass result recorded with them is what this pass would find.
             await Parallel.ForEachAsync(request.Inputs.Where(i => !known.ContainsKey((i.ConcatIndex, i.MergeIndex))), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, request.FetchConcurrency), CancellationToken = ct }, async (input, token) =>
             {
-                if (headersByRange && await InspectByRangeAsync(request, fetcher, opener, input, progress, requireValidators, token) is { } ranged)
+                try
                 {
-                    byRange[(input.ConcatIndex, input.MergeIndex)] = ranged;
-                    return;
+                    await InspectOneAsync(input, token);
                 }
-
-                var file = await fetcher.FetchAsync(input.Url, token);
-                results[(input.ConcatIndex, input.MergeIndex)] = (null!, file); // registered first so it is cleaned up on failure
-                disk?.Fetched(input.Url, file);
-                progress.InputFetched(file.Url, file.Bytes, file.FromCache, file.Retries);
-                var dataset = await InspectAsync(request, opener, input, file, token);
-                results[(input.ConcatIndex, input.MergeIndex)] = (dataset, file);
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failures[(input.ConcatIndex, input.MergeIndex)] = e;
+                    throw;
+                }
             });
         }
-        catch
+        catch (Exception caught)
         {
             foreach (var (_, f) in results.Values)
             {
@@ -58,7 +57,12 @@ internal static class SchemaPass
                 disk?.Deleted(f);
             }
 
-            throw;
+            // Inputs are read concurrently, so several may fail before the others stop: report the first in concat
+            // order, the same one every run, rather than whichever failed first.
+            if (failures.IsEmpty) throw;
+            var first = failures.MinBy(f => f.Key).Value;
+            if (ReferenceEquals(first, caught)) throw;
+            ExceptionDispatchInfo.Throw(first);
         }
 
         var inputs = results.Values.Select(r => r.Item1).Concat(byRange.Values.Select(r => r.Dataset)).Concat(known.Values.Select(k => k.Dataset))
@@ -66,6 +70,22 @@ internal static class SchemaPass
         var ranges = new RangeReads(byRange.Count, byRange.Values.Sum(r => r.Bytes), byRange.Values.Sum(r => r.Length));
         return new SchemaPassResult(inputs, results.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.Item2), ranges,
             byRange.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.Streamed));
+
+        async Task InspectOneAsync(RunInput input, CancellationToken token)
+        {
+            if (headersByRange && await InspectByRangeAsync(request, fetcher, opener, input, progress, requireValidators, token) is { } ranged)
+            {
+                byRange[(input.ConcatIndex, input.MergeIndex)] = ranged;
+                return;
+            }
+
+            var file = await fetcher.FetchAsync(input.Url, token);
+            results[(input.ConcatIndex, input.MergeIndex)] = (null!, file); // registered first so it is cleaned up on failure
+            disk?.Fetched(input.Url, file);
+            progress.InputFetched(file.Url, file.Bytes, file.FromCache, file.Retries);
+            var dataset = await InspectAsync(request, opener, input, file, token);
+            results[(input.ConcatIndex, input.MergeIndex)] = (dataset, file);
+        }
     }
 
     /// <summary>The input's schema-pass result from range reads, or null when it must be downloaded (not remote, no ranges, a format read only from local files).</summary>

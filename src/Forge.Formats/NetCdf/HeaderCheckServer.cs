@@ -25,7 +25,9 @@ public static class HeaderCheckServer
 
     public static int Serve(TextReader input, TextWriter output)
     {
-        var options = NetCdfReadOptions.Default with { HeaderCheck = HeaderCheck.InProcess };
+        // The child only proves that the header opens without crashing; the parent applies the caller's policies
+        // (e.g. a sub-group refused or ignored, as the recipe says) when it opens the file itself.
+        var options = NetCdfReadOptions.Default with { HeaderCheck = HeaderCheck.InProcess, SubGroups = SubGroupPolicy.Ignore };
         while (input.ReadLine() is { } path)
         {
             string reply;

@@ -121,8 +121,8 @@ internal static unsafe class NetCdfSchemaReader
             {
                 throw new DataException(
                     $"{file}: group '{GroupPath(group, file)}' holds {nvars} variable(s); Forge reads only the root group and refuses rather than " +
-                    "drop them silently, and no recipe key changes that. To convert the root group, copy its variables into a file of their own " +
-                    "first, e.g. `ncks -v <root variables> in.nc root.nc` (NCO)");
+                    "drop them silently. To convert the root group and skip sub-groups (as xarray.open_dataset does), set " +
+                    "`inputs.netcdf.sub_groups: ignore` in the recipe");
             }
 
             RejectSubGroupVariables(group, file);

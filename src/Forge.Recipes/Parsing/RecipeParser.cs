@@ -13,10 +13,11 @@ namespace Forge.Recipes.Parsing;
 internal static partial class RecipeParser
 {
     public static readonly string[] TopKeys = ["forge", "id", "title", "description", "inputs", "transforms", "target", "run"];
-    public static readonly string[] InputsKeys = ["url", "concat", "merge", "format", "grib", "fetch", "cache"];
+    public static readonly string[] InputsKeys = ["url", "concat", "merge", "format", "grib", "netcdf", "fetch", "cache"];
     public static readonly string[] ConcatKeys = ["dim", "keys", "items_per_file"];
     public static readonly string[] MergeKeys = ["dim", "keys"];
     public static readonly string[] GribKeys = ["filter"];
+    public static readonly string[] NetCdfKeys = ["sub_groups"];
     public static readonly string[] FetchKeys = ["concurrency", "retries", "timeout", "deadline", "min_rate", "max_size", "max_redirects", "auth", "query_secrets"];
     public static readonly string[] AuthKeys = ["bearer_env", "basic", "netrc"];
     public static readonly string[] BasicKeys = ["username_env", "password_env"];
@@ -113,13 +114,21 @@ internal static partial class RecipeParser
                 ctx.Error(gribEntry.KeyNode, $"'inputs.grib' applies only to grib inputs, but 'inputs.format' is {Formats[(int)format]}");
         }
 
+        var netcdf = NetCdfOptions.Default;
+        if (map.Entry("netcdf") is { } netcdfEntry)
+        {
+            netcdf = ParseNetCdf(ctx, netcdfEntry.Value);
+            if (format is InputFormat.Grib)
+                ctx.Error(netcdfEntry.KeyNode, "'inputs.netcdf' applies only to NetCDF/HDF5 inputs, but 'inputs.format' is grib");
+        }
+
         var fetch = map.Get("fetch") is { } fetchNode ? ParseFetch(ctx, fetchNode) : FetchSpec.Default;
         var cache = map.Get("cache") is { } cacheNode ? ParseStoreUrl(ctx, cacheNode, "inputs.cache", "the input cache") : null;
 
         if (template is not null && concat is not null) CheckPlaceholders(ctx, (YamlScalarNode)urlNode!, template, concat, merge, map.Has("merge"));
 
         return url is null || template is null || concat is null || fetch is null ? null
-            : new InputsSpec(url, concat, merge, format, grib, fetch, cache);
+            : new InputsSpec(url, concat, merge, format, grib, fetch, cache) { NetCdf = netcdf };
     }
 
     private static ConcatSpec? ParseConcat(YamlContext ctx, YamlNode node)
@@ -205,6 +214,19 @@ internal static partial class RecipeParser
 
         if (ok && result.Count == 0) { ctx.Error(filterNode, "'inputs.grib.filter' is empty; give at least one ecCodes key"); ok = false; }
         return ok ? new GribFilter(result.ToImmutable()) : null;
+    }
+
+    private static NetCdfOptions ParseNetCdf(YamlContext ctx, YamlNode node)
+    {
+        var map = ctx.Map(node, "inputs.netcdf", NetCdfKeys);
+        var result = NetCdfOptions.Default;
+        if (map?.Get("sub_groups") is { } subGroupsNode && ctx.Text(subGroupsNode, "inputs.netcdf.sub_groups") is { } name)
+        {
+            if (NetCdfOptions.SubGroupNames.TryGetValue(name, out var subGroups)) result = result with { SubGroups = subGroups };
+            else ctx.Error(subGroupsNode, $"'inputs.netcdf.sub_groups' must be one of {string.Join(", ", NetCdfOptions.SubGroupNames.Keys)}, found '{name}'");
+        }
+
+        return result;
     }
 
     private static FetchSpec? ParseFetch(YamlContext ctx, YamlNode node)

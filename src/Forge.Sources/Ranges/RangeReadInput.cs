@@ -43,8 +43,11 @@ internal sealed class RangeReadInput : IRandomAccessInput
 
     public int Requests => Volatile.Read(ref _requests);
 
-    /// <summary>Reads the first block; null when the server does not honour ranges (a 200 with the whole file, an encoded body) or the file is empty.</summary>
-    public static async Task<RangeReadInput?> OpenAsync(string url, RangeFetch fetch, long maxCachedBytes, CancellationToken ct)
+    /// <summary>
+    /// Reads the first block; null when the server does not honour ranges (a 200 with the whole file, an encoded body;
+    /// <paramref name="notHonoured"/> is then true) or the file is empty.
+    /// </summary>
+    public static async Task<RangeReadInput?> OpenAsync(string url, RangeFetch fetch, long maxCachedBytes, Action notHonoured, CancellationToken ct)
     {
         var first = new byte[FirstRequest];
         RangeReply reply;
@@ -57,7 +60,12 @@ internal sealed class RangeReadInput : IRandomAccessInput
             return null; // an empty file: nothing to read by range
         }
 
-        if (!reply.Honoured) return null;
+        if (!reply.Honoured)
+        {
+            notHonoured();
+            return null;
+        }
+
         var input = new RangeReadInput(url, fetch, new InputValidators(reply.TotalLength, reply.ETag, reply.LastModified), maxCachedBytes);
         input.Count(reply.Count);
         if (reply.Count != Math.Min(FirstRequest, reply.TotalLength))

@@ -68,12 +68,16 @@ internal sealed class MemoryFetcher(IReadOnlyDictionary<string, MemoryDataset> f
     /// <summary>Every URL fetched, in order.</summary>
     public ConcurrentQueue<string> Fetched { get; } = new();
 
-    public ValueTask<FetchedInput> FetchAsync(string url, CancellationToken ct = default)
+    /// <summary>Runs before every fetch (a test holds an input back with it); null runs nothing.</summary>
+    public Func<string, CancellationToken, Task>? BeforeFetch { get; init; }
+
+    public async ValueTask<FetchedInput> FetchAsync(string url, CancellationToken ct = default)
     {
+        if (BeforeFetch is not null) await BeforeFetch(url, ct);
         if (!files.TryGetValue(url, out var ds)) throw new FetchException(url, "not found", 404);
         Fetched.Enqueue(url);
         var sha = ContentSha(ds);
-        return ValueTask.FromResult(new FetchedInput(url, url, 1000, true, 0) { Sha256 = sha, Validators = Validators(sha) });
+        return new FetchedInput(url, url, 1000, true, 0) { Sha256 = sha, Validators = Validators(sha) };
     }
 
     /// <summary>Like an HTTP HEAD: the size and an ETag derived from the content, so a changed input has another ETag.</summary>

@@ -76,9 +76,11 @@ public sealed class RecipeRunnerTests
 
         public Harness() => Opener = new MemoryDatasetOpener(Files);
 
+        public Func<string, CancellationToken, Task>? BeforeFetch { get; init; }
+
         public async Task<RunSummary> RunAsync(RunRequest request, ZarrFormat format = ZarrFormat.V2)
         {
-            var runner = new RecipeRunner(new MemoryFetcher(Files), Opener, NullProgressSink.Instance);
+            var runner = new RecipeRunner(new MemoryFetcher(Files) { BeforeFetch = BeforeFetch }, Opener, NullProgressSink.Instance);
             await using var prepared = await runner.PrepareAsync(request, CancellationToken.None);
             var writer = new ZarrTargetWriter(Store, format, _ => []);
             return await runner.ExecuteAsync(prepared, writer, new StoreRunLedger(Store), CancellationToken.None);
@@ -383,6 +385,31 @@ public sealed class RecipeRunnerTests
         var request = Request() with { Inputs = [.. Request().Inputs, new RunInput(3, 0, "mem://tas-2000-04.nc")] };
         var ex = await Assert.ThrowsAsync<Sources.FetchException>(() => h.RunAsync(request));
         Assert.Contains("tas-2000-04.nc", ex.Message);
+        Assert.Empty(h.Store.Sets);
+    }
+
+    [Fact]
+    public async Task OfSeveralFailingInputsTheFirstInConcatOrderIsReported()
+    {
+        // All four inputs are missing and read concurrently; the first is held back until the others have failed
+        // and the pass is stopping, then fails too. The error names it, not whichever failed first.
+        var h = new Harness
+        {
+            BeforeFetch = async (url, ct) =>
+            {
+                if (!url.EndsWith("missing-0.nc", StringComparison.Ordinal)) return;
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(30), ct);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            },
+        };
+        var request = Request() with { FetchConcurrency = 4, Inputs = [.. Enumerable.Range(0, 4).Select(i => new RunInput(i, 0, $"mem://missing-{i}.nc"))] };
+        var ex = await Assert.ThrowsAsync<Sources.FetchException>(() => h.RunAsync(request));
+        Assert.Contains("missing-0.nc", ex.Message);
         Assert.Empty(h.Store.Sets);
     }
 

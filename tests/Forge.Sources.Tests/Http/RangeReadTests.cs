@@ -88,6 +88,12 @@ public sealed class RangeReadTests
         Assert.Null(await fetcher.OpenRandomAccessAsync(server.Url));
         Assert.Contains($"{server.Url}: the server does not honour range requests", logger.All, StringComparison.Ordinal);
         Assert.Empty(temp.AllFiles());
+
+        // The host is not asked again: each probe of such a server starts a whole download.
+        var asked = server.Log.Count;
+        Assert.Null(await fetcher.OpenRandomAccessAsync(server.Url + "?another"));
+        Assert.Equal(asked, server.Log.Count);
+        Assert.True(logger.Lines.Count(l => l.StartsWith("Warning 6 ", StringComparison.Ordinal)) == 1, logger.All);
     }
 
     [Fact]
