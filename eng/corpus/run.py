@@ -39,33 +39,35 @@ class Case:
         self.name, self.files, self.dim, self.engine = name, files, dim, engine
         self.filter_by_keys, self.recipe_extra, self.merge = filter_by_keys or {}, recipe_extra, merge
         self.format = "grib" if engine == "cfgrib" else "auto"
+        # A documented deviation: (why, substrings every remaining difference must contain one of).
+        self.deviation = None
 
 
 # ---------------------------------------------------------------- input makers
 
-def grib_series(work, name, sample, n=3, sets=None, hour_step=None):
-    """n copies of one ecCodes sample, a day apart, with other values each (a real grid, realistic values)."""
+def grib_series(work, name, sample, n=3, sets=None, variants=None):
+    """n copies of one ecCodes sample, a day apart, with other values each (a real grid, realistic values). With
+    variants, each message of the sample is written once per variant (a dict of keys: levels, steps, members)."""
     import eccodes
-    rng = np.random.default_rng(abs(hash(name)) % 2**32)
+    rng = np.random.default_rng(sum(map(ord, name)))
     files = []
     for i in range(n):
-        with open(sample, "rb") as f:
-            handles = []
-            while True:
-                h = eccodes.codes_grib_new_from_file(f)
-                if h is None:
-                    break
-                handles.append(h)
         path = os.path.join(work, f"{name}-{i}.grib")
         with open(path, "wb") as out:
-            for h in handles:
-                eccodes.codes_set(h, "dataDate", int((dt.date(2020, 1, 1) + dt.timedelta(days=i)).strftime("%Y%m%d")))
-                for k, v in (sets or {}).items():
-                    eccodes.codes_set(h, k, v)
-                n_values = eccodes.codes_get_size(h, "values")
-                eccodes.codes_set_values(h, (250 + 40 * rng.random(n_values)).astype(np.float64))
-                eccodes.codes_write(h, out)
-                eccodes.codes_release(h)
+            for variant in variants or [{}]:
+                with open(sample, "rb") as f:
+                    while True:
+                        h = eccodes.codes_grib_new_from_file(f)
+                        if h is None:
+                            break
+                        eccodes.codes_set(h, "dataDate", int((dt.date(2020, 1, 1) + dt.timedelta(days=i)).strftime("%Y%m%d")))
+                        for k, v in {**(sets or {}), **variant}.items():
+                            eccodes.codes_set(h, k, v)
+                        if eccodes.codes_get(h, "gridType") != "sh":
+                            n_values = eccodes.codes_get_size(h, "values")
+                            eccodes.codes_set_values(h, (250 + 40 * rng.random(n_values)).astype(np.float64))
+                        eccodes.codes_write(h, out)
+                        eccodes.codes_release(h)
         files.append(path)
     return files
 
@@ -136,16 +138,30 @@ def build_cases(work):
     for name, sample in grib_grids.items():
         add(name, lambda d, s=sample, n=name: Case(n, grib_series(d, n, s), "time", "cfgrib"))
 
+    ll2 = f"{SAMPLES}/regular_ll_pl_grib2.tmpl"
+    add("grib2-params-and-levels", lambda d: Case("grib2-params-and-levels", grib_series(d, "pl", ll2, variants=[
+        {"parameterCategory": c, "parameterNumber": p, "level": lev} for c, p in ((0, 0), (2, 2)) for lev in (500, 850, 1000)]), "time", "cfgrib"))
+    add("grib2-forecast-steps", lambda d: Case("grib2-forecast-steps", grib_series(d, "fc", f"{SAMPLES}/regular_ll_sfc_grib2.tmpl", variants=[
+        {"forecastTime": h} for h in (0, 6, 12, 18)]), "time", "cfgrib"))
+    add("grib2-ensemble-members", lambda d: Case("grib2-ensemble-members", grib_series(d, "eps", f"{SAMPLES}/regular_ll_sfc_grib2.tmpl", variants=[
+        {"productDefinitionTemplateNumber": 1, "numberOfForecastsInEnsemble": 5, "perturbationNumber": m} for m in range(5)]), "time", "cfgrib"))
+    add("grib1-ifs-model-levels", lambda d: Case("grib1-ifs-model-levels", grib_series(d, "ml", f"{IFS}/grib1/gg_ml.tmpl", n=2), "time", "cfgrib"))
+    add("grib1-spectral-harmonics", lambda d: Case("grib1-spectral-harmonics", grib_series(d, "sh", f"{SAMPLES}/sh_sfc_grib1.tmpl", n=2), "time", "cfgrib"))
     add("grib2-ensemble-member", lambda d: Case("grib2-ensemble-member", grib_series(
         d, "ens", f"{SAMPLES}/regular_ll_sfc_grib2.tmpl",
         sets={"productDefinitionTemplateNumber": 1, "perturbationNumber": 3, "numberOfForecastsInEnsemble": 50}), "time", "cfgrib"))
     add("grib2-30-minute-step", lambda d: Case("grib2-30-minute-step", grib_series(
         d, "min", f"{SAMPLES}/regular_ll_sfc_grib2.tmpl",
         sets={"indicatorOfUnitOfTimeRange": 0, "forecastTime": 30}), "time", "cfgrib"))
-    add("grib2-30-minute-accumulation", lambda d: Case("grib2-30-minute-accumulation", grib_series(
-        d, "acc", f"{SAMPLES}/regular_ll_sfc_grib2.tmpl",
-        sets={"productDefinitionTemplateNumber": 8, "indicatorOfUnitOfTimeRange": 0, "forecastTime": 0,
-              "indicatorOfUnitForTimeRange": 0, "lengthOfTimeRange": 30}), "time", "cfgrib"))
+    def accumulation(d):
+        c = Case("grib2-30-minute-accumulation", grib_series(
+            d, "acc", f"{SAMPLES}/regular_ll_sfc_grib2.tmpl",
+            sets={"productDefinitionTemplateNumber": 8, "indicatorOfUnitOfTimeRange": 0, "forecastTime": 0,
+                  "indicatorOfUnitForTimeRange": 0, "lengthOfTimeRange": 30}), "time", "cfgrib")
+        c.deviation = ("cfgrib 0.9.10 drops step and valid_time (ecCodes cannot give a 0-30 min endStep in hours); "
+                       "Forge writes step 30 min from the keys in minutes (docs/grib.md)", ["extra variables ['step', 'valid_time']", "GRIB_stepUnits"])
+        return c
+    add("grib2-30-minute-accumulation", accumulation)
     add("grib2-no-step-pdt31", lambda d: Case("grib2-no-step-pdt31", grib_series(
         d, "sat", f"{SAMPLES}/regular_ll_sfc_grib2.tmpl", sets={"productDefinitionTemplateNumber": 31}), "time", "cfgrib"))
 
@@ -181,12 +197,22 @@ def build_cases(work):
     # NetCDF.
     add("nc4-daily", lambda d: Case("nc4-daily", [ncgen(d, f"day{i}", daily_cdl(i)) for i in range(3)], "time", "netcdf4"))
     add("nc3-classic-daily", lambda d: Case("nc3-classic-daily", [ncgen(d, f"day{i}", daily_cdl(i), "classic") for i in range(3)], "time", "netcdf4"))
-    add("nc4-char-stations", lambda d: Case("nc4-char-stations", [ncgen(d, f"day{i}", daily_cdl(i, char=True)) for i in range(2)], "time", "netcdf4"))
+    def stations(d):
+        c = Case("nc4-char-stations", [ncgen(d, f"day{i}", daily_cdl(i, char=True)) for i in range(2)], "time", "netcdf4")
+        c.deviation = ("station names (a data variable without the concat dim) are written once; xarray's "
+                       "data_vars='all' repeats them per step (docs/engine.md, Combine rules, 4)", ["station_name: dims"])
+        return c
+    add("nc4-char-stations", stations)
     add("nc4-nan-attributes", lambda d: Case("nc4-nan-attributes", [ncgen(d, f"day{i}", daily_cdl(i, nan_attr=True)) for i in range(2)], "time", "netcdf4"))
     add("nc4-coord-lacks-units", lambda d: Case("nc4-coord-lacks-units", [ncgen(d, f"day{i}", daily_cdl(i, lat_units=i != 1)) for i in range(3)], "time", "netcdf4"))
-    add("nc4-static-data-var", lambda d: Case("nc4-static-data-var", [ncgen(d, f"day{i}", daily_cdl(
-        i, extra_vars='int crs ; crs:grid_mapping_name = "latitude_longitude" ; float mask(lat, lon) ;',
-        extra_data="crs = 0 ; mask = 1,1,1,1,0,0,0,0,1,1,1,1 ;")) for i in range(3)], "time", "netcdf4"))
+    def static_data(d):
+        c = Case("nc4-static-data-var", [ncgen(d, f"day{i}", daily_cdl(
+            i, extra_vars='int crs ; crs:grid_mapping_name = "latitude_longitude" ; float mask(lat, lon) ;',
+            extra_data="crs = 0 ; mask = 1,1,1,1,0,0,0,0,1,1,1,1 ;")) for i in range(3)], "time", "netcdf4")
+        c.deviation = ("data variables without the concat dim, equal in every input, are written once; xarray's "
+                       "data_vars='all' repeats them per step (docs/engine.md, Combine rules, 4)", ["crs: dims", "mask: dims"])
+        return c
+    add("nc4-static-data-var", static_data)
     def merged(d):
         # Two variables in separate files, merged; one file's lat lacks its units attribute.
         grid = []
@@ -219,6 +245,46 @@ def build_cases(work):
             files.append(out)
         return Case("cdo-nc4-from-grib", files, "time", "netcdf4")
     add("cdo-nc4-from-grib", cdo_nc)
+
+    def cdo_kinds(d):
+        files = []
+        for i, (g, kind) in enumerate(zip(grib_series(d, "src", f"{SAMPLES}/regular_ll_pl_grib2.tmpl", n=4), ("nc1", "nc2", "nc5", "nc4c"))):
+            out = os.path.join(d, f"cdo-{i}.nc")
+            subprocess.run(["cdo", "-s", "-f", kind, "copy", g, out], check=True)
+            files.append(out)
+        return Case("cdo-every-netcdf-kind", files, "time", "netcdf4")
+    add("cdo-every-netcdf-kind", cdo_kinds)
+
+    def packed(d):
+        files = []
+        for i in range(3):
+            vals = ", ".join(str((k * 37 + i * 11) % 300 - 150) for k in range(12))
+            cdl = f"""netcdf p {{
+dimensions: time = UNLIMITED ; lat = 3 ; lon = 4 ; nv = 2 ;
+variables:
+  double time(time) ; time:units = "days since 2000-01-01" ; time:calendar = "noleap" ; time:bounds = "time_bnds" ;
+  double time_bnds(time, nv) ;
+  float lat(lat) ; lat:units = "degrees_north" ;
+  float lon(lon) ; lon:units = "degrees_east" ;
+  short tas(time, lat, lon) ; tas:scale_factor = 0.01f ; tas:add_offset = 273.15f ; tas:_FillValue = -32767s ;
+    tas:missing_value = -32767s ; tas:units = "K" ; tas:cell_methods = "time: mean" ;
+  :title = "packed" ;
+data:
+  time = {i * 31 + 15} ; time_bnds = {i * 31}, {i * 31 + 31} ; lat = -10, 0, 10 ; lon = 0, 90, 180, 270 ;
+  tas = {vals.replace("-150", "-32767")} ;
+}}
+"""
+            files.append(ncgen(d, f"month{i}", cdl))
+        return Case("nc4-packed-noleap-bounds", files, "time", "netcdf4")
+    add("nc4-packed-noleap-bounds", packed)
+
+    def units_differ(d):
+        files = []
+        for i, units in enumerate(("days since 2000-01-01", "hours since 2000-01-01", "days since 2000-01-03")):
+            value = {0: 0, 1: 24, 2: 0}[i]
+            files.append(ncgen(d, f"u{i}", daily_cdl(0).replace('"days since 2020-01-01"', f'"{units}"').replace("time = 0 ;", f"time = {value} ;")))
+        return Case("nc4-time-units-differ", files, "time", "netcdf4")
+    add("nc4-time-units-differ", units_differ)
     return cases
 
 
@@ -357,15 +423,20 @@ def main():
                 diffs = compare(expected, got)
             except Exception:
                 diffs = [traceback.format_exc().strip().splitlines()[-1]]
-            rows.append((case.name, "holds" if not diffs else "differs", diffs))
+            if diffs and case.deviation and all(any(m in d for m in case.deviation[1]) for d in diffs):
+                rows.append((case.name, "documented deviation", [case.deviation[0]] + diffs))
+            else:
+                rows.append((case.name, "holds" if not diffs else "differs", diffs))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
         else:
             print(f"kept {work}", file=sys.stderr)
     held = sum(1 for r in rows if r[1] == "holds")
+    deviations = sum(1 for r in rows if r[1] == "documented deviation")
     counted = sum(1 for r in rows if r[1] != "oracle-fails")
-    lines = [f"# Real-file corpus: {held} of {counted} cases hold ({dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%MZ})", "",
+    lines = [f"# Real-file corpus: {held} of {counted} cases hold, {deviations} more differ only as documented "
+             f"({dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%MZ})", "",
              "| case | result | what differs |", "|---|---|---|"]
     for name, status, diffs in rows:
         lines.append(f"| {name} | {status} | {'<br>'.join(d.replace('|', '/') for d in diffs[:6])}{' …' if len(diffs) > 6 else ''} |")
@@ -374,7 +445,7 @@ def main():
     if args.out:
         with open(args.out, "w") as f:
             f.write(text)
-    return 0 if held == counted else 1
+    return 0 if held + deviations == counted else 1
 
 
 if __name__ == "__main__":

@@ -152,15 +152,8 @@ internal static class InspectCommand
         return cmd;
     }
 
-    /// <summary>What the first bytes of a range-read file show (classic netCDF, HDF5, GRIB, else unknown).</summary>
-    private static async Task<ContainerKind> KindAsync(IRandomAccessInput input, CancellationToken ct)
-    {
-        var head = new byte[(int)Math.Min(input.Length, 8)];
-        await input.ReadAsync(0, head, ct);
-        if (head.Length >= 4 && head.AsSpan(0, 3).SequenceEqual("CDF"u8) && head[3] is 1 or 2 or 5) return ContainerKind.NetCdf3;
-        if (head.Length >= 4 && head[0] == 0x89 && head.AsSpan(1, 3).SequenceEqual("HDF"u8)) return ContainerKind.Hdf5;
-        return head.AsSpan().StartsWith("GRIB"u8) ? ContainerKind.Grib : ContainerKind.Unknown;
-    }
+    /// <summary>What a range-read file is (classic netCDF, HDF5, GRIB, else unknown), sniffed as a local file is (a GRIB message after a bulletin header too).</summary>
+    private static async Task<ContainerKind> KindAsync(IRandomAccessInput input, CancellationToken ct) => await FormatSniffer.SniffAsync(input, ct);
 
     /// <summary>STORE-NAME.VAR.png in the current folder (out.zarr, sst → out.sst.png).</summary>
     private static string DefaultPlotPath(string storeUrl, string variable)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 
 namespace Forge.Core.Datasets;
 
@@ -8,9 +9,12 @@ public sealed record DatasetSchema(
     ImmutableArray<VariableSchema> Variables,
     AttributeSet Attributes)
 {
-    public Dimension? FindDimension(string name) => Dimensions.FirstOrDefault(d => d.Name == name);
+    private static readonly ConditionalWeakTable<DatasetSchema, NameIndex<Dimension>> DimensionIndex = new();
+    private static readonly ConditionalWeakTable<DatasetSchema, NameIndex<VariableSchema>> VariableIndex = new();
 
-    public VariableSchema? FindVariable(string name) => Variables.FirstOrDefault(v => v.Name == name);
+    public Dimension? FindDimension(string name) => NameIndex<Dimension>.Find(DimensionIndex, this, Dimensions, d => d.Name, name);
+
+    public VariableSchema? FindVariable(string name) => NameIndex<VariableSchema>.Find(VariableIndex, this, Variables, v => v.Name, name);
 
     public VariableSchema GetVariable(string name) =>
         FindVariable(name) ?? throw new KeyNotFoundException($"variable '{name}' not found");

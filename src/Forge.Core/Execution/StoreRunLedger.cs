@@ -352,6 +352,11 @@ public sealed class StoreRunLedger(IStore store) : IRunLedger
         await foreach (var key in store.ListAsync(PiecesPrefix, ct)) keys.Add(key);
         await foreach (var key in store.ListAsync(Stage1Prefix, ct)) keys.Add(key);
         await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (key, token) => await store.DeleteAsync(key, token));
+        if (store is IEmptyPrefixPruner pruner)
+        {
+            await pruner.PruneEmptyPrefixAsync(PiecesPrefix, ct);
+            await pruner.PruneEmptyPrefixAsync(Stage1Prefix, ct);
+        }
     }
 
     private async ValueTask<IReadOnlyList<Planning.ShardSlice>> ShardsUnderAsync(string prefix, CancellationToken ct)

@@ -115,12 +115,18 @@ public sealed class ZarrTargetWriter(IStore store, ZarrFormat format, Func<Array
     /// </summary>
     public async ValueTask PublishAsync(RunPlan plan, AttributeSet globalAttributes, Func<CancellationToken, ValueTask>? beforeCommit, CancellationToken ct)
     {
-        foreach (var array in plan.Arrays)
-            await ZarrMetadataWriter.WriteArrayAsync(store, array.Variable.Name, MetadataFor(array), ct);
+        // Every array's documents are written to the store (several at once: each is a durable write of its own, and
+        // a file with 1,000 variables has 2,000 of them) and kept in memory, where consolidation reads them back.
+        var staged = new MemoryStore();
+        await Parallel.ForEachAsync(plan.Arrays, new ParallelOptions { MaxDegreeOfParallelism = MetadataWritesInFlight, CancellationToken = ct }, async (array, token) =>
+        {
+            var metadata = MetadataFor(array);
+            await ZarrMetadataWriter.WriteArrayAsync(staged, array.Variable.Name, metadata, token).ConfigureAwait(false);
+            await ZarrMetadataWriter.WriteArrayAsync(store, array.Variable.Name, metadata, token).ConfigureAwait(false);
+        }).ConfigureAwait(false);
         if (beforeCommit is not null) await beforeCommit(ct);
         var attributes = ZarrAttributeEncoder.ToJson(globalAttributes);
         // The root group is staged in memory and consolidated from there, so the store receives it once, last.
-        var staged = new MemoryStore();
         await ZarrMetadataWriter.WriteGroupAsync(staged, "", format, attributes, ct);
         if (format == ZarrFormat.V2)
         {
@@ -129,7 +135,8 @@ public sealed class ZarrTargetWriter(IStore store, ZarrFormat format, Func<Array
         }
 
         // Only the arrays this run wrote: a listing would walk every chunk on S3.
-        await ZarrConsolidation.WriteAsync(new StagedReader(staged, store), store, format, plan.Arrays.Select(a => a.Variable.Name), ct);
+        var arrays = plan.Arrays.Select(a => ZarrPath.Normalize(a.Variable.Name)).ToHashSet(StringComparer.Ordinal);
+        await ZarrConsolidation.WriteAsync(new StagedReader(staged, store, arrays), store, format, plan.Arrays.Select(a => a.Variable.Name), ct);
         if (format == ZarrFormat.V2)
         {
             using var zgroup = await staged.GetAsync(new StoreKey(".zgroup"), null, ct);
@@ -137,13 +144,25 @@ public sealed class ZarrTargetWriter(IStore store, ZarrFormat format, Func<Array
         }
     }
 
-    /// <summary>Reads staged documents first, then the store.</summary>
-    private sealed class StagedReader(MemoryStore staged, IStore store) : IReadableStore
+    /// <summary>Array metadata documents written at once when publishing.</summary>
+    private const int MetadataWritesInFlight = 4;
+
+    /// <summary>
+    /// Reads staged documents first, then the store; the documents of <paramref name="written"/> (the arrays this run
+    /// published, all staged) only from the stage, so consolidation reads nothing back from the store for them.
+    /// </summary>
+    private sealed class StagedReader(MemoryStore staged, IStore store, IReadOnlySet<string> written) : IReadableStore
     {
         public async ValueTask<IMemoryOwner<byte>?> GetAsync(StoreKey key, ByteRange? range = null, CancellationToken ct = default) =>
-            await staged.GetAsync(key, range, ct) ?? await store.GetAsync(key, range, ct);
+            await staged.GetAsync(key, range, ct) ?? (IsWritten(key) ? null : await store.GetAsync(key, range, ct));
 
         public async ValueTask<bool> ExistsAsync(StoreKey key, CancellationToken ct = default) =>
-            await staged.ExistsAsync(key, ct) || await store.ExistsAsync(key, ct);
+            await staged.ExistsAsync(key, ct) || (!IsWritten(key) && await store.ExistsAsync(key, ct));
+
+        private bool IsWritten(StoreKey key)
+        {
+            int slash = key.Value.LastIndexOf('/');
+            return slash > 0 && written.Contains(key.Value[..slash]);
+        }
     }
 }

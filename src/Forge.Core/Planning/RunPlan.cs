@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Forge.Core.Datasets;
 using Forge.Core.Datasets.Combine;
 
 namespace Forge.Core.Planning;
@@ -14,7 +16,10 @@ public sealed record RunPlan(
     int Workers,
     ExecutionSchedule Schedule)
 {
-    public ArrayPlan GetArray(string name) => Arrays.First(a => a.Variable.Name == name);
+    private static readonly ConditionalWeakTable<RunPlan, NameIndex<ArrayPlan>> ArrayIndex = new();
+
+    public ArrayPlan GetArray(string name) =>
+        NameIndex<ArrayPlan>.Find(ArrayIndex, this, Arrays, a => a.Variable.Name, name) ?? throw new InvalidOperationException($"the plan has no array '{name}'");
 
     public long ObjectCount => Arrays.Sum(a => a.ObjectCount);
 

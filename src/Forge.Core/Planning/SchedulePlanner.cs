@@ -45,6 +45,7 @@ internal static class SchedulePlanner
                 candidates.Add((d, k));
 
         var options = new List<ExecutionSchedule>();
+        var byName = ByName(arrays);
         foreach (var (d, k) in candidates)
         {
             long acc = maxMemory - (d * decodePer) - (k * maxEncode);
@@ -54,7 +55,7 @@ internal static class SchedulePlanner
             if (acc >= minColumn)
             {
                 var passes = GroupColumns(ds, streamed, columnBytes, acc);
-                long decode = passes.Sum(p => DecodeBytes(ds, arrays, p)) + alone.Sum(a => a.ObjectCount * a.ObjectBytes);
+                long decode = passes.Sum(p => DecodeBytes(ds, byName, p)) + alone.Sum(a => a.ObjectCount * a.ObjectBytes);
                 long open = passes.Select(p => p.Arrays.Sum(pa => pa.Columns.Length * columnBytes[pa.Array])).DefaultIfEmpty(0).Max();
                 var strategy = passes.Length <= 1 ? RechunkStrategy.SinglePass : RechunkStrategy.MultiPass;
                 options.Add(new ExecutionSchedule(strategy, passes, shares, d, encoders, k, open, decode, 0, slab, 0, ""));
@@ -167,7 +168,7 @@ internal static class SchedulePlanner
         if (streamed.All(a => steps >= a.ObjectShape[ConcatAxis(ds, a)])) return null;
 
         var all = ImmutableArray.Create(new PassPlan(1, [.. streamed.Select(a => new PassArray(a.Variable.Name, Columns(ds, a)))]));
-        long decode = DecodeBytes(ds, arrays, all[0]) + alone.Sum(a => a.ObjectCount * a.ObjectBytes);
+        long decode = DecodeBytes(ds, ByName(arrays), all[0]) + alone.Sum(a => a.ObjectCount * a.ObjectBytes);
         long intermediate = streamed.Sum(a => a.Shape.Aggregate(1L, (x, y) => x * y) * a.ElementSize);
         return new ExecutionSchedule(RechunkStrategy.Spill, all, shares, d, encoders, k, Open(steps), decode, intermediate, slab, steps, "");
     }
@@ -188,7 +189,7 @@ internal static class SchedulePlanner
         long open = streamed.Sum(Open) + streams.Max(a => Math.Min(SlabSteps(ds, a, slab), a.ObjectShape[0]) * StepBytes(a)) + streams.Max(a => streamMemory(a)!.Value.Scratch);
         if (open > acc) return null;
         var all = ImmutableArray.Create(new PassPlan(1, [.. streamed.Select(a => new PassArray(a.Variable.Name, Columns(ds, a)))]));
-        long decode = DecodeBytes(ds, arrays, all[0]) + alone.Sum(a => a.ObjectCount * a.ObjectBytes);
+        long decode = DecodeBytes(ds, ByName(arrays), all[0]) + alone.Sum(a => a.ObjectCount * a.ObjectBytes);
         return new ExecutionSchedule(RechunkStrategy.Stream, all, shares, d, encoders, k, open, decode, 0, slab, 0, "");
     }
 
@@ -403,12 +404,20 @@ internal static class SchedulePlanner
     }
 
     /// <summary>Estimated bytes decoded by one pass: every input chunk overlapping the pass's columns is decoded whole.</summary>
-    private static long DecodeBytes(TargetDataset ds, ImmutableArray<ArrayPlan> arrays, PassPlan pass)
+    /// <summary>The arrays by name, built once per plan: a scan per pass array made planning quadratic in variables.</summary>
+    private static Dictionary<string, ArrayPlan> ByName(ImmutableArray<ArrayPlan> arrays)
+    {
+        var byName = new Dictionary<string, ArrayPlan>(arrays.Length, StringComparer.Ordinal);
+        foreach (var a in arrays) byName.TryAdd(a.Variable.Name, a);
+        return byName;
+    }
+
+    private static long DecodeBytes(TargetDataset ds, Dictionary<string, ArrayPlan> arrays, PassPlan pass)
     {
         long total = 0;
         foreach (var pa in pass.Arrays)
         {
-            var a = arrays.First(x => x.Variable.Name == pa.Array);
+            var a = arrays[pa.Array];
             int axis = ConcatAxis(ds, a);
             var input = ds.Input(0, a.Variable.MergeIndex);
             var source = input.Dataset.Schema.FindVariable(a.Variable.Name);

@@ -11,7 +11,7 @@ namespace Forge.Core.Storage;
 /// before its rename, then the directory entry (and any directory it created), so what the ledger marks done after it
 /// survives a crash of the machine, not only of the process.
 /// </summary>
-public sealed class LocalStore : IStore, IConditionalWritableStore, IStreamingWritableStore, ITemporaryObjectSweeper
+public sealed class LocalStore : IStore, IConditionalWritableStore, IStreamingWritableStore, ITemporaryObjectSweeper, IEmptyPrefixPruner
 {
     /// <summary>Suffix of in-progress files; they are never listed, and keys ending with it are refused.</summary>
     public const string TempSuffix = ".forge-tmp";
@@ -294,6 +294,28 @@ public sealed class LocalStore : IStore, IConditionalWritableStore, IStreamingWr
         }
 
         return removed;
+    }
+
+    public async ValueTask PruneEmptyPrefixAsync(string prefix, CancellationToken ct = default)
+    {
+        var top = ResolvePath(prefix.TrimEnd('/'));
+        if (!Directory.Exists(top)) return;
+        await Task.Yield(); // directory walks block
+        // Deepest first, so a folder whose only entries were empty folders goes too.
+        foreach (var dir in Directory.EnumerateDirectories(top, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).Append(top))
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                if (!Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
+            }
+            catch (IOException)
+            {
+                // Not empty after all, or gone: either way nothing to prune.
+            }
+        }
+
+        FlushDirectory(new StoreKey(prefix.TrimEnd('/')), Path.GetDirectoryName(top)!);
     }
 
     public override string ToString() => Url;

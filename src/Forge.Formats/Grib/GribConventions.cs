@@ -42,9 +42,6 @@ internal static class GribConventions
     public static readonly FrozenSet<string> TwoDimensionalGrids = FrozenSet.ToFrozenSet(
         ["rotated_ll", "rotated_gg", "lambert", "lambert_azimuthal_equal_area", "albers", "polar_stereographic"], StringComparer.Ordinal);
 
-    /// <summary>ecCodes stepUnits code → seconds (stepUnits.table); null for months/years/decades.</summary>
-    public static readonly int?[] StepUnitSeconds = [60, 3600, 86400, null, null, null, null, null, null, null, 10800, 21600, 43200, 1, 900, 1800];
-
     /// <summary>cfgrib's missing value indicator: values equal to float32 max become NaN.</summary>
     public const double MissingValueIndicator = float.MaxValue;
 

@@ -80,22 +80,33 @@ internal static class GribDatasetBuilder
         // Keys that must be single-valued within a variable (cfgrib's enforce_unique_attributes).
         foreach (var key in GribConventions.DataAttributeKeys)
         {
-            var distinct = fields.Select(f => f.UniqueKeys.GetValueOrDefault(key)).DistinctBy(v => v?.Text).ToList();
-            if (distinct.Count > 1)
+            if (key == "stepUnits")
             {
-                var values = string.Join(", ", distinct.Select(v => v?.Text ?? "undef"));
-                throw new DataException(
-                    $"{path}: GRIB variable '{displayName}' (paramId {paramId}) has several {key} values ({values}); " +
-                    $"select one with inputs.grib.filter, e.g. {{ {key}: {distinct[0]?.Text ?? "undef"} }}");
+                // Not a grouping key in Forge: every step is read in seconds, so 15-minute steps up to 1 hour (cfgrib:
+                // "multiple values for key 'stepUnits'", 0 and 1) form one step dimension; the finest unit is reported.
+                var stepUnits = fields.Where(f => f.StepUnits is not null).Select(f => f.StepUnits!.Value).Distinct().ToList();
+                if (stepUnits.Count > 0) attrs.Add(new("GRIB_stepUnits", AttributeValue.FromIntegers(Core.Arrays.DataType.Int64, GribSteps.Finest(stepUnits))));
+                continue;
             }
 
-            if (distinct[0] is { IsUndefined: false } v) attrs.Add(new("GRIB_" + key, v.Value));
+            var distinct = fields.DistinctBy(f => f.UniqueKeys.GetValueOrDefault(key)?.Text).ToList();
+            if (distinct.Count > 1)
+            {
+                var values = string.Join(", ", distinct.Select(f => $"{f.UniqueKeys.GetValueOrDefault(key)?.Text ?? "undef"} (message {f.MessageNumber})"));
+                throw new DataException(
+                    $"{path}: GRIB variable '{displayName}' (paramId {paramId}) has several {key} values: {values}; " +
+                    $"select one with inputs.grib.filter, e.g. {{ {key}: {distinct[0].UniqueKeys.GetValueOrDefault(key)?.Text ?? "undef"} }}");
+            }
+
+            if (distinct[0].UniqueKeys.GetValueOrDefault(key) is { IsUndefined: false } v) attrs.Add(new("GRIB_" + key, v.Value));
         }
 
-        var gridSignatures = fields.Select(f => f.GridSignature).Distinct().Take(2).ToList();
+        var gridSignatures = fields.DistinctBy(f => f.GridSignature).Take(2).ToList();
         if (gridSignatures.Count > 1)
         {
-            throw new DataException($"{path}: messages of GRIB variable '{displayName}' are on different grids ({gridSignatures[0]}) vs ({gridSignatures[1]})");
+            throw new DataException(
+                $"{path}: messages of GRIB variable '{displayName}' are on different grids: message {gridSignatures[0].MessageNumber} ({gridSignatures[0].GridSignature}), " +
+                $"message {gridSignatures[1].MessageNumber} ({gridSignatures[1].GridSignature}); select one grid with inputs.grib.filter (e.g. on Ni, Nj or gridType)");
         }
 
         attrs.AddRange(info.ExtraAttributes);
@@ -112,7 +123,11 @@ internal static class GribDatasetBuilder
             if (raw.All(v => v is null)) continue;
             if (raw.Any(v => v is null))
             {
-                throw new DataException($"{path}: GRIB variable '{displayName}': key '{key}' is defined in some messages and not in others");
+                var with = fields.First(f => f.HeaderValue(key) is not null);
+                var without = fields.First(f => f.HeaderValue(key) is null);
+                throw new DataException(
+                    $"{path}: GRIB variable '{displayName}': key '{key}' is defined in message {with.MessageNumber} and not in message {without.MessageNumber}" +
+                    (key == "step" ? " (a product without a forecast step, e.g. template 4.31, mixed with forecasts); read them separately with inputs.grib.filter on productDefinitionTemplateNumber" : "; read them separately with inputs.grib.filter"));
             }
 
             var name = key == "level" && typeOfLevel is not null ? typeOfLevel : key;

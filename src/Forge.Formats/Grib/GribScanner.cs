@@ -30,17 +30,38 @@ internal static class GribScanner
                 var owned = nFields > 1 ? GribMultiField.Extract(framed.Span, f, where) : null;
                 var fieldWhere = nFields > 1 ? $"{path} (GRIB message {count} at byte {framed.Offset}, field {f + 1} of {nFields})" : where;
                 using var message = EcCodesMessage.FromBytes(owned is null ? framed.Span : owned, fieldWhere);
-                if (filter is not null && !filter.Matches(k => KeyText(message, k))) continue;
-                var field = ReadField(message, fields.Count, framed.Offset, framed.Length, f, path, nFields > 1 ? $"{count} (field {f + 1})" : $"{count}");
+                var number = nFields > 1 ? $"{count} (field {f + 1} of {nFields})" : $"{count}";
+                var messageWhere = $"{path}: GRIB message {number} at byte {framed.Offset}, variable '{DisplayName(message)}'";
+                if (filter is not null && !Matches(filter, message, messageWhere)) continue;
+                var field = ReadField(message, fields.Count, framed.Offset, framed.Length, f, number, messageWhere);
                 fields.Add(field);
                 if (!variables.ContainsKey(field.ParamId))
                 {
-                    variables[field.ParamId] = ReadVariableInfo(message, field, path);
+                    variables[field.ParamId] = ReadVariableInfo(message, field, path, messageWhere);
                 }
             }
         }
 
         return new Result(fields.ToImmutable(), variables, count);
+    }
+
+    private static bool Matches(GribFilter filter, EcCodesMessage message, string where)
+    {
+        // Step keys read through GribSteps (hours, whatever ecCodes read before); the step is read only when the
+        // filter names one, so a message the filter leaves out never fails on its step.
+        GribStep? step = null;
+        var stepRead = false;
+        return filter.Matches(key =>
+        {
+            if (!GribSteps.IsStepKey(key)) return KeyText(message, key);
+            if (!stepRead)
+            {
+                step = GribSteps.Read(message, where);
+                stepRead = true;
+            }
+
+            return GribSteps.FilterText(step, key);
+        });
     }
 
     private static string? KeyText(EcCodesMessage message, string key)
@@ -55,15 +76,30 @@ internal static class GribScanner
         }
     }
 
-    private static GribField ReadField(EcCodesMessage m, int ordinal, long offset, int length, int fieldIndex, string path, string messageNumber)
+    /// <summary>The name the variable will get (cfVarName, else shortName, else paramId_N), for error messages.</summary>
+    private static string DisplayName(EcCodesMessage m)
     {
-        var where = $"{path}: GRIB message {messageNumber}";
+        string? Text(string key)
+        {
+            try
+            {
+                return m.TryGetString(key) is { } t && t is not ("undef" or "unknown" or "") ? t : null;
+            }
+            catch (EcCodesException)
+            {
+                return null;
+            }
+        }
+
+        return Text("cfVarName") ?? Text("shortName") ?? $"paramId_{Text("paramId") ?? "?"}";
+    }
+
+    private static GribField ReadField(EcCodesMessage m, int ordinal, long offset, int length, int fieldIndex, string messageNumber, string where)
+    {
+        var step = GribSteps.Read(m, where);
         var uniqueKeys = ReadKeys(m, GribConventions.DataAttributeKeys).ToDictionary(StringComparer.Ordinal);
-        // ecCodes 2.28's stepUnits depends on which step keys were read before (1 on a fresh handle, the coded unit
-        // after endStep): report the unit the message codes instead, whatever the call order.
-        if (GribSteps.StepUnits(m, where) is { } coded)
-            uniqueKeys["stepUnits"] = new GribKeyValue(coded.ToString(System.Globalization.CultureInfo.InvariantCulture), AttributeValue.FromIntegers(Core.Arrays.DataType.Int64, coded));
-        else uniqueKeys.Remove("stepUnits");
+        // stepUnits as ecCodes reads it depends on the keys read before; the variable's GRIB_stepUnits comes from the steps.
+        uniqueKeys.Remove("stepUnits");
         var unique = uniqueKeys.ToFrozenDictionary(StringComparer.Ordinal);
         var globals = ReadKeys(m, GribConventions.GlobalAttributeKeys);
         var paramId = m.TryGetLong("paramId") ?? 0;
@@ -74,14 +110,16 @@ internal static class GribScanner
             paramId,
             m.IsDefined("number") ? m.TryGetLong("number") : null,
             ReferenceTime(m, where),
-            GribSteps.EndStepHours(m, where),
+            step?.EndHours,
             m.IsDefined("level") ? m.TryGetDouble("level") : null,
             m.IsDefined("directionNumber") ? m.TryGetLong("directionNumber") : null,
             m.IsDefined("frequencyNumber") ? m.TryGetLong("frequencyNumber") : null,
             GridSignature(m, unique),
             unique,
             globals,
-            fieldIndex);
+            fieldIndex,
+            messageNumber,
+            step?.Units);
     }
 
     private static FrozenDictionary<string, GribKeyValue> ReadKeys(EcCodesMessage m, string[] keys)
@@ -127,7 +165,7 @@ internal static class GribScanner
         return string.Join(", ", parts);
     }
 
-    private static GribVariableInfo ReadVariableInfo(EcCodesMessage m, GribField field, string path)
+    private static GribVariableInfo ReadVariableInfo(EcCodesMessage m, GribField field, string path, string where)
     {
         // cfgrib sets missingValue before reading, so GRIB_missingValue is its NaN indicator.
         m.SetDouble("missingValue", GribConventions.MissingValueIndicator);
@@ -158,7 +196,7 @@ internal static class GribScanner
 
         var cacheKey = string.Join("|", new[] { field.GridSignature, "latitudeOfFirstGridPointInDegrees", "latitudeOfLastGridPointInDegrees",
             "longitudeOfFirstGridPointInDegrees", "longitudeOfLastGridPointInDegrees", "Ni", "Nj" }.Select((k, i) => i == 0 ? k : TryText(m, k)));
-        var (dims, shape, coords) = GribGeographyCache.GetOrAdd(cacheKey, () => ReadGeography(m, gridType, path));
+        var (dims, shape, coords) = GribGeographyCache.GetOrAdd(cacheKey, () => ReadGeography(m, gridType, path, where));
         return new GribVariableInfo(attrs.ToImmutable(), shortName, cfVarName, dims, shape, coords);
     }
 
@@ -174,7 +212,7 @@ internal static class GribScanner
         }
     }
 
-    private static (ImmutableArray<string>, ImmutableArray<long>, ImmutableArray<GribCoordinate>) ReadGeography(EcCodesMessage m, string gridType, string path)
+    private static (ImmutableArray<string>, ImmutableArray<long>, ImmutableArray<GribCoordinate>) ReadGeography(EcCodesMessage m, string gridType, string path, string where)
     {
         var latAttrs = CoordinateAttributes("latitude");
         var lonAttrs = CoordinateAttributes("longitude");
@@ -186,7 +224,7 @@ internal static class GribScanner
             var lons = m.GetDoubleArray("distinctLongitudes");
             if (lats.Length != ny || lons.Length != nx)
             {
-                throw new DataException($"{path}: {gridType} grid of {ny}x{nx} points has {lats.Length} distinct latitudes and {lons.Length} distinct longitudes");
+                throw new DataException($"{where}: {gridType} grid of {ny}x{nx} points has {lats.Length} distinct latitudes and {lons.Length} distinct longitudes");
             }
 
             if (lats.Length > 1 && lats[0] > lats[^1]) latAttrs = latAttrs.With("stored_direction", AttributeValue.FromText("decreasing"));
@@ -214,15 +252,22 @@ internal static class GribScanner
             latitudes = m.GetDoubleArray("latitudes");
             longitudes = m.GetDoubleArray("longitudes");
         }
-        catch (EcCodesException)
+        catch (EcCodesException ex) when (ex.ErrorCode == EcCodesStatus.NotFound)
         {
-            return (dims, shape, []); // ecCodes has no geolocation for this grid (e.g. spherical harmonics)
+            // ecCodes has no geolocation for this grid (spherical harmonics, local templates such as NCEP's 3.32769,
+            // unstructured grids): the values without latitude/longitude, as cfgrib.
+            return (dims, shape, []);
+        }
+        catch (EcCodesException ex)
+        {
+            // cfgrib fails here too (only "not found" means "no geolocation"): a grid ecCodes finds inconsistent.
+            throw new DataException($"{where}: ecCodes cannot compute the latitudes/longitudes of its {gridType} grid: {ex.Message}", ex);
         }
 
         var points = shape.Aggregate(1L, (a, b) => a * b);
         if (latitudes.Length != points || longitudes.Length != points)
         {
-            throw new DataException($"{path}: {gridType} grid of {points} points has {latitudes.Length} latitudes and {longitudes.Length} longitudes");
+            throw new DataException($"{where}: {gridType} grid of {points} points has {latitudes.Length} latitudes and {longitudes.Length} longitudes");
         }
 
         return (dims, shape,

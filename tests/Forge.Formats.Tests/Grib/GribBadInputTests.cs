@@ -44,6 +44,49 @@ public sealed class GribBadInputTests(GribFixtures fixtures) : IDisposable
     }
 
     [Fact]
+    public async Task Grid_whose_geometry_ecCodes_cannot_compute_is_an_error_naming_file_message_and_variable()
+    {
+        // Only "no latitudes" means values-only (as cfgrib); ecCodes failing to compute them is an error in cfgrib too.
+        Assert.Contains("geographic", fixtures.DumpOf("bad_space_view.grib2").Error);
+        var path = fixtures.PathOf("bad_space_view.grib2");
+        var ex = await Assert.ThrowsAnyAsync<DataException>(async () => await GribDatasetReader.OpenAsync(path, null, CancellationToken.None));
+        Assert.Contains($"{path}: GRIB message 1 at byte 0, variable 't'", ex.Message);
+        Assert.Contains("space_view", ex.Message);
+    }
+
+    [Fact]
+    public async Task Different_grids_error_names_the_messages()
+    {
+        var ex = await Assert.ThrowsAnyAsync<DataException>(async () => await GribDatasetReader.OpenAsync(fixtures.PathOf("bad_different_grids.grib2"), null, CancellationToken.None));
+        Assert.Contains("(message 1)", ex.Message);
+        Assert.Contains("(message 2)", ex.Message);
+    }
+
+    [Fact]
+    public async Task Product_without_step_mixed_with_forecasts_names_both_messages_and_a_filter_separates_them()
+    {
+        var path = Path.Combine(_dir, "pdt31-and-forecast.grib2");
+        await File.WriteAllBytesAsync(path, [.. await File.ReadAllBytesAsync(fixtures.PathOf("sample_GRIB2.grib")), .. await File.ReadAllBytesAsync(fixtures.PathOf("eccodes_grib2_pdt31.grib2"))]);
+        var ex = await Assert.ThrowsAnyAsync<DataException>(async () => await GribDatasetReader.OpenAsync(path, null, CancellationToken.None));
+        // The level type differs first (template 4.31 has none): both messages are named, and a filter separates them.
+        Assert.Contains($"{path}: GRIB variable 't'", ex.Message);
+        Assert.Contains("(message 1)", ex.Message);
+        Assert.Contains("(message 2)", ex.Message);
+        var filter = new GribFilter(new Dictionary<string, IReadOnlyList<string>> { ["productDefinitionTemplateNumber"] = ["31"] });
+        await using var reader = await GribDatasetReader.OpenAsync(path, filter, CancellationToken.None);
+        Assert.Null(reader.Schema.FindVariable("step"));
+    }
+
+    [Fact]
+    public async Task Step_in_months_is_an_error_naming_file_message_and_variable()
+    {
+        var path = Path.Combine(_dir, "months.grib2");
+        GribFixtures.Run("grib_set", ["-s", "indicatorOfUnitOfTimeRange=3,forecastTime=2", fixtures.PathOf("sample_GRIB2.grib"), path]);
+        var ex = await Assert.ThrowsAnyAsync<DataException>(async () => await GribDatasetReader.OpenAsync(path, null, CancellationToken.None));
+        Assert.Contains($"{path}: GRIB message 1 at byte 0, variable 't': its forecast step is in months", ex.Message);
+    }
+
+    [Fact]
     public async Task Variable_with_two_level_types_suggests_a_filter()
     {
         Assert.NotNull(fixtures.DumpOf("bad_two_level_types.grib2").Error); // cfgrib refuses it too

@@ -39,7 +39,15 @@ public sealed class GribCfgribConformanceTests(GribFixtures fixtures)
         "eccodes_grib2_pdt31.grib2",
         "eccodes_grib2_ncep32769.grib2",
         "eccodes_grib2_multifield.grib2",
-        "bulletin_grib2.grib2");
+        "bulletin_grib2.grib2",
+        "bulletin_12000_grib1.grib",
+        "steps_30min.grib2",
+        "steps_90s.grib2",
+        "steps_15min_grib1.grib",
+        "steps_15min_code14.grib2",
+        "eccodes_grib2_unstructured.grib2",
+        "eccodes_grib2_albers.grib2",
+        "eccodes_grib2_multifield_ncep.grib2");
 
     [Theory]
     [MemberData(nameof(Files))]

@@ -52,7 +52,7 @@ public sealed class GribFixtures : IDisposable
         throw new InvalidOperationException("tests/data/grib/make-fixtures.sh not found above " + AppContext.BaseDirectory);
     }
 
-    private static void Run(string program, IEnumerable<string> args)
+    internal static void Run(string program, IEnumerable<string> args)
     {
         var psi = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);

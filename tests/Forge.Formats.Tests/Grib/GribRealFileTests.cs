@@ -40,33 +40,75 @@ public sealed class GribRealFileTests(GribFixtures fixtures)
         Assert.Equal(["step", "latitude", "longitude"], reader.Schema.GetVariable("tp").Dimensions.ToArray());
     }
 
+    /// <summary>
+    /// Every order of reading ecCodes' step keys before Forge reads the step gives the same step and unit. ecCodes
+    /// 2.28 alone does not: on a fresh handle stepUnits is 1 and endStep of the 30-minute message reads 30, after
+    /// stepRange both are in minutes; the GRIB2 15-minute code (14) asked for in seconds reads 5,760,454,026.
+    /// Expected values are how the files were made (make-fixtures.sh); cfgrib agrees where it reads them.
+    /// </summary>
     [Theory]
-    [InlineData("endStep")]
-    [InlineData("stepRange")]
-    [InlineData("startStep")]
-    [InlineData("step")]
-    [InlineData("stepUnits")]
-    public void Step_does_not_depend_on_which_keys_were_read_first(string firstKey)
+    [InlineData("steps_30min.grib2", 1800, 1800, 0)]
+    [InlineData("steps_90s.grib2", 90, 90, 13)]
+    [InlineData("steps_15min_grib1.grib", 2700, 2700, 13)]
+    [InlineData("steps_15min_code14.grib2", 2700, 2700, 14)]
+    [InlineData("minutes_0_30.grib2", 0, 1800, 0)]
+    [InlineData("eccodes_grib2_minutes.grib2", 1800, 3600, 0)]
+    [InlineData("sample_GRIB1.grib", 0, 0, 1)]
+    [InlineData("cdo_grib2_simple.grib2", 0, 0, 1)]
+    public void Step_does_not_depend_on_which_keys_were_read_before(string file, long startSeconds, long endSeconds, long units)
     {
-        var bytes = File.ReadAllBytes(fixtures.PathOf("minutes_0_30.grib2"));
-        using var fresh = EcCodesMessage.FromBytes(bytes, "fresh");
-        var expected = GribSteps.EndStepHours(fresh, "fresh");
-        var expectedUnits = GribSteps.StepUnits(fresh, "fresh");
-
-        using var m = EcCodesMessage.FromBytes(bytes, "touched");
-        try
+        byte[] bytes;
+        using (var framer = new GribMessageFramer(fixtures.PathOf(file)))
+        using (var framed = framer.Next(1)!)
+            bytes = framed.Span.ToArray();
+        string[] keys = ["stepUnits", "endStep", "stepRange", "startStep", "step"];
+        var expected = new GribStep(startSeconds, endSeconds, units);
+        foreach (var order in Permutations(keys))
         {
-            _ = m.TryGetString(firstKey);
-        }
-        catch (EcCodesException)
-        {
-            // ecCodes 2.28 cannot render a 30-minute endStep in hours: the read fails, the state change stays.
-        }
+            using var m = EcCodesMessage.FromBytes(bytes, file);
+            foreach (var key in order)
+            {
+                try
+                {
+                    _ = m.TryGetString(key);
+                }
+                catch (EcCodesException)
+                {
+                    // ecCodes 2.28 cannot render a 30-minute endStep in hours: the read fails, its state change stays.
+                }
+            }
 
-        Assert.Equal(0.5, expected);
-        Assert.Equal(expected, GribSteps.EndStepHours(m, "touched"));
-        Assert.Equal(expectedUnits, GribSteps.StepUnits(m, "touched"));
-        Assert.Equal(0L, expectedUnits);
+            Assert.True(expected == GribSteps.Read(m, file), $"{file}, keys read first: {string.Join(", ", order)}: {GribSteps.Read(m, file)}");
+            // ... and reading the step again after Forge did (it set stepUnits) gives it again.
+            _ = m.TryGetLong("stepUnits");
+            Assert.Equal(expected, GribSteps.Read(m, file));
+        }
+    }
+
+    private static IEnumerable<string[]> Permutations(string[] items) =>
+        items.Length <= 1 ? [items] : items.SelectMany((x, i) => Permutations([.. items[..i], .. items[(i + 1)..]]).Select(rest => (string[])[x, .. rest]));
+
+    /// <summary>15, 30, 45 and 60 minutes in one file: cfgrib refuses it (stepUnits 0 and 1); Forge reads one step dimension in hours, each step as ecCodes gives it in minutes.</summary>
+    [Fact]
+    public async Task Sub_hourly_steps_with_a_whole_hour_form_one_step_dimension()
+    {
+        Assert.Contains("stepUnits", fixtures.DumpOf("steps_subhourly.grib2").Error);
+        var path = fixtures.PathOf("steps_subhourly.grib2");
+        await using var reader = await GribDatasetReader.OpenAsync(path, null, CancellationToken.None);
+        var minutes = EcCodesEndStepMinutes(path);
+        Assert.Equal([15.0, 30, 45, 60], minutes);
+        Assert.Equal(minutes.Select(m => m / 60.0), await GribTestData.ReadAllAsync(reader, "step"));
+        var time = (await GribTestData.ReadAllAsync(reader, "time")).Single();
+        Assert.Equal(minutes.Select(m => time + (m * 60)), await GribTestData.ReadAllAsync(reader, "valid_time"));
+        Assert.Equal(0L, reader.Schema.GetVariable("t").Attributes["GRIB_stepUnits"]!.AsScalar());
+
+        // A filter on step keys sees hours and GRIB_stepUnits, whatever ecCodes read before (cfgrib's filter_by_keys on step).
+        var filter = new GribFilter(new Dictionary<string, IReadOnlyList<string>> { ["step"] = ["0.5", "1"] });
+        await using var half = await GribDatasetReader.OpenAsync(path, filter, CancellationToken.None);
+        Assert.Equal(new[] { 0.5, 1.0 }, await GribTestData.ReadAllAsync(half, "step"));
+        var units = new GribFilter(new Dictionary<string, IReadOnlyList<string>> { ["stepUnits"] = ["1"] });
+        await using var hourly = await GribDatasetReader.OpenAsync(path, units, CancellationToken.None);
+        Assert.Equal(new[] { 1.0 }, await GribTestData.ReadAllAsync(hourly, "step"));
     }
 
     [Fact]
@@ -104,11 +146,71 @@ public sealed class GribRealFileTests(GribFixtures fixtures)
     }
 
     [Fact]
+    public async Task Sniffing_is_bounded_and_format_grib_reads_past_the_bound_as_ecCodes()
+    {
+        var grib = File.ReadAllBytes(fixtures.PathOf("sample_GRIB2.grib"));
+        var within = Path.Combine(fixtures.Directory, "within-" + Guid.NewGuid().ToString("N")[..6]);
+        File.WriteAllBytes(within, [.. new byte[FormatSniffer.GribScanLimit - 100], .. grib]);
+        Assert.Equal(ContainerKind.Grib, FormatSniffer.Sniff(within));
+        var beyond = Path.Combine(fixtures.Directory, "beyond-" + Guid.NewGuid().ToString("N")[..6]);
+        File.WriteAllBytes(beyond, [.. new byte[FormatSniffer.GribScanLimit + FormatSniffer.Block + 8], .. grib]);
+        Assert.Equal(ContainerKind.Unknown, FormatSniffer.Sniff(beyond));
+        var opener = new DatasetOpener { GribOpener = async (p, o, ct) => await GribDatasetReader.OpenAsync(p, null, ct) };
+        var ex = await Assert.ThrowsAsync<DataException>(async () => await opener.OpenAsync(beyond, "auto"));
+        Assert.Contains("not a NetCDF, HDF5 or GRIB file", ex.Message);
+        await using var reader = await opener.OpenAsync(beyond, "grib");
+        Assert.NotNull(reader.Schema.FindVariable("t"));
+    }
+
+    /// <summary>A remote file is sniffed by range: 8 bytes for NetCDF/HDF5 magic, then 64 KiB blocks only while nothing is found.</summary>
+    [Fact]
+    public async Task Remote_sniffing_reads_few_ranges()
+    {
+        var bulletin = new BytesInput(File.ReadAllBytes(fixtures.PathOf("bulletin_12000_grib1.grib")));
+        Assert.Equal(ContainerKind.Grib, await FormatSniffer.SniffAsync(bulletin, CancellationToken.None));
+        Assert.True(bulletin.Requests <= 8, $"{bulletin.Requests} range requests"); // 8 bytes, user-block probes inside the block, one block
+        Assert.True(bulletin.BytesFetched <= FormatSniffer.Block + 8 + 7);
+        var netcdf = new BytesInput([(byte)'C', (byte)'D', (byte)'F', 1, .. new byte[100_000]]);
+        Assert.Equal(ContainerKind.NetCdf3, await FormatSniffer.SniffAsync(netcdf, CancellationToken.None));
+        Assert.Equal(8, netcdf.BytesFetched);
+        var far = new BytesInput([.. new byte[300_000], .. File.ReadAllBytes(fixtures.PathOf("sample_GRIB2.grib"))]);
+        Assert.Equal(ContainerKind.Grib, await FormatSniffer.SniffAsync(far, CancellationToken.None));
+        Assert.True(far.BytesFetched < 400_000, $"{far.BytesFetched} bytes");
+    }
+
+    /// <summary>An in-memory <see cref="Forge.Core.Sources.IRandomAccessInput"/> counting requests, as the HTTP one counts them.</summary>
+    private sealed class BytesInput(byte[] bytes) : Forge.Core.Sources.IRandomAccessInput
+    {
+        public string Url => "mem://test";
+
+        public long Length => bytes.Length;
+
+        public Forge.Core.Sources.InputValidators Validators => throw new NotSupportedException();
+
+        public long BytesFetched { get; private set; }
+
+        public int Requests { get; private set; }
+
+        public ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken ct = default)
+        {
+            if (offset + destination.Length > bytes.Length) throw new DataException($"{Url}: read past the end");
+            bytes.AsMemory((int)offset, destination.Length).CopyTo(destination);
+            Requests++;
+            BytesFetched += destination.Length;
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Fact]
     public async Task Bulletin_header_file_opens_through_format_auto()
     {
         var opener = new DatasetOpener { GribOpener = async (p, o, ct) => await GribDatasetReader.OpenAsync(p, null, ct) };
         await using var reader = await opener.OpenAsync(fixtures.PathOf("bulletin_grib2.grib2"), "auto");
         Assert.NotNull(reader.Schema.FindVariable("t"));
+        await using var grib1 = await opener.OpenAsync(fixtures.PathOf("bulletin_12000_grib1.grib"), "auto");
+        Assert.NotNull(grib1.Schema.FindVariable("t"));
     }
 
     /// <summary>endStep of every message in minutes, as python3-eccodes reads it with stepUnits set to minutes.</summary>

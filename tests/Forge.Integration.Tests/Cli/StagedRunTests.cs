@@ -83,6 +83,8 @@ public sealed class StagedRunTests(ServedInputs inputs) : IDisposable
         ShardedRuns.AssertSameStoreFiles(single, store);
         Assert.Empty(CliWork.Files(Path.Combine(store, ".forge", "intermediate")));
         Assert.Empty(CliWork.Files(Path.Combine(store, ".forge", "pieces")));
+        // Not even empty folders: a local store looks like one written by a single process.
+        Assert.Equal([], new[] { "intermediate", "pieces", "stage1" }.Where(d => Directory.Exists(Path.Combine(store, ".forge", d))));
 
         var again = await ForgeCli.RunAsync("finalize", recipe, "--target", store, "--progress", "none");
         Assert.True(again.ExitCode == 0, again.Stderr);

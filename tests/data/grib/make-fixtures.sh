@@ -83,6 +83,20 @@ grib_set -s shortName=tp,indicatorOfUnitOfTimeRange=0,forecastTime=30,indicatorO
 grib_set -s shortName=tp,indicatorOfUnitOfTimeRange=0,forecastTime=0,indicatorOfUnitForTimeRange=0,lengthOfTimeRange=30 \
   "$tmp/pdt8.grib2" minutes_0_30.grib2
 cat minutes_0_30.grib2 eccodes_grib2_minutes.grib2 >minutes_two_steps.grib2
+# Instantaneous steps coded in sub-hour units (cfgrib reads each as its own file): 30 minutes (template 4.0,
+# ecCodes reads endStep 30 with stepUnits 1 on a fresh handle), 90 seconds, GRIB1's 15-minute unit (code 13,
+# ecCodes' stepUnits 14) and GRIB2's non-WMO 15-minute code 14 (ecCodes 2.28 converts it to seconds wrongly).
+grib_set -s indicatorOfUnitOfTimeRange=0,forecastTime=30 "$samples/GRIB2.tmpl" steps_30min.grib2
+grib_set -s indicatorOfUnitOfTimeRange=13,forecastTime=90 "$samples/GRIB2.tmpl" steps_90s.grib2
+grib_set -s indicatorOfUnitOfTimeRange=13,P1=3 "$samples/GRIB1.tmpl" steps_15min_grib1.grib
+grib_set -s indicatorOfUnitOfTimeRange=14,forecastTime=3 "$samples/GRIB2.tmpl" steps_15min_code14.grib2
+# Sub-hourly output (as HRRR's wrfsubh files): 15, 30, 45 and 60 minutes in one file. cfgrib refuses it
+# ("multiple values for key 'stepUnits'": 0 for the first three, 1 for the last); Forge reads one step dimension.
+: >steps_subhourly.grib2
+for m in 15 30 45 60; do
+  grib_set -s indicatorOfUnitOfTimeRange=0,forecastTime=$m "$samples/GRIB2.tmpl" "$tmp/m$m.grib2"
+  cat "$tmp/m$m.grib2" >>steps_subhourly.grib2
+done
 
 # No forecast step: product template 4.31 (satellite imagery); no time range keys at all.
 grib_set -s productDefinitionTemplateNumber=31 "$samples/GRIB2.tmpl" eccodes_grib2_pdt31.grib2
@@ -90,15 +104,31 @@ grib_set -s productDefinitionTemplateNumber=31 "$samples/GRIB2.tmpl" eccodes_gri
 # A grid ecCodes decodes but cannot locate (NCEP's template 3.32769): values only, no latitude/longitude.
 grib_set -s centre=kwbc "$samples/GRIB2.tmpl" "$tmp/kwbc.grib2"
 grib_set -s gridDefinitionTemplateNumber=32769 "$tmp/kwbc.grib2" eccodes_grib2_ncep32769.grib2
+# Unstructured grid (template 3.101) on 'values' and Albers (3.31) on (y, x): no latitudes/longitudes from ecCodes.
+grib_set -s gridDefinitionTemplateNumber=101 "$samples/GRIB2.tmpl" eccodes_grib2_unstructured.grib2
+grib_set -s gridDefinitionTemplateNumber=31 "$samples/GRIB2.tmpl" eccodes_grib2_albers.grib2
+# Bad input: a space-view grid (3.90) whose geometry ecCodes cannot compute ("Problem with calculation of
+# geographic attributes"; cfgrib fails too).
+grib_set -s gridDefinitionTemplateNumber=90 "$samples/GRIB2.tmpl" bad_space_view.grib2
 
 # Multi-field message (NCEP style: sections 4-7 repeated after one grid section): t and u at 850 hPa, step 0,
 # from the cdo file (random values, 12 bits), in one message.
 grib_copy -w shortName=t,level=850,step=0 cdo_grib2_simple.grib2 "$tmp/t.grib2"
 grib_copy -w shortName=u,level=850,step=0 cdo_grib2_simple.grib2 "$tmp/u.grib2"
 /usr/bin/python3 "$here/make_multifield.py" eccodes_grib2_multifield.grib2 "$tmp/t.grib2" "$tmp/u.grib2"
+# NCEP's other forms: a bitmap given once and referred to by later fields (section 6 indicator 254, 6 bytes), and
+# the grid section repeated inside the message (sections 3-7 again, for sp).
+for p in 0.0.0/100/85000/11 2.2.0/100/85000/11 0.3.0/1/0/12; do
+  IFS=/ read -r param ltype level seed <<<"$p"
+  cdo -s -f grb2 -b P12 -setparam,"$param" -setltype,"$ltype" -setlevel,"$level" -settaxis,2020-01-01,06:00:00 \
+    -setrtomiss,0.2,0.4 -random,r36x18,"$seed" "$tmp/nc.$param.grib2" >/dev/null 2>&1
+done
+/usr/bin/python3 "$here/make_multifield.py" --reuse-bitmap --grid-again eccodes_grib2_multifield_ncep.grib2 "$tmp/nc.0.0.0.grib2" "$tmp/nc.2.2.0.grib2" "$tmp/nc.0.3.0.grib2"
 
 # A WMO bulletin header before the first message (first message at byte 6148), as in GTS feeds.
 { printf '%06148d' 0 | tr 0 ' '; cat cdo_grib2_simple.grib2; } >bulletin_grib2.grib2
+# A WMO abbreviated heading (SOH, sequence number, TTAAii CCCC YYGGgg) padded to 12000 bytes before a GRIB1 file.
+{ printf '\001\r\r\n123\r\r\nHTXA50 KWBC 010000\r\r\n'; printf '%011969d' 0 | tr 0 ' '; cat cdo_grib1_simple.grib; } >bulletin_12000_grib1.grib
 
 # Bad input: one variable on two different grids (t at 850 hPa on 10 degrees, at 500 hPa on 5 degrees).
 cdo -s -f grb2 -setparam,0.0.0 -setltype,100 -setlevel,85000 -random,r36x18,7 "$tmp/g1.grib2" >/dev/null 2>&1

@@ -1,7 +1,11 @@
 #!/usr/bin/python3
-"""Joins single-field GRIB2 messages on one grid into one multi-field message (NCEP style: sections 4-7 repeated).
+"""Joins single-field GRIB2 messages into one multi-field message (NCEP style: sections 4-7 repeated).
 
-usage: make_multifield.py OUT IN1 IN2...   (each IN one GRIB2 message; sections 1 and 3 are taken from IN1)
+usage: make_multifield.py [--reuse-bitmap] [--grid-again] OUT IN1 IN2...
+Each IN is one GRIB2 message; sections 1-3 are taken from IN1.
+--reuse-bitmap: a field whose bitmap equals the previous field's bitmap gets a 6-byte section 6 with indicator
+                254 ("the bitmap defined previously in this message applies").
+--grid-again:   every field after the first repeats section 3 (sections 3-7 repeated), needed when grids differ.
 """
 import struct
 import sys
@@ -17,12 +21,32 @@ def sections(msg):
     return msg[:16], out
 
 
-out, inputs = sys.argv[1], sys.argv[2:]
+args = sys.argv[1:]
+reuse_bitmap = "--reuse-bitmap" in args
+grid_again = "--grid-again" in args
+args = [a for a in args if not a.startswith("--")]
+out, inputs = args[0], args[1:]
 head, first = sections(open(inputs[0], "rb").read())
 body = b"".join(s for n, s in first if n in (1, 2, 3))
+grid = dict(first)[3]
+bitmap = None
 for path in inputs:
     _, secs = sections(open(path, "rb").read())
-    body += b"".join(s for n, s in secs if n in (4, 5, 6, 7))
+    for n, s in secs:
+        if n == 3:
+            if grid_again and path != inputs[0]:
+                body += s
+                grid = s
+            else:
+                assert s == grid, f"{path}: another grid (use --grid-again)"
+        elif n == 6:
+            if reuse_bitmap and s[5] == 0 and s == bitmap:
+                body += struct.pack(">IBB", 6, 6, 254)
+            else:
+                body += s
+                bitmap = s if s[5] == 0 else bitmap
+        elif n in (4, 5, 7):
+            body += s
 total = 16 + len(body) + 4
 with open(out, "wb") as f:
     f.write(head[:8] + struct.pack(">Q", total) + body + b"7777")

@@ -44,7 +44,10 @@ public sealed record TargetDataset(
 
     public long ConcatLength => Segments.Sum(s => s.Length);
 
-    public TargetVariable GetVariable(string name) => Variables.First(v => v.Name == name);
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TargetDataset, NameIndex<TargetVariable>> VariableIndex = new();
+
+    public TargetVariable GetVariable(string name) =>
+        NameIndex<TargetVariable>.Find(VariableIndex, this, Variables, v => v.Name, name) ?? throw new InvalidOperationException($"the target dataset has no variable '{name}'");
 
     public InputDataset Input(int concatIndex, int mergeIndex) => InputsByConcatThenMerge[concatIndex][mergeIndex];
 }

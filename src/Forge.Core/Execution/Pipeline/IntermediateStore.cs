@@ -112,12 +112,14 @@ internal sealed class IntermediateStore
         return read;
     }
 
-    /// <summary>Deletes the intermediate arrays (after publish): one listing of the prefix, then a delete per key.</summary>
+    /// <summary>Deletes the intermediate arrays (after publish): one listing of the prefix, then a delete per key, then (local) the empty folders.</summary>
     public static async ValueTask<int> DeleteAllAsync(IStore store, CancellationToken ct)
     {
         var keys = new List<StoreKey>();
         await foreach (var key in store.ListAsync(Prefix, ct).ConfigureAwait(false)) keys.Add(key);
         await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (key, token) => await store.DeleteAsync(key, token).ConfigureAwait(false)).ConfigureAwait(false);
+        // A local target's folders outlive their files; after publish nothing writes here any more.
+        if (store is IEmptyPrefixPruner pruner) await pruner.PruneEmptyPrefixAsync(Prefix, ct).ConfigureAwait(false);
         return keys.Count;
     }
 

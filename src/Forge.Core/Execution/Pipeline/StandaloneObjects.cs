@@ -26,15 +26,84 @@ internal static class StandaloneObjects
     /// <param name="window">Serves the inputs (stage 0) and deletes each after its last use.</param>
     public static async Task RunAsync(PreparedRun run, IDatasetOpener opener, ITargetWriter writer, IEnumerable<ArrayPlan> arrays, IReadOnlySet<string> done, MemoryAccount accumulators, MemoryAccount decode, PipelineCounters counters, int workers, Func<ObjectAccumulator, CancellationToken, ValueTask> complete, InputWindow window, CancellationToken ct)
     {
-        var objects = Objects(arrays, done);
-        await Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = ct }, async (o, token) =>
+        // One merge group's objects at a time (they read the same input), each worker opening that input once for all
+        // the objects it takes: an open per object cost the input's variable count each time, so a file with many
+        // variables without the concat dimension made this stage quadratic in variables.
+        foreach (var group in Objects(arrays, done).GroupBy(o => o.Array.Variable.MergeIndex))
         {
-            var acc = await FillAsync(run, opener, writer, o.Array, o.Index, accumulators, decode, counters, window, token).ConfigureAwait(false);
-            await complete(acc, token).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+            var items = group.ToList();
+            int next = -1;
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            async Task Work()
+            {
+                await using var held = new HeldInput(opener, run, window);
+                try
+                {
+                    for (int i = Interlocked.Increment(ref next); i < items.Count; i = Interlocked.Increment(ref next))
+                    {
+                        stop.Token.ThrowIfCancellationRequested();
+                        var (array, index) = items[i];
+                        var acc = await FillAsync(run, writer, array, index, accumulators, decode, counters, held, stop.Token).ConfigureAwait(false);
+                        await complete(acc, stop.Token).ConfigureAwait(false);
+                    }
+                }
+                catch
+                {
+                    await stop.CancelAsync().ConfigureAwait(false); // the others stop at their next object, as Parallel.ForEachAsync did
+                    throw;
+                }
+            }
+
+            var tasks = Enumerable.Range(0, Math.Clamp(workers, 1, Math.Max(1, items.Count))).Select(_ => Task.Run(Work, stop.Token)).ToList();
+            try
+            {
+                await Task.WhenAll(tasks).ConfigureAwait(false);
+            }
+            catch when (tasks.FirstOrDefault(t => t.IsFaulted)?.Exception?.InnerException is { } first && first is not OperationCanceledException)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first); // the failure, not a cancellation it caused
+            }
+        }
     }
 
-    private static async Task<ObjectAccumulator> FillAsync(PreparedRun run, IDatasetOpener opener, ITargetWriter writer, ArrayPlan a, long[] index, MemoryAccount accumulators, MemoryAccount decode, PipelineCounters counters, InputWindow window, CancellationToken ct)
+    /// <summary>
+    /// One worker's open input: opened at its first use and kept for the next objects of the same input. The window's
+    /// uses are released after the reader is closed, so the input's file is never deleted under an open reader.
+    /// </summary>
+    private sealed class HeldInput(IDatasetOpener opener, PreparedRun run, InputWindow window) : IAsyncDisposable
+    {
+        private readonly List<(int Concat, int Merge)> _uses = [];
+        private IDatasetReader? _reader;
+        private string? _path;
+
+        public async ValueTask<IDatasetReader> ReaderAsync((int Concat, int Merge) key, CancellationToken ct)
+        {
+            var file = await window.AcquireAsync(0, key, ct).ConfigureAwait(false);
+            _uses.Add(key);
+            if (_reader is not null && _path == file.LocalPath) return _reader;
+            if (_reader is not null) await _reader.DisposeAsync().ConfigureAwait(false);
+            _reader = null;
+            _reader = await opener.OpenAsync(file.LocalPath, run.Request.Format, run.Request.FormatOptions, ct).ConfigureAwait(false);
+            _path = file.LocalPath;
+            return _reader;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (_reader is not null) await _reader.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _reader = null;
+                foreach (var key in _uses) await window.ReleaseAsync(0, key).ConfigureAwait(false);
+                _uses.Clear();
+            }
+        }
+    }
+
+    private static async Task<ObjectAccumulator> FillAsync(PreparedRun run, ITargetWriter writer, ArrayPlan a, long[] index, MemoryAccount accumulators, MemoryAccount decode, PipelineCounters counters, HeldInput held, CancellationToken ct)
     {
         var ds = run.Dataset;
         var v = a.Variable;
@@ -61,29 +130,20 @@ internal static class StandaloneObjects
             else
             {
                 var input = ds.Input(0, v.MergeIndex);
-                var key = (input.ConcatIndex, input.MergeIndex);
-                try
+                var conversion = InputConversion.For(input, v);
+                var reader = await held.ReaderAsync((input.ConcatIndex, input.MergeIndex), ct).ConfigureAwait(false);
+                using var raw = await decode.RentAsync(elements * InputConversion.SourceElementSize(input, v.Name), $"'{v.Name}' from {input.Source}", ct).ConfigureAwait(false);
+                await InputReading.ReadAsync(reader, input, v.Name, start, count, raw.Memory, ct).ConfigureAwait(false);
+                counters.Decoded(raw.Length);
+                if (conversion.IsCopy)
                 {
-                    var file = await window.AcquireAsync(0, key, ct).ConfigureAwait(false);
-                    var conversion = InputConversion.For(input, v);
-                    await using var reader = await opener.OpenAsync(file.LocalPath, run.Request.Format, run.Request.FormatOptions, ct).ConfigureAwait(false);
-                    using var raw = await decode.RentAsync(elements * InputConversion.SourceElementSize(input, v.Name), $"'{v.Name}' from {input.Source}", ct).ConfigureAwait(false);
-                    await InputReading.ReadAsync(reader, input, v.Name, start, count, raw.Memory, ct).ConfigureAwait(false);
-                    counters.Decoded(raw.Length);
-                    if (conversion.IsCopy)
-                    {
-                        BlockCopy.Copy(raw.Span, count, new long[count.Length], buffer.Span, shape, new long[count.Length], count, a.ElementSize);
-                    }
-                    else
-                    {
-                        using var converted = await decode.RentAsync(elements * a.ElementSize, $"converting '{v.Name}' from {input.Source}", ct).ConfigureAwait(false);
-                        conversion.Apply(raw.Span, converted.Span);
-                        BlockCopy.Copy(converted.Span, count, new long[count.Length], buffer.Span, shape, new long[count.Length], count, a.ElementSize);
-                    }
+                    BlockCopy.Copy(raw.Span, count, new long[count.Length], buffer.Span, shape, new long[count.Length], count, a.ElementSize);
                 }
-                finally
+                else
                 {
-                    await window.ReleaseAsync(0, key).ConfigureAwait(false);
+                    using var converted = await decode.RentAsync(elements * a.ElementSize, $"converting '{v.Name}' from {input.Source}", ct).ConfigureAwait(false);
+                    conversion.Apply(raw.Span, converted.Span);
+                    BlockCopy.Copy(converted.Span, count, new long[count.Length], buffer.Span, shape, new long[count.Length], count, a.ElementSize);
                 }
             }
 
