@@ -45,14 +45,14 @@ internal sealed class GribFieldDecoder : IDisposable
             while (read < length)
             {
                 var n = await RandomAccess.ReadAsync(_file, bytes.AsMemory(read, length - read), field.Offset + read, ct).ConfigureAwait(false);
-                if (n == 0) throw new DataException($"{_source}: GRIB variable '{variable.Name}': message at byte {field.Offset} is truncated (file changed since it was opened?)");
+                if (n == 0) throw new DataException($"{_source}: GRIB message {field.MessageNumber} at byte {field.Offset}, variable '{variable.Name}': truncated (file changed since it was opened?)");
                 read += n;
             }
 
             var message = bytes.AsSpan(0, length);
             var values = field.FieldIndex == 0 && GribMultiField.CountFields(message, _source) == 1
                 ? Decode(variable, field, message)
-                : Decode(variable, field, GribMultiField.Extract(message, field.FieldIndex, $"{_source} (GRIB message at byte {field.Offset})"));
+                : Decode(variable, field, GribMultiField.Extract(message, field.FieldIndex, $"{_source}: GRIB message {field.MessageNumber} at byte {field.Offset}, variable '{variable.Name}'"));
             lock (_cacheLock)
             {
                 _cache.AddFirst((field.Ordinal, values));
@@ -75,20 +75,20 @@ internal sealed class GribFieldDecoder : IDisposable
     private float[] Decode(GribVariable variable, GribField field, ReadOnlySpan<byte> message)
     {
         {
-            using var m = EcCodesMessage.FromBytes(message, $"{_source} (GRIB variable '{variable.Name}', message at byte {field.Offset}{(field.FieldIndex > 0 ? $", field {field.FieldIndex + 1}" : "")})");
+            using var m = EcCodesMessage.FromBytes(message, $"{_source}: GRIB message {field.MessageNumber} at byte {field.Offset}, variable '{variable.Name}'");
             m.SetDouble("missingValue", GribConventions.MissingValueIndicator);
             var expected = variable.FieldLength;
             var size = m.GetSize("values");
             if (size != expected)
             {
-                throw new DataException($"{_source}: GRIB variable '{variable.Name}': message at byte {field.Offset} has {size} values, its grid has {expected}");
+                throw new DataException($"{_source}: GRIB message {field.MessageNumber} at byte {field.Offset}, variable '{variable.Name}': {size} values, its grid has {expected}");
             }
 
             var doubles = ArrayPool<double>.Shared.Rent(checked((int)size));
             try
             {
                 var n = m.GetDoubleArray("values", doubles.AsSpan(0, (int)size));
-                if (n != size) throw new DataException($"{_source}: GRIB variable '{variable.Name}': message at byte {field.Offset} decoded {n} of {size} values");
+                if (n != size) throw new DataException($"{_source}: GRIB message {field.MessageNumber} at byte {field.Offset}, variable '{variable.Name}': decoded {n} of {size} values");
                 var values = new float[size];
                 for (var i = 0; i < values.Length; i++)
                 {

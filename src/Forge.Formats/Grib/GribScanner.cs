@@ -32,6 +32,7 @@ internal static class GribScanner
                 using var message = EcCodesMessage.FromBytes(owned is null ? framed.Span : owned, fieldWhere);
                 var number = nFields > 1 ? $"{count} (field {f + 1} of {nFields})" : $"{count}";
                 var messageWhere = $"{path}: GRIB message {number} at byte {framed.Offset}, variable '{DisplayName(message)}'";
+                message.Source = messageWhere; // ecCodes errors from here on name the variable too
                 if (filter is not null && !Matches(filter, message, messageWhere)) continue;
                 var field = ReadField(message, fields.Count, framed.Offset, framed.Length, f, number, messageWhere);
                 fields.Add(field);

@@ -14,8 +14,8 @@ internal sealed unsafe class EcCodesMessage : IDisposable
         Source = source;
     }
 
-    /// <summary>The file (or URL) the message came from, for error messages.</summary>
-    public string Source { get; }
+    /// <summary>The file (or URL) the message came from, for error messages; callers may make it more precise (message number, variable) once they know it.</summary>
+    public string Source { get; set; }
 
     /// <summary>Parses one GRIB message from bytes (copied into ecCodes-owned memory).</summary>
     public static EcCodesMessage FromBytes(ReadOnlySpan<byte> message, string source)
