@@ -5,12 +5,13 @@ usage: make_manyvars.py OUTDIR NVARS [NFILES]   -> OUTDIR/manyvars_000.nc, ... (
 
 Each file: time (unlimited, 4 steps per file, f8 "hours since 2000-01-01 00:00:00", CF bounds), lev (5), lat (32),
 lon (64), nb (2); coordinate variables with CF attributes; a grid mapping and a static land fraction. The NVARS
-data variables cycle through the kinds model output holds (every 10th variable):
+data variables cycle through the kinds model output holds (by the variable index modulo 10 or 20):
   6 of 10  float32 (time, lat, lon)          deflate 1 + shuffle, chunks (1, 32, 64), _FillValue 1e20
   1 of 10  float32 (time, lev, lat, lon)     deflate 1 + shuffle, chunks (1, 5, 32, 64)
   1 of 10  int16 packed (time, lat, lon)     scale_factor / add_offset / _FillValue -32767, deflate 4
   1 of 10  float64 (time, lat, lon)          deflate 1, chunks (2, 32, 64)
-  1 of 10  int32 flags (time, lat, lon)      flag_values / flag_meanings, uncompressed, one chunk (4, 32, 64)
+  1 of 20  int32 flags (time, lat, lon)      flag_values / flag_meanings, uncompressed, one chunk (4, 32, 64)
+  1 of 20  float32 (lat, lon), no time       a time-invariant field (orography, masks: "fx"), deflate 1
 Every data variable carries units, long_name, standard_name, cell_methods, coordinates/grid_mapping references
 and a few model attributes, so the header is as large as a real file's. Values are seeded: the same NVARS and file
 index give the same bytes.
@@ -88,6 +89,10 @@ def write(path, nvars, f):
                                       chunksizes=(2, NLAT, NLON))
                 v.setncatts({"units": "W m-2", **common})
                 v[:] = rng.random((NT, NLAT, NLON))
+            elif i % 20 == 19:
+                v = ds.createVariable(name, "f4", ("lat", "lon"), zlib=True, complevel=1)
+                v.setncatts({"units": "m", **{k: x for k, x in common.items() if k != "cell_methods"}})
+                v[:] = field * (i + 1)
             else:
                 v = ds.createVariable(name, "i4", ("time", "lat", "lon"),
                                       chunksizes=(NT, NLAT, NLON))
