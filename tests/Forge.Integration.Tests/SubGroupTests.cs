@@ -7,7 +7,8 @@ namespace Forge.Integration.Tests;
 /// NetCDF-4 inputs whose sub-group holds variables: refused by default, naming the file, the group and the recipe key
 /// that changes it; with <c>inputs.netcdf.sub_groups: ignore</c> the root group is converted and equals what
 /// xarray.open_dataset reads (it opens the root group and skips sub-groups). The ignore run uses the real program, so
-/// its header check runs in forge's long-lived child process too.
+/// its header check runs in forge's long-lived child process too. `forge inspect` shows the root group and lists the
+/// skipped sub-group.
 /// </summary>
 public sealed class SubGroupTests : IDisposable
 {
@@ -88,5 +89,12 @@ public sealed class SubGroupTests : IDisposable
 
         var (pyCode, pyOut, pyErr) = Processes.Run(Processes.Python, [Path.Combine(AppContext.BaseDirectory, "peers", "compare_xarray.py"), store, "time", "--", .. files]);
         Assert.True(pyCode == 0, $"xarray comparison failed:\n{pyOut}\n{pyErr}");
+
+        // inspect shows the root group and lists the skipped sub-group instead of refusing the file.
+        var inspect = await ForgeCli.RunAsync("inspect", files[0]);
+        Assert.True(inspect.ExitCode == 0, inspect.Stderr);
+        Assert.Contains("float temp(time, station)", inspect.Stdout, StringComparison.Ordinal);
+        Assert.Contains("group '/forecast': 1 variable(s)", inspect.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("t2m", inspect.Stdout, StringComparison.Ordinal);
     }
 }

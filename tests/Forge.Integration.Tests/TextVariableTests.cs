@@ -10,8 +10,9 @@ namespace Forge.Integration.Tests;
 /// <summary>
 /// NetCDF char variables (station names, per-step labels, a 0-d grid-mapping variable) through `forge run`: the Zarr v2
 /// store read by Debian's xarray and the Zarr v3 store read by zarrita give the same text as xarray's reading of the
-/// inputs (one classic, one NetCDF-4 file made by ncgen). Float attributes equal to NaN/±Infinity: floats in v2 (as
-/// xarray + zarr-python 2 write them), the strings "NaN"/"Infinity" in v3 (as zarr-python 3 writes them).
+/// inputs (one classic, one NetCDF-4 file made by ncgen), and so does numcodecs' VLenUTF8, which zarr-python 3
+/// decodes with. Float attributes equal to NaN/±Infinity: floats in v2 (as xarray + zarr-python 2 write them), the
+/// strings "NaN"/"Infinity" in v3 (as zarr-python 3 and zarrita write them).
 /// </summary>
 public sealed class TextVariableTests : IDisposable
 {
@@ -116,6 +117,12 @@ public sealed class TextVariableTests : IDisposable
         }
 
         Assert.Equal("name_strlen=12", got["station_name"]!["attrs"]!["_CharDimension"]!.GetValue<string>());
+
+        // numcodecs' VLenUTF8 (the codec zarr-python 3's vlen-utf8 calls) decodes the v3 chunks to the same text.
+        var (ncCode, ncOut, ncErr) = Processes.Run(Processes.Python, [Path.Combine(AppContext.BaseDirectory, "peers", "numcodecs_text.py"), v3, "station_name,label,crs"]);
+        Assert.True(ncCode == 0, $"numcodecs could not decode the text:\n{ncOut}\n{ncErr}");
+        foreach (var name in new[] { "station_name", "label", "crs" })
+            Assert.Equal(expected["variables"]![name]!["text"]!.ToJsonString(), JsonNode.Parse(ncOut)![name]!["text"]!.ToJsonString());
 
         // With shards requested, numeric arrays are sharded and char arrays stay unsharded text with the same content.
         var (shCode, shOut, shErr) = Processes.Run("node", [Path.Combine(zarrita, "read_text.mjs"), sharded, "station_name,label,crs"]);

@@ -81,7 +81,10 @@ internal static class InspectCommand
                 var url = source.Contains("://", StringComparison.Ordinal) ? source : Path.GetFullPath(source);
                 var logger = ctx.Loggers.CreateLogger("forge.inspect");
                 using var fetcher = new InputFetcher(new FetchOptions(), null, ctx.Loggers.CreateLogger("forge.sources"), temp.FullName);
-                IReadOnlyDictionary<string, object?>? options = gribFilter is null ? null : new Dictionary<string, object?> { ["filter"] = gribFilter };
+                // NetCDF-4 sub-groups are listed as skipped rather than refused: inspect is where one looks at such a file.
+                IReadOnlyDictionary<string, object?> options = gribFilter is null
+                    ? new Dictionary<string, object?> { ["sub_groups"] = "ignore" }
+                    : new Dictionary<string, object?> { ["filter"] = gribFilter };
                 var told = false;
                 var opener = Readers.CreateOpener(null, (u, why) => { told = true; InspectLog.NotByRange(logger, u, why); });
                 var kind = ContainerKind.Unknown;
@@ -121,9 +124,13 @@ internal static class InspectCommand
 
                 var ranges = await CoordinateRangesAsync(reader, shown, ct);
                 if (file is null && remote is not null) InspectLog.ReadByRange(logger, remote.Url, remote.BytesFetched, remote.Length, remote.Requests);
+                var skipped = reader is Forge.Formats.NetCdf.NetCdfDatasetReader netcdf ? netcdf.SkippedGroups : [];
                 if (asJson)
                 {
-                    ctx.Stdout.WriteLine(DescribeFile(reader.Schema, shown, kind, ranges).ToJsonString(Indented));
+                    var doc = DescribeFile(reader.Schema, shown, kind, ranges);
+                    if (skipped.Length > 0)
+                        doc["skipped_groups"] = new JsonArray([.. skipped.Select(g => (JsonNode)new JsonObject { ["path"] = g.Path, ["variables"] = g.Variables })]);
+                    ctx.Stdout.WriteLine(doc.ToJsonString(Indented));
                 }
                 else
                 {
@@ -134,6 +141,12 @@ internal static class InspectCommand
                     {
                         sb.Append("\n// coordinate ranges (first … last):\n");
                         foreach (var r in ranges) sb.Append("//\t").Append(r.Text).Append('\n');
+                    }
+
+                    if (skipped.Length > 0)
+                    {
+                        sb.Append("\n// sub-groups not shown (Forge reads the root group; `forge run` refuses such a file unless the recipe sets inputs.netcdf.sub_groups: ignore):\n");
+                        foreach (var g in skipped) sb.Append("//\tgroup '").Append(g.Path).Append("': ").Append(g.Variables).Append(" variable(s)\n");
                     }
 
                     ctx.Stdout.Write(sb.Append("}\n").ToString());

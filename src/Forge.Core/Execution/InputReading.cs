@@ -61,9 +61,23 @@ internal static class InputReading
             t++;
         }
 
+        // Added axes (the concat dimension a variable without it gets, always in front) repeat the source values:
+        // read one step, then copy it to the others (xarray broadcasts such a variable along the input's steps).
+        long repeats = 1;
+        for (int e = 0; e < origin.ExpandedAxes.Length; e++)
+        {
+            if (origin.ExpandedAxes[e] != e) throw new InvalidOperationException($"variable '{variable}': added axes must lead, found [{string.Join(", ", origin.ExpandedAxes)}]");
+            repeats *= count[e];
+        }
+
+        if (repeats == 0) return;
         try
         {
-            await reader.ReadAsync(origin.SourceVariable, srcStart, srcCount, destination, ct);
+            long block = origin.SourceDataType.ElementSize();
+            for (int a = origin.ExpandedAxes.Length; a < count.Length; a++) block *= count[a];
+            await reader.ReadAsync(origin.SourceVariable, srcStart, srcCount, repeats == 1 ? destination : destination[..(int)block], ct);
+            for (long r = 1; r < repeats; r++)
+                destination.Span[..(int)block].CopyTo(destination.Span.Slice((int)(r * block), (int)block));
         }
         catch (DataException)
         {

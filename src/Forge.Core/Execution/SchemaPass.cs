@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Forge.Core.Arrays;
 using Forge.Core.Datasets;
+using Forge.Core.Datasets.Cf;
 using Forge.Core.Datasets.Combine;
 using Forge.Core.Datasets.Transforms;
 using Forge.Core.Sources;
@@ -142,7 +143,7 @@ internal static class SchemaPass
     private static async Task<InputDataset> InspectReaderAsync(RunRequest request, IDatasetReader reader, RunInput input, string url, string localPath, CancellationToken ct)
     {
         var once = new OpenedReader(reader);
-        var transformed = ConcatDimensionExpansion.Apply(TransformApplier.Apply(reader.Schema, request.Transforms, url), request.ConcatDim);
+        var transformed = ConcatDimensionExpansion.Apply(TransformApplier.Apply(CfCoordinates.Mark(reader.Schema), request.Transforms, url), request.ConcatDim);
         var pending = new InputDataset(input.ConcatIndex, input.MergeIndex, url, transformed, null, ImmutableDictionary<string, string>.Empty);
 
         double[]? coordinate = null;

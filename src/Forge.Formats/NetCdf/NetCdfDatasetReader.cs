@@ -19,9 +19,10 @@ public sealed partial class NetCdfDatasetReader : IDatasetReader
     private readonly ClassicLayout? _classicLayout;
 
     private NetCdfDatasetReader(NetCdfFileHandle file, NetCdfFormat format, DatasetSchema schema,
-        ImmutableArray<NetCdfVariable> variables, ClassicLayout? classicLayout, NetCdfReadOptions options)
+        ImmutableArray<NetCdfVariable> variables, ClassicLayout? classicLayout, NetCdfReadOptions options, ImmutableArray<SkippedGroup> skippedGroups)
     {
         _file = file;
+        SkippedGroups = skippedGroups;
         Format = format;
         Schema = schema;
         Options = options;
@@ -37,6 +38,9 @@ public sealed partial class NetCdfDatasetReader : IDatasetReader
     public NetCdfFormat Format { get; }
 
     public NetCdfReadOptions Options { get; }
+
+    /// <summary>Sub-groups holding variables that were not read (only with <see cref="SubGroupPolicy.Ignore"/>; otherwise such a file is refused).</summary>
+    public ImmutableArray<SkippedGroup> SkippedGroups { get; }
 
     /// <summary>Opens <paramref name="path"/> and reads its header (the cheap inspect).</summary>
     /// <exception cref="DataException">The file is missing, not netCDF, corrupt, or uses unsupported features (sub-group variables, user-defined types).</exception>
@@ -60,12 +64,13 @@ public sealed partial class NetCdfDatasetReader : IDatasetReader
             NetCdfFormat format;
             DatasetSchema schema;
             ImmutableArray<NetCdfVariable> variables;
+            ImmutableArray<SkippedGroup> skippedGroups;
             using (NetCdfLock.Enter())
             {
                 file = NetCdfFileHandle.Open(path);
                 NetCdfStatus.Check(NetCdfNative.nc_inq_format(file.NcId, out var rawFormat), path);
                 format = (NetCdfFormat)rawFormat;
-                (schema, variables) = NetCdfSchemaReader.Read(file.NcId, path, format, options.SubGroups);
+                (schema, variables, skippedGroups) = NetCdfSchemaReader.Read(file.NcId, path, format, options.SubGroups);
             }
 
             if (format.IsClassicFamily() && layout is null)
@@ -73,7 +78,7 @@ public sealed partial class NetCdfDatasetReader : IDatasetReader
                 layout = ClassicLayout.Read(path);
                 layout.CheckDeclaredSize(path);
             }
-            return new NetCdfDatasetReader(file, format, schema, variables, layout, options);
+            return new NetCdfDatasetReader(file, format, schema, variables, layout, options, skippedGroups);
         }
         catch (Exception ex) when (ex is not DataException)
         {

@@ -8,9 +8,17 @@ namespace Forge.Formats.NetCdf;
 /// <summary>Builds a <see cref="DatasetSchema"/> from an open netCDF file's root group; caller holds <see cref="NetCdfLock"/>.</summary>
 internal static unsafe class NetCdfSchemaReader
 {
-    public static (DatasetSchema Schema, ImmutableArray<NetCdfVariable> Variables) Read(int ncid, string file, NetCdfFormat format, SubGroupPolicy subGroups)
+    public static (DatasetSchema Schema, ImmutableArray<NetCdfVariable> Variables, ImmutableArray<SkippedGroup> SkippedGroups) Read(int ncid, string file, NetCdfFormat format, SubGroupPolicy subGroups)
     {
-        if (format is NetCdfFormat.NetCdf4 && subGroups == SubGroupPolicy.Reject) RejectSubGroupVariables(ncid, file);
+        var skipped = ImmutableArray.CreateBuilder<SkippedGroup>();
+        if (format is NetCdfFormat.NetCdf4) SubGroupsWithVariables(ncid, file, skipped);
+        if (subGroups == SubGroupPolicy.Reject && skipped.Count > 0)
+        {
+            throw new DataException(
+                $"{file}: group '{skipped[0].Path}' holds {skipped[0].Variables} variable(s); Forge reads only the root group and refuses rather than " +
+                "drop them silently. To convert the root group and skip sub-groups (as xarray.open_dataset does), set " +
+                "`inputs.netcdf.sub_groups: ignore` in the recipe");
+        }
 
         NetCdfStatus.Check(NetCdfNative.nc_inq(ncid, out var ndims, out var nvars, out var natts, out _), file);
         var name = stackalloc byte[NetCdfNative.NameBufferLength];
@@ -64,7 +72,7 @@ internal static unsafe class NetCdfSchemaReader
         var built = variables.MoveToImmutable();
         var dataset = new DatasetSchema(dimOrder.MoveToImmutable(), [.. built.Select(v => v.Schema)],
             NetCdfAttributeReader.Read(ncid, NetCdfNative.NC_GLOBAL, natts, file, null));
-        return (dataset, built);
+        return (dataset, built, skipped.ToImmutable());
     }
 
     private static StorageLayout ReadLayout(int ncid, int varid, int rank, string file, string variable)
@@ -108,7 +116,8 @@ internal static unsafe class NetCdfSchemaReader
         _ => $"filter({id})",
     };
 
-    private static void RejectSubGroupVariables(int ncid, string file)
+    // Depth-first, in netCDF-C's group order: the first one is the one a refusal names.
+    private static void SubGroupsWithVariables(int ncid, string file, ImmutableArray<SkippedGroup>.Builder found)
     {
         NetCdfStatus.Check(NetCdfNative.nc_inq_grps(ncid, out var count, null), file);
         if (count == 0) return;
@@ -117,15 +126,8 @@ internal static unsafe class NetCdfSchemaReader
         foreach (var group in groups)
         {
             NetCdfStatus.Check(NetCdfNative.nc_inq(group, out _, out var nvars, out _, out _), file);
-            if (nvars > 0)
-            {
-                throw new DataException(
-                    $"{file}: group '{GroupPath(group, file)}' holds {nvars} variable(s); Forge reads only the root group and refuses rather than " +
-                    "drop them silently. To convert the root group and skip sub-groups (as xarray.open_dataset does), set " +
-                    "`inputs.netcdf.sub_groups: ignore` in the recipe");
-            }
-
-            RejectSubGroupVariables(group, file);
+            if (nvars > 0) found.Add(new SkippedGroup(GroupPath(group, file), nvars));
+            SubGroupsWithVariables(group, file, found);
         }
     }
 

@@ -267,21 +267,78 @@ public sealed class DatasetCombinerTests
     }
 
     [Fact]
-    public void ADifferingCoordinateInMultiStepFilesIsRefusedSayingWhatDiffers()
+    public void ADifferingCoordinateInMultiStepFilesIsBroadcastAlongTheirSteps()
     {
+        // Replaces the refusal ("xarray would broadcast it"): coords="different" concatenates a coordinate that differs,
+        // and xarray's concat broadcasts it along each input's steps, so height(time) holds 2, 2, 2, 10, 10, 10.
         DatasetSchema WithHeight(long nTime)
         {
             var s = Gridded(nTime, Days);
             return s with { Variables = s.Variables.Add(Var("height", DataType.Float64, [], [], coordinate: true)) };
         }
 
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", [
+        var target = DatasetCombiner.Combine("time", [
             Input(0, "f0.nc", WithHeight(3), Range(0, 3), digests: ImmutableDictionary<string, string>.Empty.Add("lat", "LAT").Add("lon", "LON").Add("height", "H2")),
-            Input(1, "f1.nc", WithHeight(3), Range(3, 3), digests: ImmutableDictionary<string, string>.Empty.Add("lat", "LAT").Add("lon", "LON").Add("height", "H10"))]));
-        Assert.Contains("'height'", ex.Message);
-        Assert.Contains("f0.nc", ex.Message);
-        Assert.Contains("f1.nc", ex.Message);
-        Assert.Contains("broadcast", ex.Message);
+            Input(1, "f1.nc", WithHeight(3), Range(3, 3), digests: ImmutableDictionary<string, string>.Empty.Add("lat", "LAT").Add("lon", "LON").Add("height", "H10"))]);
+        Assert.Equal(["time"], target.GetVariable("height").Dimensions.ToArray());
+        Assert.Equal([6L], target.GetVariable("height").Shape.ToArray());
+        Assert.True(target.GetVariable("height").HasConcatDim);
+        Assert.Equal([0], target.Input(1, 0).Dataset.Origins["height"].ExpandedAxes.ToArray());
+        Assert.Equal([3L], target.Input(1, 0).Dataset.Schema.GetVariable("height").Shape.ToArray());
+        Assert.False(target.GetVariable("lat").HasConcatDim);
+
+        // Equal in every input: static.
+        var equal = DatasetCombiner.Combine("time", [
+            Input(0, "f0.nc", WithHeight(3), Range(0, 3), digests: ImmutableDictionary<string, string>.Empty.Add("lat", "LAT").Add("lon", "LON").Add("height", "H2")),
+            Input(1, "f1.nc", WithHeight(3), Range(3, 3), digests: ImmutableDictionary<string, string>.Empty.Add("lat", "LAT").Add("lon", "LON").Add("height", "H2"))]);
+        Assert.Empty(equal.GetVariable("height").Dimensions);
+    }
+
+    [Fact]
+    public void EveryDataVariableGetsTheConcatDimAsXarrayDataVarsAll()
+    {
+        // crs (grid mapping), orog and lat_bnds are data variables without time: xarray gives them time, repeating
+        // each file's values along its steps; a coordinate (lat) stays static. Equal or not does not matter.
+        DatasetSchema WithStatic(long nTime)
+        {
+            var s = Gridded(nTime, Days);
+            return s with
+            {
+                Dimensions = s.Dimensions.Add(new Dimension("nv", 2)),
+                Variables = s.Variables.Add(Var("crs", DataType.Int32, [], [])).Add(Var("orog", DataType.Float32, ["lat", "lon"], [3, 4]))
+                    .Add(Var("lat_bnds", DataType.Float32, ["lat", "nv"], [3, 2])),
+            };
+        }
+
+        var digests = ImmutableDictionary<string, string>.Empty.Add("lat", "LAT").Add("lon", "LON").Add("crs", "C").Add("orog", "O").Add("lat_bnds", "B");
+        var target = DatasetCombiner.Combine("time", [
+            Input(0, "f0.nc", WithStatic(2), Range(0, 2), digests: digests),
+            Input(1, "f1.nc", WithStatic(3), Range(2, 3), digests: digests.SetItem("orog", "O2"))]);
+        Assert.Equal(["time"], target.GetVariable("crs").Dimensions.ToArray());
+        Assert.Equal([5L], target.GetVariable("crs").Shape.ToArray());
+        Assert.Equal(["time", "lat", "lon"], target.GetVariable("orog").Dimensions.ToArray());
+        Assert.Equal(["time", "lat", "nv"], target.GetVariable("lat_bnds").Dimensions.ToArray());
+        Assert.Equal([3L, 3, 4], target.Input(1, 0).Dataset.Schema.GetVariable("orog").Shape.ToArray());
+        Assert.Equal(["lat"], target.GetVariable("lat").Dimensions.ToArray());
+    }
+
+    [Fact]
+    public void NetCdfCoordinatesAttributeMakesCoordinatesAsXarrayDecodeCoords()
+    {
+        var s = Gridded(2, Days);
+        var tas = s.GetVariable("tas");
+        s = s with
+        {
+            Variables = s.Variables.Replace(tas, tas with { Attributes = tas.Attributes.With("coordinates", Value("height")) })
+                .Add(Var("height", DataType.Float64, [], [])).Add(Var("crs", DataType.Int32, [], []))
+                .Add(Var("bad", DataType.Float32, ["lat"], [3], Attrs(("coordinates", "crs missing")))),
+            Attributes = Attrs(("coordinates", "lon_note")),
+        };
+        var marked = Forge.Core.Datasets.Cf.CfCoordinates.Mark(s);
+        Assert.True(marked.GetVariable("height").IsCoordinate);
+        Assert.False(marked.GetVariable("crs").IsCoordinate); // named only next to a missing name: xarray ignores the attribute
+        Assert.False(marked.GetVariable("tas").IsCoordinate);
+        Assert.False(marked.GetVariable("bad").IsCoordinate);
     }
 
     [Fact]

@@ -85,7 +85,10 @@ public sealed class MergeRunTests
         Assert.Equal(Range(3, 12, 6), Bytes.As<double>(await group.OpenArray("time").ReadAllAsync()));
         var bounds = Bytes.As<double>(await group.OpenArray("time_bnds").ReadAllAsync());
         Assert.Equal(Enumerable.Range(0, 12).SelectMany(i => new double[] { 6 * i, 6 * i + 6 }), bounds);
-        Assert.Equal(new double[] { -90, 0, 0, 90 }, Bytes.As<double>(await group.OpenArray("lat_bnds").ReadAllAsync()));
+        // lat_bnds is a data variable (xarray's default decode_coords names only "coordinates" as coordinates), so
+        // data_vars="all" broadcasts it along time: every step holds the file's bounds.
+        Assert.Equal([12L, NLat, 2], group.Arrays["lat_bnds"].Shape.ToArray());
+        Assert.Equal(Enumerable.Repeat(new double[] { -90, 0, 0, 90 }, 12).SelectMany(b => b), Bytes.As<double>(await group.OpenArray("lat_bnds").ReadAllAsync()));
 
         foreach (var variable in variables)
         {
@@ -101,7 +104,7 @@ public sealed class MergeRunTests
     [Theory]
     [InlineData(ZarrFormat.V2)]
     [InlineData(ZarrFormat.V3)]
-    public async Task ScalarVariablesAreWrittenOnce(ZarrFormat format)
+    public async Task ScalarDataVariablesAreBroadcastAlongTheConcatDimAsXarrayDataVarsAll(ZarrFormat format)
     {
         var files = Enumerable.Range(0, 2).ToDictionary(d => $"mem://tas_day{d}.nc", d => File("tas", d, withScalar: true));
         var request = new RunRequest("scalar", "sha", "time", [.. files.Keys.Select((url, i) => new RunInput(i, 0, url))], "auto", null,
@@ -111,8 +114,9 @@ public sealed class MergeRunTests
         await using (var prepared = await runner.PrepareAsync(request, CancellationToken.None))
             await runner.ExecuteAsync(prepared, new ZarrTargetWriter(store, format, _ => []), new StoreRunLedger(store), CancellationToken.None);
         var group = await ZarrGroupReader.OpenAsync(store);
-        Assert.Empty(group.Arrays["crs"].Shape);
-        Assert.Equal(new[] { 4326 }, Bytes.As<int>(await group.OpenArray("crs").ReadAllAsync()));
+        // Replaces "scalar variables are written once": xarray.open_mfdataset (data_vars="all") gives crs(time).
+        Assert.Equal([2L * Steps], group.Arrays["crs"].Shape.ToArray());
+        Assert.Equal(Enumerable.Repeat(4326, 2 * Steps), Bytes.As<int>(await group.OpenArray("crs").ReadAllAsync()));
         Assert.Equal("latitude_longitude", group.Arrays["crs"].Attributes["grid_mapping_name"]!.GetValue<string>());
     }
 }

@@ -133,6 +133,7 @@ public sealed class NetCdfSchemaTests(NetCdfFixtures fixtures)
 
         await using var reader = NetCdfDatasetReader.Open(path, new NetCdfReadOptions(SubGroups: SubGroupPolicy.Ignore));
         Assert.Equal(["x"], reader.Schema.Variables.Select(v => v.Name));
+        Assert.Equal(new SkippedGroup("/forecast", 1), Assert.Single(reader.SkippedGroups));
     }
 
     [Fact]

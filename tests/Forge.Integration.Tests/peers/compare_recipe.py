@@ -32,7 +32,7 @@ def main():
     p.add_argument("--squeeze", nargs="*", default=[])
     p.add_argument("--merge", type=int, default=1)
     p.add_argument("--decode-coords-all", action="store_true")
-    p.add_argument("--coords", choices=["minimal", "all", "different"], default="minimal")
+    p.add_argument("--coords", choices=["minimal", "all", "different"], default="different")
     a = p.parse_args(argv[:split])
     files = argv[split + 1:]
 
@@ -41,9 +41,8 @@ def main():
         kwargs["backend_kwargs"] = {"indexpath": "", "filter_by_keys": dict(f.split("=", 1) for f in a.filter)}
     paths = files if a.merge == 1 else [files[i:i + a.merge] for i in range(0, len(files), a.merge)]
     concat_dim = "time" if a.merge == 1 else ["time", None]
-    # Variables without the concat dim are written once (xarray's "minimal"); for a GRIB file per analysis time
-    # (--coords different, xarray's default) cfgrib's scalar per-message coordinates are stacked along it only when
-    # they differ between files (valid_time), and stay scalar when equal (step, level): Forge's rule, docs/engine.md.
+    # Default: xarray's own defaults (data_vars="all", coords="different", compat="no_conflicts"), Forge's combine
+    # rule (docs/engine.md, "Combine rules"): data variables all get the concat dim, coordinates only when they differ.
     combine = {"minimal": {"data_vars": "minimal", "coords": "minimal", "compat": "override"},
                "all": {"coords": "all"},
                "different": {}}[a.coords]

@@ -35,7 +35,7 @@ public static class DatasetCombiner
 
         var rows = byConcat.MoveToImmutable();
         var segments = BuildSegments(concatDim, rows);
-        rows = ConcatenateDifferingCoordinates(concatDim, rows, segments);
+        rows = ExpandAlongConcat(concatDim, rows);
         var dims = CombineDimensions(concatDim, inputs, segments.Sum(s => s.Length));
         var variables = CombineVariables(concatDim, rows, dims);
         var attrs = rows[0][0].Dataset.Schema.Attributes;
@@ -69,47 +69,46 @@ public static class DatasetCombiner
     }
 
     /// <summary>
-    /// xarray's <c>coords="different"</c>: a coordinate without the concat dimension (GRIB's valid_time of a file
-    /// with one reference time, a station's height) that is not equal in every input of its merge group is
-    /// concatenated. With one step per input it gains a length-1 concat dimension; longer inputs would need it
-    /// broadcast along their steps, which Forge refuses, saying what differs.
+    /// What gets the concat dimension, as xarray's <c>concat</c> decides with open_mfdataset's defaults, per merge
+    /// group (xarray concatenates each group along the concat dimension, then merges the groups):
+    /// <c>data_vars="all"</c>: every data variable; <c>coords="different"</c>: a coordinate (not a dimension
+    /// coordinate) that is not equal in every input of its group (GRIB's valid_time of a file with one reference
+    /// time, a station's height). Such a variable is broadcast along each input's steps (repeated), as xarray's
+    /// <c>set_dims</c> does. Equal coordinates (GRIB latitude/longitude on any grid, lat, lon, step) stay static.
     /// </summary>
-    private static ImmutableArray<ImmutableArray<InputDataset>> ConcatenateDifferingCoordinates(
-        string concatDim, ImmutableArray<ImmutableArray<InputDataset>> rows, ImmutableArray<ConcatSegment> segments)
+    private static ImmutableArray<ImmutableArray<InputDataset>> ExpandAlongConcat(string concatDim, ImmutableArray<ImmutableArray<InputDataset>> rows)
     {
-        if (rows.Length < 2) return rows;
         var updated = rows.Select(r => r.ToArray()).ToArray();
         for (int m = 0; m < rows[0].Length; m++)
         {
             var first = rows[0][m];
-            var differing = new HashSet<string>(StringComparer.Ordinal);
+            var expand = new HashSet<string>(StringComparer.Ordinal);
             foreach (var v in first.Dataset.Schema.Variables)
             {
-                if (!v.IsCoordinate || v.IsDimensionCoordinate || v.Dimensions.Contains(concatDim) || v.DataType == DataType.String) continue;
-                var other = rows.Skip(1).Select(r => r[m]).FirstOrDefault(i => i.Dataset.Schema.FindVariable(v.Name) is { } w
-                    && !w.Dimensions.Contains(concatDim) && !StaticDifference.Equal(v.Name, first, i));
-                if (other is null) continue;
-                var longSegment = segments.FirstOrDefault(seg => seg.Length != 1);
-                if (longSegment is not null)
+                if (v.IsDimensionCoordinate || v.Dimensions.Contains(concatDim) || v.DataType == DataType.String) continue;
+                // A 0-d char (a one-character grid mapping) has no character dimension to stay last once broadcast,
+                // which text arrays need (docs/zarr.md); it stays static and must be equal (docs/engine.md).
+                if (v.DataType == DataType.Char && v.Rank == 0) continue;
+                if (!v.IsCoordinate)
                 {
-                    throw new DataException(
-                        $"coordinate '{v.Name}' has no '{concatDim}' dimension but differs between {first.Source} and {other.Source}: {StaticDifference.Describe(v.Name, first, other)}. " +
-                        $"xarray would broadcast it along '{concatDim}' ({longSegment.Length} steps in {rows[longSegment.ConcatIndex][m].Source}); Forge does not: drop it (transforms: drop) or make it equal");
+                    expand.Add(v.Name); // data_vars="all"
+                    continue;
                 }
 
-                differing.Add(v.Name);
+                // coords="different": compared with the first input of the group, as xarray does.
+                if (rows.Skip(1).Select(r => r[m]).Any(i => i.Dataset.Schema.FindVariable(v.Name) is { } w
+                    && !w.Dimensions.Contains(concatDim) && w.DataType == v.DataType && w.Dimensions.SequenceEqual(v.Dimensions)
+                    && !StaticDifference.Equal(v.Name, first, i)))
+                    expand.Add(v.Name);
             }
 
-            if (differing.Count == 0) continue;
+            if (expand.Count == 0) continue;
             for (int c = 0; c < rows.Length; c++)
             {
                 var input = updated[c][m];
-                updated[c][m] = input with
-                {
-                    Dataset = ConcatDimensionExpansion.Expand(input.Dataset, concatDim, differing),
-                    StaticDigests = input.StaticDigests.RemoveRange(differing),
-                    StaticValues = input.StaticValues.RemoveRange(differing),
-                };
+                if (input.Dataset.Schema.FindDimension(concatDim) is null) continue; // reported by BuildSegments
+                // The digests stay: merge groups that both hold a broadcast variable compare them input by input.
+                updated[c][m] = input with { Dataset = ConcatDimensionExpansion.Expand(input.Dataset, concatDim, expand) };
             }
         }
 
@@ -167,15 +166,21 @@ public static class DatasetCombiner
                 if (owner.TryGetValue(v.Name, out var other))
                 {
                     // Coordinates shared by merged files (time, lat, lon) are taken from the first group, once they agree.
-                    var existing = result.First(t => t.Name == v.Name);
                     // CF boundary variables (time_bnds, lat_bnds: named by a coordinate's "bounds") are shared like their coordinate.
                     // Variables without the concat dimension (crs, grid mappings) may repeat when identical, as xarray merges them.
+                    // Variables broadcast along the concat dimension (data variables without it, differing coordinates)
+                    // repeat when each input's values equal those of the other group's input for the same concat key.
                     bool coordinate = v.IsCoordinate || v.IsDimensionCoordinate
                         || reference.Dataset.Schema.Variables.Any(c => c.Attributes.GetText("bounds") == v.Name);
-                    if (!coordinate && hasConcat)
+                    bool broadcast = IsBroadcast(reference, v.Name) && IsBroadcast(rows[0][other], v.Name);
+                    if (!coordinate && hasConcat && !broadcast)
                         throw new DataException($"variable '{v.Name}' is in {rows[0][other].Source} and in {reference.Source}: merged files must hold different variables");
-                    CheckSameShape(existing, v, rows[0][other].Source, reference.Source);
-                    if (!hasConcat) CheckStaticEqual(v.Name, rows[0][other], reference);
+                    CheckSameShape(rows[0][other].Dataset.Schema.GetVariable(v.Name), v, rows[0][other].Source, reference.Source);
+                    if (!hasConcat) CheckMergedEqual(v.Name, rows[0][other], reference);
+                    else if (broadcast)
+                    {
+                        foreach (var row in rows) CheckMergedEqual(v.Name, row[other], row[m]);
+                    }
                     else if (v.Name == concatDim) CheckSameCoordinate(concatDim, rows, other, m);
                     continue;
                 }
@@ -187,7 +192,7 @@ public static class DatasetCombiner
                     if (vi.DataType != v.DataType)
                         throw new DataException($"variable '{v.Name}' is {v.DataType} in {reference.Source} but {vi.DataType} in {input.Source}");
                     if (!vi.Dimensions.SequenceEqual(v.Dimensions))
-                        throw new DataException($"variable '{v.Name}' has dimensions ({string.Join(", ", v.Dimensions)}) in {reference.Source} but ({string.Join(", ", vi.Dimensions)}) in {input.Source}");
+                        throw new DataException($"variable '{v.Name}' has dimensions ({Dims(v.Dimensions, v.Shape)}) in {reference.Source} but ({Dims(vi.Dimensions, vi.Shape)}) in {input.Source}");
                     foreach (var key in PackingAttributes)
                     {
                         if (!Equals(v.Attributes[key], vi.Attributes[key]))
@@ -221,13 +226,16 @@ public static class DatasetCombiner
         return [.. result];
     }
 
-    private static void CheckSameShape(TargetVariable existing, VariableSchema v, string a, string b)
+    private static void CheckSameShape(VariableSchema existing, VariableSchema v, string a, string b)
     {
         if (!existing.Dimensions.SequenceEqual(v.Dimensions))
-            throw new DataException($"coordinate '{v.Name}' differs between {a} and {b}: dimensions ({string.Join(", ", existing.Dimensions)}) in {a} but ({string.Join(", ", v.Dimensions)}) in {b}");
+            throw new DataException($"variable '{v.Name}' differs between {a} and {b}: dimensions ({Dims(existing.Dimensions, existing.Shape)}) in {a} but ({Dims(v.Dimensions, v.Shape)}) in {b}");
         if (existing.DataType != v.DataType)
-            throw new DataException($"coordinate '{v.Name}' differs between {a} and {b}: dtype {existing.DataType} in {a} but {v.DataType} in {b}");
+            throw new DataException($"variable '{v.Name}' differs between {a} and {b}: dtype {existing.DataType} in {a} but {v.DataType} in {b}");
     }
+
+    private static string Dims(ImmutableArray<string> names, ImmutableArray<long> shape) =>
+        string.Join(", ", names.Select((d, i) => i < shape.Length ? $"{d}: {shape[i]}" : d));
 
     private static void CheckSameCoordinate(string concatDim, ImmutableArray<ImmutableArray<InputDataset>> rows, int m0, int m1)
     {
@@ -260,6 +268,17 @@ public static class DatasetCombiner
                     $"but {rb.ToString(CultureInfo.InvariantCulture)} ({unitsB ?? "no units"}) in {b.Source}");
             }
         }
+    }
+
+    /// <summary>A variable the combiner gave the concat dimension (its digest is of the values without it).</summary>
+    private static bool IsBroadcast(InputDataset input, string name) =>
+        input.StaticDigests.ContainsKey(name) && input.Dataset.Origins.TryGetValue(name, out var o) && o.ExpandedAxes.Length > 0;
+
+    /// <summary>xarray merges a variable two groups share when its values are equal (compat="no_conflicts"); attributes are the first group's.</summary>
+    private static void CheckMergedEqual(string name, InputDataset a, InputDataset b)
+    {
+        if (!StaticDifference.Equal(name, a, b))
+            throw new DataException($"variable '{name}' is in {a.Source} and in {b.Source} (merged for the same concat key) but differs: {StaticDifference.Describe(name, a, b)}");
     }
 
     private static void CheckStaticEqual(string name, InputDataset a, InputDataset b)

@@ -27,7 +27,8 @@ internal static class StaticDifference
         var size = Math.Max(1, type.ElementSize());
         if (va.Length != vb.Length) return $"it has {va.Length / size} elements in {a.Source} but {vb.Length / size} in {b.Source}";
         var at = va.AsSpan().CommonPrefixLength(vb) / size;
-        var index = Index(at, schema.Shape.AsSpan());
+        // Values are the source's: without the concat dimension a broadcast variable was given in front.
+        var index = Index(at, schema.Shape.AsSpan()[origin.ExpandedAxes.Length..]);
         return $"its values differ first at element [{index}]: {Element(va, at, type)} in {a.Source} but {Element(vb, at, type)} in {b.Source}";
     }
 

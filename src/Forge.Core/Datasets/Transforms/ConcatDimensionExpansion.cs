@@ -24,11 +24,14 @@ public static class ConcatDimensionExpansion
     }
 
     /// <summary>
-    /// Gives the named variables a length-1 <paramref name="concatDim"/> in front (the dataset must already have that
-    /// dimension with length 1), reading them from the source without it.
+    /// Gives the named variables <paramref name="concatDim"/> in front, with the input's length along it (the dataset
+    /// must already have that dimension): xarray's <c>concat</c> broadcasts a variable without the dimension along
+    /// the input's steps (<c>set_dims</c>), so every step holds the same values. Read from the source without it.
     /// </summary>
     public static TransformedDataset Expand(TransformedDataset ds, string concatDim, IReadOnlySet<string> names)
     {
+        var length = ds.Schema.FindDimension(concatDim)?.Length
+            ?? throw new InvalidOperationException($"the dataset has no dimension '{concatDim}' to expand along");
         var origins = ds.Origins.ToBuilder();
         var vars = ImmutableArray.CreateBuilder<VariableSchema>(ds.Schema.Variables.Length);
         foreach (var v in ds.Schema.Variables)
@@ -40,7 +43,7 @@ public static class ConcatDimensionExpansion
             vars.Add(v with
             {
                 Dimensions = [concatDim, .. v.Dimensions],
-                Shape = [1, .. v.Shape],
+                Shape = [length, .. v.Shape],
                 IsCoordinate = v.IsCoordinate || v.Name == concatDim,
             });
         }
