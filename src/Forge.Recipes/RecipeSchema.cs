@@ -70,7 +70,8 @@ public static class RecipeSchema
                 }
               }
             },
-            "items_per_file": { "description": "Optional hint: the concat length of every file. When absent, each file's length is read from its header.", "type": "integer", "minimum": 1 }
+            "items_per_file": { "description": "Optional hint: the concat length of every file. When absent, each file's length is read from its header.", "type": "integer", "minimum": 1 },
+            "data_vars": { "description": "Which data variables without the concat dim get it (xarray's data_vars): all repeats every one along the concat dim (xarray's default); different only those that differ between inputs; minimal none (each must be equal in every input).", "enum": ["all", "different", "minimal"], "default": "all" }
           }
         },
         "merge": {

@@ -48,7 +48,7 @@ public sealed class CombineRuleTests : IDisposable
         return path;
     }
 
-    private string Recipe(string id, string keys, string merge = "") => RecipeFiles.Write(_work, id, $$"""
+    private string Recipe(string id, string keys, string merge = "", string dataVars = "all") => RecipeFiles.Write(_work, id, $$"""
         forge: 1
         id: {{id}}
         inputs:
@@ -56,6 +56,7 @@ public sealed class CombineRuleTests : IDisposable
           concat:
             dim: time
             keys: { list: [{{keys}}] }
+            data_vars: {{dataVars}}
           {{merge}}
         target:
           zarr_format: 2
@@ -82,6 +83,22 @@ public sealed class CombineRuleTests : IDisposable
         AssertEqualsXarray(store, files);
         Assert.Contains("\"time\"", await File.ReadAllTextAsync(Path.Combine(store, "crs", ".zattrs")));
         Assert.DoesNotContain("\"time\"", await File.ReadAllTextAsync(Path.Combine(store, "lat", ".zattrs")));
+    }
+
+    [Theory]
+    [InlineData("different")]
+    [InlineData("minimal")]
+    public async Task Data_vars_keeps_equal_data_variables_static_as_xarray_with_that_data_vars(string dataVars)
+    {
+        // inputs.concat.data_vars is xarray's argument: crs, lat_bnds and orog are equal in every file, so both
+        // "different" and "minimal" write them once; height (a coordinate) differs in c.nc and is broadcast either way.
+        string[] files = [Make("a", 0), Make("b", 2, kind: "nc4"), Make("c", 4, height: 10)];
+        var store = Path.Combine(_work, dataVars + ".zarr");
+        var (code, _, err) = await ForgeCli.RunAsync("run", Recipe(dataVars, "a, b, c", dataVars: dataVars), "--target", store, "--progress", "none");
+        Assert.True(code == 0, err);
+        AssertEqualsXarray(store, files, "--data-vars", dataVars);
+        Assert.DoesNotContain("\"time\"", await File.ReadAllTextAsync(Path.Combine(store, "crs", ".zattrs")));
+        Assert.Contains("\"time\"", await File.ReadAllTextAsync(Path.Combine(store, "height", ".zattrs")));
     }
 
     [Fact]

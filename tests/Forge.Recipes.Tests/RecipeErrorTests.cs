@@ -285,6 +285,17 @@ public sealed class RecipeErrorTests
     public void Items_per_file_must_be_positive() => Fails(Minimal + "    items_per_file: 0\n", 9, 21, "must be between 1 and");
 
     [Fact]
+    public void Data_vars_is_one_of_xarrays_words() => Fails(Minimal + "    data_vars: some\n", 9, 16, "'inputs.concat.data_vars' must be one of all, different, minimal (xarray's data_vars), found 'some'");
+
+    [Fact]
+    public void Data_vars_is_parsed()
+    {
+        Assert.Equal(Forge.Core.Datasets.Combine.DataVariables.All, RecipeLoader.ParseRecipe("r.yaml", Minimal).Inputs.Concat.DataVars);
+        Assert.Equal(Forge.Core.Datasets.Combine.DataVariables.Minimal, RecipeLoader.ParseRecipe("r.yaml", Minimal + "    data_vars: minimal\n").Inputs.Concat.DataVars);
+        Assert.Equal(Forge.Core.Datasets.Combine.DataVariables.Different, RecipeLoader.ParseRecipe("r.yaml", Minimal + "    data_vars: different\n").Inputs.Concat.DataVars);
+    }
+
+    [Fact]
     public void Target_url_scheme_is_checked() => Fails(Minimal + "target: { url: \"https://example.org/out.zarr\" }\n", 9, 16, "the target must be a local path, a file:// URL or s3://bucket/prefix");
 
     [Fact]

@@ -73,6 +73,7 @@ internal static class RecipeMapping
             Shard = o.Shard,
             Stage = o.Stage,
             ItemsPerFile = recipe.Inputs.Concat.ItemsPerFile,
+            DataVariables = recipe.Inputs.Concat.DataVars,
             Strategy = o.StrategySet ? o.Strategy : recipe.Run.Strategy,
             Codecs = a => Codecs(recipe, a),
             ScratchDirectory = o.Scratch ?? (recipe.Run.Scratch is { } scratch ? Path.GetFullPath(Path.Combine(recipeDir, scratch)) : null),

@@ -50,7 +50,7 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         var (inputs, files, byRange, streamed) = await SchemaPass.RunAsync(request, fetcher, opener, progress, ct, known, HeadersByRange || StreamInputs, requireValidators: !HeadersByRange, disk);
         try
         {
-            var dataset = DatasetCombiner.Combine(request.ConcatDim, inputs);
+            var dataset = DatasetCombiner.Combine(request.ConcatDim, inputs, request.DataVariables);
             if (request.ItemsPerFile is { } items)
             {
                 foreach (var seg in dataset.Segments.Where(s => s.Length != items))

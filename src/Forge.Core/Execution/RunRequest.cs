@@ -26,6 +26,9 @@ public sealed record RunRequest(
 {
     public bool Overwrite { get; init; }
 
+    /// <summary>Which data variables without the concat dimension get it (recipe <c>inputs.concat.data_vars</c>; xarray's <c>data_vars</c>).</summary>
+    public Datasets.Combine.DataVariables DataVariables { get; init; }
+
     /// <summary>The recipe's items_per_file hint: when set, every input must hold exactly this many concat steps.</summary>
     public int? ItemsPerFile { get; init; }
 

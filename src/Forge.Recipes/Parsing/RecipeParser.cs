@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Forge.Core.Datasets.Combine;
 using Forge.Recipes.Patterns;
 using YamlDotNet.RepresentationModel;
 
@@ -14,7 +15,7 @@ internal static partial class RecipeParser
 {
     public static readonly string[] TopKeys = ["forge", "id", "title", "description", "inputs", "transforms", "target", "run"];
     public static readonly string[] InputsKeys = ["url", "concat", "merge", "format", "grib", "netcdf", "fetch", "cache"];
-    public static readonly string[] ConcatKeys = ["dim", "keys", "items_per_file"];
+    public static readonly string[] ConcatKeys = ["dim", "keys", "items_per_file", "data_vars"];
     public static readonly string[] MergeKeys = ["dim", "keys"];
     public static readonly string[] GribKeys = ["filter"];
     public static readonly string[] NetCdfKeys = ["sub_groups"];
@@ -139,7 +140,14 @@ internal static partial class RecipeParser
         var keys = map.Required("keys") is { } keysNode ? KeyParser.ParseKeys(ctx, keysNode, "inputs.concat.keys") : null;
         var itemsPerFile = ctx.Int(map.Get("items_per_file"), "inputs.concat.items_per_file", 1, int.MaxValue);
         if (map.Has("items_per_file") && itemsPerFile is null) return null;
-        return dim is null || keys is null ? null : new ConcatSpec(dim, keys.Value.Keys, keys.Value.Range, itemsPerFile);
+        var dataVars = DataVariables.All;
+        if (map.Get("data_vars") is { } dataVarsNode && ctx.Text(dataVarsNode, "inputs.concat.data_vars") is { } rule)
+        {
+            if (ConcatSpec.DataVariablesNames.TryGetValue(rule, out var parsed)) dataVars = parsed;
+            else ctx.Error(dataVarsNode, $"'inputs.concat.data_vars' must be one of {string.Join(", ", ConcatSpec.DataVariablesNames.Keys)} (xarray's data_vars), found '{rule}'");
+        }
+
+        return dim is null || keys is null ? null : new ConcatSpec(dim, keys.Value.Keys, keys.Value.Range, itemsPerFile) { DataVars = dataVars };
     }
 
     private static MergeSpec? ParseMerge(YamlContext ctx, YamlNode node)

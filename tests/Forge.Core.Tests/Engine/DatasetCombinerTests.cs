@@ -345,6 +345,38 @@ public sealed class DatasetCombinerTests
     }
 
     [Fact]
+    public void DataVarsDifferentOrMinimalKeepEqualDataVariablesStatic()
+    {
+        // inputs.concat.data_vars (xarray's data_vars): "different" repeats only orog (it differs), "minimal"
+        // repeats none and refuses orog, naming it and both files.
+        DatasetSchema WithStatic(long nTime)
+        {
+            var s = Gridded(nTime, Days);
+            return s with { Variables = s.Variables.Add(Var("crs", DataType.Int32, [], [])).Add(Var("orog", DataType.Float32, ["lat", "lon"], [3, 4])) };
+        }
+
+        var digests = ImmutableDictionary<string, string>.Empty.Add("lat", "LAT").Add("lon", "LON").Add("crs", "C").Add("orog", "O");
+        InputDataset[] Inputs(string orog1) => [
+            Input(0, "f0.nc", WithStatic(2), Range(0, 2), digests: digests),
+            Input(1, "f1.nc", WithStatic(3), Range(2, 3), digests: digests.SetItem("orog", orog1))];
+
+        var different = DatasetCombiner.Combine("time", Inputs("O2"), DataVariables.Different);
+        Assert.Equal([], different.GetVariable("crs").Dimensions.ToArray());
+        Assert.Equal(["time", "lat", "lon"], different.GetVariable("orog").Dimensions.ToArray());
+
+        var minimal = DatasetCombiner.Combine("time", Inputs("O"), DataVariables.Minimal);
+        Assert.Equal([], minimal.GetVariable("crs").Dimensions.ToArray());
+        Assert.Equal(["lat", "lon"], minimal.GetVariable("orog").Dimensions.ToArray());
+        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", Inputs("O2"), DataVariables.Minimal));
+        Assert.Contains("'orog'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("f0.nc", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("f1.nc", ex.Message, StringComparison.Ordinal);
+
+        // The default is xarray's: every data variable gets the concat dim.
+        Assert.Equal(["time"], DatasetCombiner.Combine("time", Inputs("O")).GetVariable("crs").Dimensions.ToArray());
+    }
+
+    [Fact]
     public void NetCdfCoordinatesAttributeMakesCoordinatesAsXarrayDecodeCoords()
     {
         var s = Gridded(2, Days);

@@ -33,6 +33,7 @@ def main():
     p.add_argument("--merge", type=int, default=1)
     p.add_argument("--decode-coords-all", action="store_true")
     p.add_argument("--coords", choices=["minimal", "all", "different"], default="different")
+    p.add_argument("--data-vars", choices=["all", "different", "minimal"], default="all")
     a = p.parse_args(argv[:split])
     files = argv[split + 1:]
 
@@ -46,6 +47,8 @@ def main():
     combine = {"minimal": {"data_vars": "minimal", "coords": "minimal", "compat": "override"},
                "all": {"coords": "all"},
                "different": {}}[a.coords]
+    if a.data_vars != "all":
+        combine["data_vars"] = a.data_vars
     m = xr.open_mfdataset(paths, engine=a.engine, combine="nested", concat_dim=concat_dim, **combine, **kwargs)
     for d in a.squeeze:
         m = m.squeeze(d, drop=True)

@@ -18,7 +18,7 @@ public static class DatasetCombiner
 {
     private static readonly string[] PackingAttributes = ["scale_factor", "add_offset", "_FillValue", "missing_value"];
 
-    public static TargetDataset Combine(string concatDim, IReadOnlyList<InputDataset> inputs)
+    public static TargetDataset Combine(string concatDim, IReadOnlyList<InputDataset> inputs, DataVariables dataVariables = DataVariables.All)
     {
         if (inputs.Count == 0) throw new DataException("the recipe has no inputs");
         int nConcat = inputs.Max(i => i.ConcatIndex) + 1, nMerge = inputs.Max(i => i.MergeIndex) + 1;
@@ -35,7 +35,7 @@ public static class DatasetCombiner
 
         var rows = byConcat.MoveToImmutable();
         var segments = BuildSegments(concatDim, rows);
-        rows = ExpandAlongConcat(concatDim, rows);
+        rows = ExpandAlongConcat(concatDim, rows, dataVariables);
         var dims = CombineDimensions(concatDim, inputs, segments.Sum(s => s.Length));
         var variables = CombineVariables(concatDim, rows, dims);
         var attrs = rows[0][0].Dataset.Schema.Attributes;
@@ -76,7 +76,7 @@ public static class DatasetCombiner
     /// time, a station's height). Such a variable is broadcast along each input's steps (repeated), as xarray's
     /// <c>set_dims</c> does. Equal coordinates (GRIB latitude/longitude on any grid, lat, lon, step) stay static.
     /// </summary>
-    private static ImmutableArray<ImmutableArray<InputDataset>> ExpandAlongConcat(string concatDim, ImmutableArray<ImmutableArray<InputDataset>> rows)
+    private static ImmutableArray<ImmutableArray<InputDataset>> ExpandAlongConcat(string concatDim, ImmutableArray<ImmutableArray<InputDataset>> rows, DataVariables dataVariables)
     {
         var updated = rows.Select(r => r.ToArray()).ToArray();
         for (int m = 0; m < rows[0].Length; m++)
@@ -89,13 +89,14 @@ public static class DatasetCombiner
                 // A 0-d char (a one-character grid mapping) has no character dimension to stay last once broadcast,
                 // which text arrays need (docs/zarr.md); it stays static and must be equal (docs/engine.md).
                 if (v.DataType == DataType.Char && v.Rank == 0) continue;
-                if (!v.IsCoordinate)
+                if (!v.IsCoordinate && dataVariables != DataVariables.Different)
                 {
-                    expand.Add(v.Name); // data_vars="all"
+                    // data_vars="all" repeats it; "minimal" keeps it once (it must then be equal in every input).
+                    if (dataVariables == DataVariables.All) expand.Add(v.Name);
                     continue;
                 }
 
-                // coords="different": compared with the first input of the group, as xarray does.
+                // coords="different" (and data_vars="different"): compared with the first input of the group, as xarray does.
                 if (rows.Skip(1).Select(r => r[m]).Any(i => i.Dataset.Schema.FindVariable(v.Name) is { } w
                     && !w.Dimensions.Contains(concatDim) && w.DataType == v.DataType && w.Dimensions.SequenceEqual(v.Dimensions)
                     && !StaticDifference.Equal(v.Name, first, i)))
