@@ -36,10 +36,10 @@ public sealed class CombineRuleTests : IDisposable
 
     public void Dispose() => CliWork.Delete(_work);
 
-    private string Make(string name, int t0, string var = "tas", bool latUnits = true, double height = 2, string lats = "10, 20, 30", string kind = "classic")
+    private string Make(string name, int t0, string var = "tas", bool latUnits = true, bool latFill = false, double height = 2, string lats = "10, 20, 30", string kind = "classic")
     {
         var cdl = Cdl.Replace("VAR", var).Replace("T0", t0.ToString()).Replace("T1", (t0 + 1).ToString())
-            .Replace("LATATTRS", latUnits ? "lat:units = \"degrees_north\" ; lat:long_name = \"latitude\" ;" : "")
+            .Replace("LATATTRS", (latUnits ? "lat:units = \"degrees_north\" ; lat:long_name = \"latitude\" ;" : "") + (latFill ? " lat:_FillValue = 1e20f ;" : ""))
             .Replace("HEIGHT", height.ToString(System.Globalization.CultureInfo.InvariantCulture)).Replace("LATS", lats)
             .Replace("HISTORY", "made " + name);
         var path = Path.Combine(_work, name + ".nc");
@@ -74,8 +74,9 @@ public sealed class CombineRuleTests : IDisposable
     {
         // Two steps per file. Data variables without time (crs, lat_bnds, orog) are broadcast along it (data_vars="all");
         // the coordinate height differs in the last file, so it is broadcast too (coords="different"); lat is equal
-        // everywhere (b.nc without units: attributes are the first file's, combine_attrs="override") and stays static.
-        string[] files = [Make("a", 0), Make("b", 2, latUnits: false, kind: "nc4"), Make("c", 4, height: 10)];
+        // everywhere (b.nc without units: attributes are the first file's, combine_attrs="override") and stays static;
+        // only a.nc gives lat a _FillValue (as files written by xarray do), no value is a fill value: xarray merges.
+        string[] files = [Make("a", 0, latFill: true), Make("b", 2, latUnits: false, kind: "nc4"), Make("c", 4, height: 10)];
         var store = Path.Combine(_work, "concat.zarr");
         var (code, _, err) = await ForgeCli.RunAsync("run", Recipe("concat", "a, b, c"), "--target", store, "--progress", "none");
         Assert.True(code == 0, err);

@@ -147,6 +147,28 @@ public sealed class DatasetCombinerTests
     }
 
     [Fact]
+    public void AStaticCoordinateWithAFillValueInOneFileOnlyCombinesWhenNoValueIsAFill()
+    {
+        // xarray compares decoded values: lat with _FillValue 1e20 in f0 and none in f1 holds the same values unless
+        // one of them is 1e20. The first file's attributes are kept (combine_attrs="override").
+        List<InputDataset> Inputs(float lastLat)
+        {
+            var inputs = Monthly(3, 3);
+            var lat = inputs[0].Dataset.Schema.GetVariable("lat");
+            var schema = inputs[0].Dataset.Schema with { Variables = inputs[0].Dataset.Schema.Variables.Replace(lat, lat with { Attributes = lat.Attributes.With("_FillValue", AttributeValue.FromReals(DataType.Float32, 1e20)) }) };
+            var raw = System.Runtime.InteropServices.MemoryMarshal.AsBytes(new float[] { 10, 20, lastLat }.AsSpan()).ToArray();
+            inputs[0] = inputs[0] with { Dataset = TransformedDataset.FromSource(schema), StaticValues = inputs[0].StaticValues.Add("lat", raw) };
+            inputs[1] = inputs[1] with { StaticValues = inputs[1].StaticValues.Add("lat", raw) };
+            return inputs;
+        }
+
+        Assert.Equal(1e20, DatasetCombiner.Combine("time", Inputs(30)).GetVariable("lat").Attributes["_FillValue"]!.AsScalar()!.Value, 1e13);
+        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", Inputs(1e20f)));
+        Assert.Contains("_FillValue", ex.Message);
+        Assert.Contains("absent in f1.nc", ex.Message);
+    }
+
+    [Fact]
     public void StaticVariablesMustHaveEqualDigests()
     {
         var inputs = Monthly(3, 3, 3);

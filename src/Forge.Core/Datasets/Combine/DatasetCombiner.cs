@@ -196,7 +196,7 @@ public static class DatasetCombiner
                         throw new DataException($"variable '{v.Name}' has dimensions ({Dims(v.Dimensions, v.Shape)}) in {reference.Source} but ({Dims(vi.Dimensions, vi.Shape)}) in {input.Source}");
                     foreach (var key in PackingAttributes)
                     {
-                        if (!Equals(v.Attributes[key], vi.Attributes[key]))
+                        if (!Equals(v.Attributes[key], vi.Attributes[key]) && !(!hasConcat && FillOnlyDiffers(key, v, vi, reference, input)))
                             throw new DataException($"variable '{v.Name}': attribute {key} is {Show(v.Attributes[key])} in {reference.Source} but {Show(vi.Attributes[key])} in {input.Source}; Forge does not re-pack data silently");
                     }
 
@@ -269,6 +269,19 @@ public static class DatasetCombiner
                     $"but {rb.ToString(CultureInfo.InvariantCulture)} ({unitsB ?? "no units"}) in {b.Source}");
             }
         }
+    }
+
+    /// <summary>
+    /// A static variable (written once, from the first input) whose <c>_FillValue</c>/<c>missing_value</c> is absent
+    /// or different in another input decodes to the same values when the raw values are equal and none of them is a
+    /// fill value of either file: xarray compares decoded values and keeps the first file's attributes (a coordinate
+    /// written by xarray with <c>_FillValue</c> NaN merges with one from another tool without it).
+    /// </summary>
+    private static bool FillOnlyDiffers(string key, VariableSchema a, VariableSchema b, InputDataset ia, InputDataset ib)
+    {
+        if (key is not ("_FillValue" or "missing_value") || !StaticDifference.Equal(a.Name, ia, ib)) return false;
+        var fills = new[] { a.Attributes[key], b.Attributes[key] }.Where(f => f is { IsText: false }).SelectMany(f => f!.AsDoubles()).ToArray();
+        return StaticDifference.ContainsNone(a.Name, ia, fills);
     }
 
     /// <summary>A variable the combiner gave the concat dimension (its digest is of the values without it).</summary>

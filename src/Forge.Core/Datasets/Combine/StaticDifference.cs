@@ -32,6 +32,23 @@ internal static class StaticDifference
         return $"its values differ first at element [{index}]: {Element(va, at, type)} in {a.Source} but {Element(vb, at, type)} in {b.Source}";
     }
 
+    /// <summary>True when the kept values of <paramref name="name"/> hold none of <paramref name="values"/> (false when the values were not kept).</summary>
+    public static bool ContainsNone(string name, InputDataset input, IReadOnlyCollection<double> values)
+    {
+        if (input.StaticValues.GetValueOrDefault(name) is not { } raw || !input.Dataset.Origins.TryGetValue(name, out var origin)) return false;
+        var type = origin.SourceDataType;
+        if (type is DataType.Char or DataType.String or DataType.Bool) return false;
+        var size = type.ElementSize();
+        for (long i = 0; i < raw.Length / size; i++)
+        {
+            var x = Convert.ToDouble(ElementValue(raw, i, type), CultureInfo.InvariantCulture);
+            foreach (var f in values)
+                if (x == f || (double.IsNaN(x) && double.IsNaN(f)) || (type == DataType.Float32 && (float)x == (float)f)) return false;
+        }
+
+        return true;
+    }
+
     private static string Short(string? digest) => digest is null ? "absent" : digest[..Math.Min(12, digest.Length)];
 
     private static string Index(long flat, ReadOnlySpan<long> shape)
@@ -48,7 +65,7 @@ internal static class StaticDifference
         return string.Join(", ", idx);
     }
 
-    private static string Element(byte[] raw, long i, DataType type)
+    private static IFormattable ElementValue(byte[] raw, long i, DataType type)
     {
         var s = raw.AsSpan((int)(i * type.ElementSize()));
         IFormattable value = type switch
@@ -65,6 +82,8 @@ internal static class StaticDifference
             DataType.Float64 => BinaryPrimitives.ReadDoubleLittleEndian(s),
             _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
         };
-        return value.ToString(null, CultureInfo.InvariantCulture);
+        return value;
     }
+
+    private static string Element(byte[] raw, long i, DataType type) => ElementValue(raw, i, type).ToString(null, CultureInfo.InvariantCulture);
 }
