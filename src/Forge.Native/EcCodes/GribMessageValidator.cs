@@ -56,7 +56,8 @@ internal static class GribMessageValidator
             var number = m[pos + 4];
             if (length < 5 || length > (uint)(m.Length - 4 - pos)) throw Bad(source, $"section {number} at byte {pos} has impossible length {length}");
             if (number is < 1 or > 7) throw Bad(source, $"has unknown section number {number} at byte {pos}");
-            if (lastSection == 7) throw Bad(source, "holds several fields (multi-field GRIB2 message), which Forge does not read");
+            // Multi-field messages are split into one message per field (GribMultiField) before they reach ecCodes.
+            if (lastSection == 7) throw Bad(source, "holds several fields (multi-field GRIB2 message) where one field was expected: it was not split");
             if (number <= lastSection && !(number >= 2 && lastSection >= 2)) throw Bad(source, $"has section {number} after section {lastSection}");
             var s = m.Slice(pos, (int)length);
             switch (number)
