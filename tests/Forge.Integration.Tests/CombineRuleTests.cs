@@ -135,22 +135,26 @@ public sealed class CombineRuleTests : IDisposable
         Assert.Contains("pr.a.nc", err);
 
         // A broadcast data variable (crs) that differs between the groups: named with both values and files.
-        var pr = Path.Combine(_work, "pr.a.cdl");
-        await File.WriteAllTextAsync(pr, (await File.ReadAllTextAsync(pr)).Replace("crs = 7", "crs = 8").Replace("10, 21, 30", "10, 20, 30"));
-        Processes.Check("ncgen", "-k", "classic", "-o", Path.Combine(_work, "pr.a.nc"), pr);
-        (code, _, err) = await ForgeCli.RunAsync("run", Recipe("differs", "a", merge), "--target", Path.Combine(_work, "d.zarr"), "--progress", "none");
-        Assert.Equal(1, code);
+        err = await EditPrAndRunAsync(cdl => cdl.Replace("crs = 7", "crs = 8").Replace("10, 21, 30", "10, 20, 30"));
         Assert.Contains("variable 'crs'", err);
         Assert.Contains("element []: 7 in ", err);
         Assert.Contains("but 8 in ", err);
 
         // Dtype: both named.
-        await File.WriteAllTextAsync(pr, (await File.ReadAllTextAsync(pr)).Replace("crs = 8", "crs = 7").Replace("float lat(lat)", "double lat(lat)"));
-        Processes.Check("ncgen", "-k", "classic", "-o", Path.Combine(_work, "pr.a.nc"), pr);
-        (code, _, err) = await ForgeCli.RunAsync("run", Recipe("differs", "a", merge), "--target", Path.Combine(_work, "d.zarr"), "--progress", "none");
-        Assert.Equal(1, code);
+        err = await EditPrAndRunAsync(cdl => cdl.Replace("crs = 8", "crs = 7").Replace("float lat(lat)", "double lat(lat)"));
         Assert.Contains("variable 'lat' differs between", err);
         Assert.Contains("dtype Float32 in ", err);
         Assert.Contains("but Float64 in ", err);
+
+        // Rewrites pr.a.nc from its edited CDL and runs the recipe again, which must fail (exit 1): its stderr.
+        async Task<string> EditPrAndRunAsync(Func<string, string> edit)
+        {
+            var pr = Path.Combine(_work, "pr.a.cdl");
+            await File.WriteAllTextAsync(pr, edit(await File.ReadAllTextAsync(pr)));
+            Processes.Check("ncgen", "-k", "classic", "-o", Path.Combine(_work, "pr.a.nc"), pr);
+            var (exit, _, stderr) = await ForgeCli.RunAsync("run", Recipe("differs", "a", merge), "--target", Path.Combine(_work, "d.zarr"), "--progress", "none");
+            Assert.Equal(1, exit);
+            return stderr;
+        }
     }
 }
