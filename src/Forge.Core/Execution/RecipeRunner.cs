@@ -50,7 +50,16 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         var (inputs, files, byRange, streamed) = await SchemaPass.RunAsync(request, fetcher, opener, progress, ct, known, HeadersByRange || StreamInputs, requireValidators: !HeadersByRange, disk);
         try
         {
-            var dataset = DatasetCombiner.Combine(request.ConcatDim, inputs, request.DataVariables);
+            TargetDataset dataset;
+            try
+            {
+                dataset = DatasetCombiner.Combine(request.ConcatDim, inputs, request.DataVariables);
+            }
+            catch (StaticValuesDifferException e) when (!e.ValuesWereKept)
+            {
+                throw await FirstDifferenceAsync(e, request, inputs, files, ct);
+            }
+
             if (request.ItemsPerFile is { } items)
             {
                 foreach (var seg in dataset.Segments.Where(s => s.Length != items))
@@ -355,6 +364,36 @@ public sealed class RecipeRunner(IInputFetcher fetcher, IDatasetOpener opener, I
         if (deferred is not null) await deferred.MarkHeldDoneAsync(ledger, ct);
         if (beside is not null) await RemoveIntermediateAsync(beside, ledger, ct);
         await ledger.CompleteAsync(ct);
+    }
+
+    /// <summary>
+    /// A static variable too large to keep from the schema pass differs between two inputs: re-reads both (when both
+    /// are local files and fit in a quarter of the budget) so the error shows the first differing element, not digests.
+    /// </summary>
+    private async Task<DataException> FirstDifferenceAsync(StaticValuesDifferException e, RunRequest request, IReadOnlyList<InputDataset> inputs,
+        IReadOnlyDictionary<(int, int), FetchedInput> files, CancellationToken ct)
+    {
+        var values = new byte[]?[2];
+        var sides = new[] { e.A, e.B };
+        for (var k = 0; k < 2; k++)
+        {
+            // The schema pass's own record of the input: the combiner may have given the variable the concat dim.
+            var input = inputs.FirstOrDefault(i => i.ConcatIndex == sides[k].ConcatIndex && i.MergeIndex == sides[k].MergeIndex);
+            if (input?.Dataset.Schema.FindVariable(e.Variable) is not { } v || !files.TryGetValue((input.ConcatIndex, input.MergeIndex), out var file)) return e;
+            var bytes = v.Shape.Aggregate(1L, (x, y) => x * y) * input.Dataset.Origins[e.Variable].SourceDataType.ElementSize();
+            if (bytes > request.MaxMemory / 4) return e;
+            try
+            {
+                using var raw = await InputReading.ReadAsync(opener, request, input, file.LocalPath, e.Variable, new long[v.Rank], [.. v.Shape], ct);
+                values[k] = raw.Memory.ToArray();
+            }
+            catch (Exception ex) when (ex is DataException or IOException)
+            {
+                return e; // the digests still say that they differ
+            }
+        }
+
+        return e.WithDescription(StaticDifference.Describe(e.Variable, e.A, e.B, values[0], values[1]));
     }
 
     /// <summary>Deletes a staged run's intermediate store and its pieces' ledger records (nothing when there is none).</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Forge.Core.Arrays;
 using Forge.Core.Datasets;
+using Forge.Core.Datasets.Combine;
 using Forge.Core.Datasets.Transforms;
 using Forge.Core.Execution;
 using Forge.Core.Planning;
@@ -411,6 +412,32 @@ public sealed class RecipeRunnerTests
         var request = Request() with { FetchConcurrency = 4, Inputs = [.. Enumerable.Range(0, 4).Select(i => new RunInput(i, 0, $"mem://missing-{i}.nc"))] };
         var ex = await Assert.ThrowsAsync<Sources.FetchException>(() => h.RunAsync(request));
         Assert.Contains("missing-0.nc", ex.Message);
+        Assert.Empty(h.Store.Sets);
+    }
+
+    [Fact]
+    public async Task ALargeStaticVariableThatDiffersIsShownAtItsFirstDifferingElement()
+    {
+        // orog (200 × 100 float32 = 78 KiB) is over the 64 KiB the schema pass keeps, so only its digest was known;
+        // the error re-reads both inputs and names the element, not two digests.
+        var h = new Harness();
+        foreach (var (url, i) in Months.Select((m, i) => (m.Url, i)))
+        {
+            var f = h.Files[url];
+            var orog = new float[200 * 100];
+            if (i == 2) orog[150 * 100 + 7] = 99.5f;
+            var schema = f.Schema with
+            {
+                Dimensions = f.Schema.Dimensions.Add(new Dimension("j", 200)).Add(new Dimension("i", 100)),
+                Variables = f.Schema.Variables.Add(Var("orog", DataType.Float32, ["j", "i"], [200, 100])),
+            };
+            h.Files[url] = new MemoryDataset(schema, new Dictionary<string, byte[]>(f.Data) { ["orog"] = Bytes.Of(orog) });
+        }
+
+        var ex = await Assert.ThrowsAsync<DataException>(() => h.RunAsync(Request() with { DataVariables = DataVariables.Minimal }));
+        Assert.Contains("variable 'orog'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"element [150, 7]: 0 in {Months[0].Url} but 99.5 in {Months[2].Url}", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SHA-256", ex.Message, StringComparison.Ordinal);
         Assert.Empty(h.Store.Sets);
     }
 

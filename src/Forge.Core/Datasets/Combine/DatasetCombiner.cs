@@ -292,13 +292,13 @@ public static class DatasetCombiner
     private static void CheckMergedEqual(string name, InputDataset a, InputDataset b)
     {
         if (!StaticDifference.Equal(name, a, b))
-            throw new DataException($"variable '{name}' is in {a.Source} and in {b.Source} (merged for the same concat key) but differs: {StaticDifference.Describe(name, a, b)}");
+            throw new StaticValuesDifferException($"variable '{name}' is in {a.Source} and in {b.Source} (merged for the same concat key) but differs: ", StaticDifference.Describe(name, a, b), name, a, b);
     }
 
     private static void CheckStaticEqual(string name, InputDataset a, InputDataset b)
     {
         if (!StaticDifference.Equal(name, a, b))
-            throw new DataException($"variable '{name}' does not vary along the concat dimension, so it must be equal in every input, but it differs between {a.Source} and {b.Source}: {StaticDifference.Describe(name, a, b)}");
+            throw new StaticValuesDifferException($"variable '{name}' does not vary along the concat dimension, so it must be equal in every input, but it differs between {a.Source} and {b.Source}: ", StaticDifference.Describe(name, a, b), name, a, b);
     }
 
     private static string Show(AttributeValue? v) => v is null ? "absent" : v.ToString();

@@ -16,10 +16,12 @@ internal static class StaticDifference
     }
 
     /// <summary>"element [i, j] is X in A but Y in B", or a digest statement when the values were not kept.</summary>
-    public static string Describe(string name, InputDataset a, InputDataset b)
+    public static string Describe(string name, InputDataset a, InputDataset b) =>
+        Describe(name, a, b, a.StaticValues.GetValueOrDefault(name), b.StaticValues.GetValueOrDefault(name));
+
+    /// <summary>As <see cref="Describe(string, InputDataset, InputDataset)"/> with the raw source values given (re-read by the caller).</summary>
+    public static string Describe(string name, InputDataset a, InputDataset b, byte[]? va, byte[]? vb)
     {
-        var va = a.StaticValues.GetValueOrDefault(name);
-        var vb = b.StaticValues.GetValueOrDefault(name);
         var schema = a.Dataset.Schema.FindVariable(name);
         if (va is null || vb is null || schema is null || !a.Dataset.Origins.TryGetValue(name, out var origin))
             return $"its values differ (SHA-256 {Short(a.StaticDigests.GetValueOrDefault(name))} in {a.Source}, {Short(b.StaticDigests.GetValueOrDefault(name))} in {b.Source}; values of variables over {InputDataset.KeptValueBytes / 1024} KiB are not kept to show the first difference)";
