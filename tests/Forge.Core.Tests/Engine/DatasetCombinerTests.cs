@@ -58,7 +58,7 @@ public sealed class DatasetCombinerTests
     {
         var inputs = Monthly(3, 3);
         inputs[1] = inputs[1] with { Dataset = inputs[1].Dataset with { Schema = Gridded(3, Days) with { Dimensions = [new Dimension("t", 3), new Dimension("lat", 3), new Dimension("lon", 4)] } } };
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", inputs));
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", inputs));
         Assert.Contains("f1.nc", ex.Message);
     }
 
@@ -67,8 +67,8 @@ public sealed class DatasetCombinerTests
     {
         var inputs = Monthly(3, 3, 3);
         inputs.RemoveAt(1);
-        Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", inputs));
-        Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", []));
+        Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", inputs));
+        Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", []));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class DatasetCombinerTests
     {
         var inputs = Monthly(3, 3);
         inputs[1] = Input(1, "f1.nc", Gridded(3, Days, nLat: 5), Range(3, 3));
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", inputs));
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", inputs));
         Assert.Contains("'lat'", ex.Message);
         Assert.Contains("f0.nc", ex.Message);
         Assert.Contains("f1.nc", ex.Message);
@@ -90,7 +90,7 @@ public sealed class DatasetCombinerTests
         var tas = schema.GetVariable("tas");
         schema = schema with { Variables = schema.Variables.Replace(tas, tas with { DataType = DataType.Float64 }) };
         inputs[1] = Input(1, "f1.nc", schema, Range(3, 3));
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", inputs));
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", inputs));
         Assert.Contains("'tas'", ex.Message);
         Assert.Contains("f0.nc", ex.Message);
         Assert.Contains("f1.nc", ex.Message);
@@ -104,7 +104,7 @@ public sealed class DatasetCombinerTests
         var tas = schema.GetVariable("tas");
         schema = schema with { Variables = schema.Variables.Replace(tas, tas with { Dimensions = ["time", "lon", "lat"], Shape = [3, 4, 3] }) };
         inputs[1] = Input(1, "f1.nc", schema, Range(3, 3));
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", inputs));
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", inputs));
         Assert.Contains("dimensions", ex.Message);
         Assert.Contains("f1.nc", ex.Message);
     }
@@ -114,7 +114,7 @@ public sealed class DatasetCombinerTests
     {
         var inputs = Monthly(3, 3);
         inputs[1] = Input(1, "f1.nc", Gridded(3, Days, dataVars: "pr"), Range(3, 3));
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", inputs));
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", inputs));
         Assert.Contains("'tas'", ex.Message);
         Assert.Contains("f1.nc", ex.Message);
     }
@@ -137,13 +137,13 @@ public sealed class DatasetCombinerTests
         Assert.Equal(0.5, DatasetCombiner.Combine("time", same).GetVariable("tas").Attributes[attribute]!.AsScalar());
 
         var differ = new List<InputDataset> { Input(0, "f0.nc", WithPacking(0.5), Range(0, 3)), Input(1, "f1.nc", WithPacking(0.25), Range(3, 3)) };
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", differ));
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", differ));
         Assert.Contains(attribute, ex.Message);
         Assert.Contains("f0.nc", ex.Message);
         Assert.Contains("f1.nc", ex.Message);
 
         var absent = new List<InputDataset> { Input(0, "f0.nc", WithPacking(0.5), Range(0, 3)), Input(1, "f1.nc", Gridded(3, Days), Range(3, 3)) };
-        Assert.Contains("absent", Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", absent)).Message);
+        Assert.Contains("absent", Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", absent)).Message);
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public sealed class DatasetCombinerTests
         }
 
         Assert.Equal(1e20, DatasetCombiner.Combine("time", Inputs(30)).GetVariable("lat").Attributes["_FillValue"]!.AsScalar()!.Value, 1e13);
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", Inputs(1e20f)));
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", Inputs(1e20f)));
         Assert.Contains("_FillValue", ex.Message);
         Assert.Contains("absent in f1.nc", ex.Message);
     }
@@ -173,7 +173,7 @@ public sealed class DatasetCombinerTests
     {
         var inputs = Monthly(3, 3, 3);
         inputs[2] = inputs[2] with { StaticDigests = inputs[2].StaticDigests.SetItem("lat", "OTHER") };
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", inputs));
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", inputs));
         Assert.Contains("'lat'", ex.Message);
         Assert.Contains("f0.nc", ex.Message);
         Assert.Contains("f2.nc", ex.Message);
@@ -217,7 +217,7 @@ public sealed class DatasetCombinerTests
         Assert.Equal("degrees_north", target.GetVariable("lat").Attributes.GetText("units"));
         Assert.Equal(["time", "lat", "lon", "tas", "pr"], target.Variables.Select(v => v.Name).ToArray());
 
-        var shifted = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", [
+        var shifted = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", [
             Input(0, "tas.nc", Gridded(4, Days, dataVars: "tas"), Range(0, 4), merge: 0),
             Input(0, "pr.nc", Gridded(4, Days, dataVars: "pr"), [0, 1, 5, 3], merge: 1)]));
         Assert.Contains("element [2] is 2", shifted.Message);
@@ -236,12 +236,12 @@ public sealed class DatasetCombinerTests
             StaticDigests = inputs[1].StaticDigests.SetItem("lat", "OTHER"),
             StaticValues = inputs[1].StaticValues.Add("lat", Lat(10, 20, 30.5f)),
         };
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", inputs));
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", inputs));
         Assert.Contains("element [2]: 30 in f0.nc but 30.5 in f1.nc", ex.Message);
 
         // Too large to keep: the message says so and shows both digests.
         inputs[1] = inputs[1] with { StaticValues = inputs[1].StaticValues.Remove("lat") };
-        ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", inputs));
+        ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", inputs));
         Assert.Contains("SHA-256", ex.Message);
         Assert.Contains("OTHER", ex.Message);
     }
@@ -252,7 +252,7 @@ public sealed class DatasetCombinerTests
         var pr = Gridded(4, Days, dataVars: "pr");
         var lat = pr.GetVariable("lat");
         pr = pr with { Variables = pr.Variables.Replace(lat, lat with { DataType = DataType.Float64 }) };
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", [
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", [
             Input(0, "tas.nc", Gridded(4, Days, dataVars: "tas"), Range(0, 4), merge: 0),
             Input(0, "pr.nc", pr, Range(0, 4), merge: 1)]));
         Assert.Contains("dtype Float32 in tas.nc but Float64 in pr.nc", ex.Message);
@@ -367,7 +367,7 @@ public sealed class DatasetCombinerTests
         var minimal = DatasetCombiner.Combine("time", Inputs("O"), DataVariables.Minimal);
         Assert.Equal([], minimal.GetVariable("crs").Dimensions.ToArray());
         Assert.Equal(["lat", "lon"], minimal.GetVariable("orog").Dimensions.ToArray());
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", Inputs("O2"), DataVariables.Minimal));
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", Inputs("O2"), DataVariables.Minimal));
         Assert.Contains("'orog'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("f0.nc", ex.Message, StringComparison.Ordinal);
         Assert.Contains("f1.nc", ex.Message, StringComparison.Ordinal);
@@ -422,7 +422,7 @@ public sealed class DatasetCombinerTests
             Input(0, "a.nc", Gridded(4, Days, dataVars: "tas"), Range(0, 4), merge: 0),
             Input(0, "b.nc", Gridded(4, Days, dataVars: "tas"), Range(0, 4), merge: 1),
         };
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", inputs));
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", inputs));
         Assert.Contains("'tas'", ex.Message);
         Assert.Contains("a.nc", ex.Message);
         Assert.Contains("b.nc", ex.Message);
@@ -443,7 +443,7 @@ public sealed class DatasetCombinerTests
             Input(0, "b.nc", WithCrs("pr"), Range(0, 4), merge: 1, digests: digests)]);
         Assert.Single(ok.Variables, v => v.Name == "crs");
 
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", [
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", [
             Input(0, "a.nc", WithCrs("tas"), Range(0, 4), merge: 0, digests: digests),
             Input(0, "b.nc", WithCrs("pr"), Range(0, 4), merge: 1, digests: digests.SetItem("crs", "OTHER"))]));
         Assert.Contains("'crs'", ex.Message);
@@ -472,7 +472,7 @@ public sealed class DatasetCombinerTests
         Assert.Equal(0, ok.GetVariable("lat_bnds").MergeIndex);
         Assert.Single(ok.Variables, v => v.Name == "lat_bnds");
 
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", [
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", [
             Input(0, "a.nc", WithLatBounds("tas"), Range(0, 4), merge: 0, digests: digests),
             Input(0, "b.nc", WithLatBounds("pr"), Range(0, 4), merge: 1, digests: digests.SetItem("lat_bnds", "OTHER"))]));
         Assert.Contains("'lat_bnds'", ex.Message);
@@ -487,7 +487,7 @@ public sealed class DatasetCombinerTests
             Input(0, "a.nc", Gridded(4, Days, dataVars: "tas"), Range(0, 4), merge: 0),
             Input(0, "b.nc", Gridded(5, Days, dataVars: "pr"), Range(0, 5), merge: 1),
         };
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", lengths));
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", lengths));
         Assert.Contains("a.nc", ex.Message);
         Assert.Contains("b.nc", ex.Message);
 
@@ -496,7 +496,7 @@ public sealed class DatasetCombinerTests
             Input(0, "a.nc", Gridded(4, Days, dataVars: "tas"), Range(0, 4), merge: 0),
             Input(0, "b.nc", Gridded(4, Days, dataVars: "pr"), Range(1, 4), merge: 1),
         };
-        ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", values));
+        ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", values));
         Assert.Contains("a.nc", ex.Message);
         Assert.Contains("b.nc", ex.Message);
 
@@ -505,7 +505,7 @@ public sealed class DatasetCombinerTests
             Input(0, "a.nc", Gridded(4, Days, dataVars: "tas"), Range(0, 4), merge: 0),
             Input(0, "b.nc", Gridded(4, Days, dataVars: "pr"), Range(0, 4), merge: 1, digests: ImmutableDictionary<string, string>.Empty.Add("lat", "LAT").Add("lon", "SHIFTED")),
         };
-        ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", statics));
+        ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", statics));
         Assert.Contains("'lon'", ex.Message);
     }
 
@@ -627,7 +627,7 @@ public sealed class DatasetCombinerTests
         var t = s1.GetVariable("time");
         s1 = s1 with { Variables = s1.Variables.Replace(t, t with { Attributes = t.Attributes.Without("units") }) };
         var inputs = new List<InputDataset> { Input(0, "a.nc", Gridded(2, Days), [0, 1]), Input(1, "b.nc", s1, [2, 3]) };
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", inputs));
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", inputs));
         Assert.Contains("b.nc", ex.Message);
         Assert.Contains("'time'", ex.Message);
     }
@@ -639,7 +639,7 @@ public sealed class DatasetCombinerTests
         var t = s1.GetVariable("time");
         s1 = s1 with { Variables = s1.Variables.Replace(t, t with { Attributes = t.Attributes.With("calendar", Value("noleap")) }) };
         var inputs = new List<InputDataset> { Input(0, "a.nc", Gridded(2, "days since 2000-01-01"), [0, 1]), Input(1, "b.nc", s1, [0, 1]) };
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", inputs));
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", inputs));
         Assert.Contains("a.nc", ex.Message);
         Assert.Contains("b.nc", ex.Message);
     }
@@ -685,7 +685,7 @@ public sealed class DatasetCombinerTests
             Input(0, "jan.nc", Gridded(3, Days), [0, 1, 2]),
             Input(1, "feb.nc", Gridded(3, Days), [2, 3, 4]),
         };
-        var ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", inputs));
+        var ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", inputs));
         Assert.Contains("jan.nc", ex.Message);
         Assert.Contains("feb.nc", ex.Message);
 
@@ -694,11 +694,11 @@ public sealed class DatasetCombinerTests
             Input(0, "jan.nc", Gridded(2, "hours since 2000-01-02"), [0, 1]),
             Input(1, "feb.nc", Gridded(2, "hours since 2000-01-01"), [0, 1]),
         };
-        ex = Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", reencoded));
+        ex = Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", reencoded));
         Assert.Contains("jan.nc", ex.Message);
         Assert.Contains("feb.nc", ex.Message);
 
         var withinFile = new List<InputDataset> { Input(0, "jan.nc", Gridded(3, Days), [0, 2, 1]) };
-        Assert.Contains("jan.nc", Assert.Throws<DataException>(() => DatasetCombiner.Combine("time", withinFile)).Message);
+        Assert.Contains("jan.nc", Assert.ThrowsAny<DataException>(() => DatasetCombiner.Combine("time", withinFile)).Message);
     }
 }
