@@ -118,29 +118,38 @@ internal sealed class TerminalProgressSink : IProgressSink, IDisposable
         _stop.Dispose();
     }
 
-    private IRenderable Render()
+    private IRenderable Render() =>
+        new Rows(RenderLines().Select(l => (IRenderable)new Text(l.Text, l.Current ? new Style(Color.Aqua) : l.Phase ? Style.Plain : new Style(Color.Grey))));
+
+    /// <summary>The view's lines as plain text, cut to the terminal: one per phase (Current: the running one), then the run line.</summary>
+    internal List<(string Text, bool Phase, bool Current)> RenderLines()
     {
         var width = Math.Max(20, _console.Profile.Width - 1);
         var rate = _state.Rate();
         var eta = _state.Eta();
-        var lines = new List<IRenderable>();
+        var lines = new List<(string Text, bool Phase, bool Current)>();
         foreach (var phase in Phases)
         {
             string mark;
             lock (_seen) mark = _phase == "done" || (_seen.Contains(phase) && phase != _phase) ? "✓" : phase == _phase ? "▸" : "·";
+            var retries = phase == "fetch" && _state.Retries > 0 ? $"  {_state.Retries} retries" : "";
             var text = phase switch
             {
-                "fetch" => $"{mark} fetch   {_state.Inputs}/{Total(_state.InputsTotal)} inputs  {Sizes.Format(_state.InputBytes)}{OfBytes()}" + (_state.Retries > 0 ? $"  {_state.Retries} retries" : ""),
+                "fetch" => $"{mark} fetch   {_state.Inputs}/{Total(_state.InputsTotal)} inputs  {Sizes.Format(_state.InputBytes)}",
                 "write" => $"{mark} write   {_state.Objects}/{Total(_state.ObjectsTotal)} objects  {Sizes.Format(_state.ObjectBytes)}",
                 _ => $"{mark} publish",
             };
+            var tail = "";
             if (phase == _phase && phase == "fetch" && _state.ByteRate() is { } br)
-                text += $"  {Sizes.Format((long)br)}/s  ETA {(eta is { } e ? Clock(e) : "--:--")}";
+                tail = $"  {Sizes.Format((long)br)}/s  ETA {(eta is { } e ? Clock(e) : "--:--")}";
             else if (phase == _phase && rate is { } r)
-                text += $"  {r:0.#}/s  ETA {(eta is { } e ? Clock(e) : "--:--")}";
+                tail = $"  {r:0.#}/s  ETA {(eta is { } e ? Clock(e) : "--:--")}";
             else if (phase == _phase)
-                text += "  ETA --:--";
-            lines.Add(new Text(Cut(text, width), phase == _phase ? new Style(Color.Aqua) : Style.Plain));
+                tail = "  ETA --:--";
+            // The fetch total (" of ~1.4 MiB") is the first thing a narrow terminal loses: the rate and ETA say more.
+            var of = phase == "fetch" ? OfBytes() : "";
+            text = text.Length + of.Length + retries.Length + tail.Length <= width ? text + of + retries + tail : text + retries + tail;
+            lines.Add((Cut(text, width), true, phase == _phase));
         }
 
         var used = Environment.WorkingSet;
@@ -148,8 +157,8 @@ internal sealed class TerminalProgressSink : IProgressSink, IDisposable
         lock (_seen) now = _phase;
         // The whole run's ETA first, so a narrow terminal cuts the elapsed time rather than it.
         var runEta = now == "done" ? "" : $"  run ETA {(_state.RunEta() is { } left ? Clock(left) : "--:--")}";
-        lines.Add(new Text(Cut($"{runEta}  memory  {Sizes.Format(used)} of {(MemoryBudget > 0 ? Sizes.Format(MemoryBudget) : "?")} budget  elapsed {Clock(_state.Elapsed)}", width), new Style(Color.Grey)));
-        return new Rows(lines);
+        lines.Add((Cut($"{runEta}  memory  {Sizes.Format(used)} of {(MemoryBudget > 0 ? Sizes.Format(MemoryBudget) : "?")} budget  elapsed {Clock(_state.Elapsed)}", width), false, false));
+        return lines;
     }
 
     /// <summary>" of 10 MiB" (known sizes) or " of ~10 MiB" (the mean size so far × the inputs), once there is a total.</summary>

@@ -298,4 +298,31 @@ public sealed class EtaTests
         Assert.DoesNotContain("8/3 inputs", text, StringComparison.Ordinal);
         Assert.Contains("log line of third", text, StringComparison.Ordinal);
     }
+    [Theory]
+    [InlineData(60)]
+    [InlineData(120)]
+    public void The_fetch_line_keeps_its_rate_and_ETA_on_a_narrow_terminal(int columns)
+    {
+        // 12 of 40 remote inputs of ~36 KiB at ~90 KiB/s: with " of ~1.4 MiB" the line is 68 characters, so at 60
+        // columns the total goes, never the ETA (LiveProgressTests caught it cut in 1 of 3 CI runs).
+        using var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No });
+        console.Profile.Width = columns;
+        var clock = new Clock();
+        using var sink = new TerminalProgressSink(output, new ConsoleChannel(output), console, () => clock.Now);
+        sink.Totals(new ProgressTotals("fetch") { Inputs = 40 });
+        sink.Stage("schema", "inspecting 40 inputs");
+        for (var i = 0; i < 12; i++)
+        {
+            clock.Advance(0.4);
+            sink.BytesReceived(36_900);
+            sink.InputFetched($"http://127.0.0.1/{i}.nc", 36_900, false, 0);
+        }
+
+        var fetch = sink.RenderLines().Single(l => l.Text.Contains(" fetch ", StringComparison.Ordinal)).Text;
+        Assert.True(fetch.Length <= columns - 1, fetch);
+        Assert.Matches(@"12/40 inputs .*/s  ETA \d\d:\d\d$", fetch);
+        if (columns >= 100) Assert.Contains(" of ~", fetch, StringComparison.Ordinal);
+        sink.Finish();
+    }
 }
